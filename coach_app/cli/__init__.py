@@ -1,0 +1,42 @@
+"""`coach-app` command line: results go to stdout, messages to stderr, user errors exit with status 2."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from coach_app import __version__
+from coach_app.errors import CoachError
+
+# Each module adds its subcommands with `register(subparsers)` and sets `func=run(args) -> int`.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach-app",
+        description="Listening Coach: practise customer conversations and get evidence-backed feedback "
+        "on active listening, fully offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = __import__(f"coach_app.cli.{name}", fromlist=["register"])
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 0
+    try:
+        return func(args) or 0
+    except CoachError as exc:
+        print(f"coach-app: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("coach-app: interrupted.", file=sys.stderr)
+        return 130

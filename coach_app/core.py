@@ -1,0 +1,109 @@
+"""Frozen records shared by every part of the app; times are seconds (`start_s`, `end_s`)."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Speaker = Literal["rep", "customer"]
+SPEAKERS: tuple[Speaker, ...] = ("rep", "customer")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with its timing and the recogniser's confidence (1.0 for typed text)."""
+
+    text: str
+    start_s: float
+    end_s: float
+    conf: float = 1.0
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker's stretch of speech; turns of different speakers may overlap in time."""
+
+    speaker: Speaker
+    start_s: float
+    end_s: float
+    text: str
+    words: tuple[Word, ...] = ()
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A conversation as timed, speaker-labelled turns, in the order they were given."""
+
+    turns: tuple[Turn, ...]
+
+    def to_dict(self) -> dict:
+        """The shared JSON transcript format (see README)."""
+        out = []
+        for turn in self.turns:
+            item = {"speaker": turn.speaker, "start": turn.start_s, "end": turn.end_s, "text": turn.text}
+            if turn.words:
+                item["words"] = [
+                    {"word": w.text, "start": w.start_s, "end": w.end_s, "conf": w.conf} for w in turn.words
+                ]
+            out.append(item)
+        return {"turns": out}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One detected behaviour with its evidence: where, what was said, why it matters, what to try."""
+
+    kind: str
+    turn: int
+    start_s: float
+    end_s: float
+    quote: str
+    reason: str
+    tip: str
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "turn": self.turn,
+            "start_s": round(self.start_s, 2),
+            "end_s": round(self.end_s, 2),
+            "quote": self.quote,
+            "reason": self.reason,
+            "tip": self.tip,
+        }
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    """A 0–100 score for one rubric dimension and the findings (indices into the scorecard's list) behind it."""
+
+    dimension: str
+    label: str
+    score: int
+    weight: float
+    evidence: tuple[int, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Everything the analysis says about one conversation."""
+
+    metrics: dict
+    findings: tuple[Finding, ...]
+    dimensions: tuple[DimensionScore, ...]
+    overall: int
+    rubric_version: str = ""
+    extras: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """The `analyze --json` contract: exactly `metrics`, `findings` and `scores`."""
+        scores = {"overall": self.overall}
+        scores.update({d.dimension: d.score for d in self.dimensions})
+        return {
+            "metrics": dict(self.metrics),
+            "findings": [f.to_dict() for f in self.findings],
+            "scores": scores,
+        }

@@ -1,0 +1,117 @@
+"""Read, validate and write the shared transcript JSON format (see README, "Transcript format")."""
+
+import json
+import math
+import os
+from pathlib import Path
+
+from coach_app.core import SPEAKERS, Transcript, Turn, Word
+from coach_app.errors import TranscriptError
+
+MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024  # a ten-hour call with word timings is ~10 MB
+
+
+def load_transcript(path: str | os.PathLike) -> Transcript:
+    """Load and validate a transcript file; every problem raises `TranscriptError` naming file, turn and fix."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise TranscriptError(f"Transcript file {path} does not exist: check the path.") from None
+    except OSError as exc:
+        raise TranscriptError(f"Cannot read transcript {path}: {exc.strerror}.") from None
+    if path.is_dir():
+        raise TranscriptError(f"{path} is a folder, not a transcript file: give the path of a .json file.")
+    if size > MAX_TRANSCRIPT_BYTES:
+        raise TranscriptError(
+            f"Transcript {path} is {size / 2**20:.0f} MB, larger than the {MAX_TRANSCRIPT_BYTES // 2**20} MB "
+            "limit: it is probably not a transcript; give the .json file the app or `coach-app transcribe` wrote."
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TranscriptError(
+            f"Transcript {path} is not UTF-8 text (bad byte at offset {exc.start}): "
+            "save it as UTF-8 JSON, or check you chose the transcript and not an audio file."
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TranscriptError(
+            f"Transcript {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): "
+            "fix the JSON syntax there."
+        ) from None
+    return transcript_from_dict(data, source=str(path))
+
+
+def transcript_from_dict(data: object, source: str = "transcript") -> Transcript:
+    """Validate parsed JSON and build a `Transcript`; `source` names the file in error messages."""
+    if not isinstance(data, dict) or "turns" not in data:
+        raise TranscriptError(
+            f'{source}: the top level must be an object with a "turns" list, e.g. {{"turns": [...]}}.'
+        )
+    turns = data["turns"]
+    if not isinstance(turns, list):
+        raise TranscriptError(f'{source}: "turns" must be a list of turn objects.')
+    if not turns:
+        raise TranscriptError(f'{source}: the transcript is empty: "turns" needs at least one turn.')
+    return Transcript(tuple(_turn(item, i, source) for i, item in enumerate(turns)))
+
+
+def _turn(item: object, index: int, source: str) -> Turn:
+    where = f"{source}, turn {index}"
+    if not isinstance(item, dict):
+        raise TranscriptError(f"{where}: each turn must be an object with speaker, start, end and text.")
+    for key in ("speaker", "start", "end", "text"):
+        if key not in item:
+            raise TranscriptError(f'{where}: missing key "{key}": add it (speaker, start, end and text are required).')
+    speaker = item["speaker"]
+    if speaker not in SPEAKERS:
+        raise TranscriptError(f'{where}: unknown speaker {speaker!r}: use "rep" or "customer".')
+    start = _time(item["start"], f"{where}, start")
+    end = _time(item["end"], f"{where}, end")
+    if end < start:
+        raise TranscriptError(f"{where}: end ({end}) is before start ({start}): swap or correct the times.")
+    text = item["text"]
+    if not isinstance(text, str):
+        raise TranscriptError(f'{where}: "text" must be a string.')
+    words = item.get("words", [])
+    if not isinstance(words, list):
+        raise TranscriptError(f'{where}: "words" must be a list of word objects, or left out.')
+    return Turn(speaker, start, end, text, tuple(_word(w, f"{where}, word {j}") for j, w in enumerate(words)))
+
+
+def _word(item: object, where: str) -> Word:
+    if not isinstance(item, dict) or not {"word", "start", "end"} <= item.keys():
+        raise TranscriptError(f'{where}: a word needs "word", "start" and "end" (and optionally "conf").')
+    if not isinstance(item["word"], str):
+        raise TranscriptError(f'{where}: "word" must be a string.')
+    start = _time(item["start"], f"{where}, start")
+    end = _time(item["end"], f"{where}, end")
+    if end < start:
+        raise TranscriptError(f"{where}: end ({end}) is before start ({start}): correct the word times.")
+    conf = item.get("conf", 1.0)
+    if isinstance(conf, bool) or not isinstance(conf, int | float) or not 0.0 <= conf <= 1.0:
+        raise TranscriptError(f'{where}: "conf" must be a number from 0 to 1.')
+    return Word(item["word"], start, end, float(conf))
+
+
+def _time(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise TranscriptError(f"{where}: time {value!r} is not a number: give seconds as a number, e.g. 4.1.")
+    if value < 0:
+        raise TranscriptError(f"{where}: time {value} is negative: times are seconds from the start, 0 or more.")
+    return float(value)
+
+
+def save_transcript(transcript: Transcript, path: str | os.PathLike) -> None:
+    """Write a transcript atomically (temporary file, then rename), readable only by the user."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(transcript.to_dict(), fh, ensure_ascii=False, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
