@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-.venv/bin/ruff check coach_app tests bench scripts
-.venv/bin/ruff format --check coach_app tests bench scripts
+.venv/bin/ruff check
+.venv/bin/ruff format --check
 .venv/bin/lint-imports
 .venv/bin/python -m pytest "$@"
