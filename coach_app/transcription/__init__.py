@@ -1,0 +1,1 @@
+"""Speech to timed, speaker-labelled transcripts, offline with Vosk."""

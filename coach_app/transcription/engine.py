@@ -1,0 +1,118 @@
+"""The one module that talks to Vosk: loads models by path (cached) and turns a stream of audio into timed words."""
+
+import json
+import re
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from coach_app.core import Word
+from coach_app.errors import ModelError
+
+DEFAULT_MODEL_RATE = 16000
+_models: dict[Path, object] = {}
+_models_lock = threading.Lock()
+
+GET_A_MODEL = (
+    "run `coach-app models install vosk-model-small-en-us-0.15` (downloads about 40 MB) "
+    "or `coach-app models import FILE.zip` with a model you downloaded"
+)
+
+
+def check_model(path: Path | str) -> Path:
+    """Return the model folder if it looks like a complete Vosk model, else raise ModelError saying what is missing."""
+    folder = Path(path).expanduser()
+    if not folder.is_dir():
+        raise ModelError(f"Speech model folder {folder} does not exist; {GET_A_MODEL}.")
+    graph = folder / "graph"
+    needed = {
+        "am/final.mdl": (folder / "am" / "final.mdl").is_file(),
+        "conf/model.conf": (folder / "conf" / "model.conf").is_file(),
+        "graph/HCLG.fst or graph/HCLr.fst + Gr.fst": (graph / "HCLG.fst").is_file()
+        or ((graph / "HCLr.fst").is_file() and (graph / "Gr.fst").is_file()),
+    }
+    missing = [name for name, present in needed.items() if not present]
+    if missing:
+        raise ModelError(
+            f"{folder} is not a complete Vosk speech model (missing {', '.join(missing)}); "
+            f"point to the unpacked model folder itself, or {GET_A_MODEL}."
+        )
+    return folder
+
+
+def model_samplerate(path: Path | str) -> int:
+    """The sample rate the model was trained on (from conf/mfcc.conf; Vosk models default to 16 kHz)."""
+    mfcc = Path(path) / "conf" / "mfcc.conf"
+    if mfcc.is_file():
+        found = re.search(r"--sample-frequency=(\d+)", mfcc.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            return int(found.group(1))
+    return DEFAULT_MODEL_RATE
+
+
+def _vosk():
+    import vosk  # imported here so the app starts fast; this is the only place vosk is imported
+
+    vosk.SetLogLevel(-1)
+    return vosk
+
+
+def load_model(path: Path | str):
+    """The loaded Vosk model for `path`, loading it once per process (loading takes seconds and hundreds of MB)."""
+    folder = check_model(path).resolve()
+    with _models_lock:
+        if folder not in _models:
+            vosk = _vosk()
+            try:
+                _models[folder] = vosk.Model(model_path=str(folder))
+            except Exception as exc:  # vosk raises a bare Exception when Kaldi refuses the files
+                raise ModelError(
+                    f"Vosk could not load the speech model in {folder} (its files may be damaged); "
+                    f"reinstall it: {GET_A_MODEL}."
+                ) from exc
+        return _models[folder]
+
+
+def _words(result_json: str) -> list[Word]:
+    return [
+        Word(text=item["word"], start_s=float(item["start"]), end_s=float(item["end"]), conf=float(item["conf"]))
+        for item in json.loads(result_json).get("result", ())
+    ]
+
+
+class StreamingTranscriber:
+    """One channel's recogniser: feed int16 samples at the model's rate as they arrive, then `finish()`.
+
+    Recognition happens inside `accept`, so at the end only the last unfinished utterance is left to decode.
+    `partial()` may be called from another thread (e.g. a UI timer) while `accept` runs.
+    """
+
+    def __init__(self, model_path: Path | str):
+        model = load_model(model_path)
+        self.samplerate = model_samplerate(model_path)
+        self._recognizer = _vosk().KaldiRecognizer(model, self.samplerate)
+        self._recognizer.SetWords(True)
+        self._recognizer.SetPartialWords(True)
+        self._words: list[Word] = []
+        self._lock = threading.Lock()
+
+    def accept(self, samples: np.ndarray) -> None:
+        """Recognise a block of mono int16 samples at `self.samplerate`."""
+        data = np.ascontiguousarray(samples, dtype=np.int16).tobytes()
+        with self._lock:
+            if self._recognizer.AcceptWaveform(data):
+                self._words.extend(_words(self._recognizer.Result()))
+
+    def partial(self) -> str:
+        """Text recognised so far, including the utterance still in progress."""
+        with self._lock:
+            pending = json.loads(self._recognizer.PartialResult()).get("partial", "")
+            done = " ".join(word.text for word in self._words)
+        return " ".join(part for part in (done, pending) if part)
+
+    def finish(self) -> list[Word]:
+        """Decode what is left and return every recognised word, in time order."""
+        with self._lock:
+            self._words.extend(_words(self._recognizer.FinalResult()))
+            return list(self._words)
