@@ -1,0 +1,1 @@
+"""Listening analysis: pure functions from a transcript to findings; no I/O, no Qt."""

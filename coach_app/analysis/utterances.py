@@ -1,0 +1,131 @@
+"""Label a rep utterance as open question, closed question, reflection or other, with a small shipped model.
+
+The model is a multinomial logistic regression over word and character n-gram TF-IDF and a few handcrafted
+cues (see `utterance_features`), trained by `training/train_utterance_model.py` and evaluated on it in numpy,
+so the app needs no machine-learning library at run time.
+"""
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from coach_app.analysis.utterance_features import char_terms, handcrafted_features, word_terms
+from coach_app.errors import ModelError
+from coach_app.paths import resource
+
+LABELS = ("open_question", "closed_question", "reflection", "other")
+MODEL_FILE = "utterance_classifier.npz"
+
+
+@dataclass(frozen=True)
+class UtteranceLabel:
+    """The most likely label of one utterance, its probability, and every label's probability."""
+
+    label: str
+    confidence: float
+    probabilities: dict[str, float]
+
+
+@dataclass(frozen=True)
+class _TermBlock:
+    """One TF-IDF block: term → column, inverse document frequencies, and the block's weight."""
+
+    columns: dict[str, int]
+    idf: np.ndarray
+    weight: float
+
+    def vector(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        counts = Counter(term for term in terms if term in self.columns)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        columns = np.fromiter((self.columns[term] for term in counts), dtype=np.int64, count=len(counts))
+        values = np.fromiter((1.0 + math.log(n) for n in counts.values()), dtype=np.float64, count=len(counts))
+        values *= self.idf[columns]
+        values *= self.weight / np.linalg.norm(values)
+        return columns, values
+
+
+@dataclass(frozen=True)
+class UtteranceModel:
+    """The exported classifier: feature blocks and per-label weights, evaluated with numpy."""
+
+    labels: tuple[str, ...]
+    words: _TermBlock
+    chars: _TermBlock
+    cue_columns: dict[str, int]
+    cue_weight: float
+    coef: np.ndarray  # (features, labels)
+    intercept: np.ndarray  # (labels,)
+
+    def probabilities(self, text: str, prev_text: str = "") -> np.ndarray:
+        word_cols, word_vals = self.words.vector(word_terms(text, prev_text))
+        char_cols, char_vals = self.chars.vector(char_terms(text))
+        offset = len(self.words.idf)
+        char_cols = char_cols + offset
+        offset += len(self.chars.idf)
+        cues = [
+            (self.cue_columns[name], value)
+            for name, value in handcrafted_features(text, prev_text).items()
+            if name in self.cue_columns
+        ]
+        cue_cols = np.array([offset + col for col, _ in cues], dtype=np.int64)
+        cue_vals = np.array([value * self.cue_weight for _, value in cues], dtype=np.float64)
+        columns = np.concatenate([word_cols, char_cols, cue_cols])
+        values = np.concatenate([word_vals, char_vals, cue_vals])
+        scores = self.intercept + values @ self.coef[columns]
+        scores = np.exp(scores - scores.max())
+        return scores / scores.sum()
+
+
+def load_model(path: Path) -> UtteranceModel:
+    """Read an exported classifier; a missing or damaged file raises ModelError naming it."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(
+            f"The utterance classifier {path} cannot be read ({exc}); reinstall Listening Coach or rerun "
+            "training/train_utterance_model.py."
+        ) from exc
+    block_weights = arrays["block_weights"]
+    return UtteranceModel(
+        labels=tuple(str(label) for label in arrays["labels"]),
+        words=_TermBlock(_columns(arrays["word_terms"]), arrays["word_idf"], float(block_weights[0])),
+        chars=_TermBlock(_columns(arrays["char_terms"]), arrays["char_idf"], float(block_weights[1])),
+        cue_columns=_columns(arrays["cue_names"]),
+        cue_weight=float(block_weights[2]),
+        coef=arrays["coef"].astype(np.float64),
+        intercept=arrays["intercept"].astype(np.float64),
+    )
+
+
+def _columns(terms: np.ndarray) -> dict[str, int]:
+    return {str(term): column for column, term in enumerate(terms)}
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> UtteranceModel:
+    """The classifier shipped in resources/models, loaded once."""
+    return load_model(resource("models", MODEL_FILE))
+
+
+def classify(text: str, prev_text: str = "") -> UtteranceLabel:
+    """Label one rep utterance, given the customer's previous utterance (empty if none)."""
+    model = shipped_model()
+    probs = model.probabilities(text, prev_text)
+    best = int(np.argmax(probs))
+    return UtteranceLabel(
+        label=model.labels[best],
+        confidence=float(probs[best]),
+        probabilities={label: float(p) for label, p in zip(model.labels, probs, strict=True)},
+    )
+
+
+def classify_many(pairs: Sequence[tuple[str, str]]) -> list[UtteranceLabel]:
+    """Label many (utterance, previous customer utterance) pairs."""
+    return [classify(text, prev_text) for text, prev_text in pairs]

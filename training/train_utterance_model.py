@@ -1,0 +1,185 @@
+"""Train the utterance classifier, print cross-validated figures, and export it for numpy inference.
+
+Run by hand: `.venv/bin/python training/train_utterance_model.py [--data FILE.csv] [--out FILE.npz]`.
+Cross-validation is grouped by conversation (GroupKFold, 5 folds), so no conversation is both trained and
+scored; each fold is scored on the text as it is and on its speech-recognition-like form. Every row is
+trained on in both forms, so one model serves typed and recognised text. Deterministic: same data, same file.
+"""
+
+import argparse
+import csv
+import io
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import classification_report, f1_score
+from sklearn.model_selection import GroupKFold
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from coach_app.analysis.utterance_features import (  # noqa: E402
+    asr_normalise,
+    char_terms,
+    handcrafted_features,
+    word_terms,
+)
+from coach_app.analysis.utterances import LABELS, MODEL_FILE  # noqa: E402
+
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "listening-dev.csv"
+DEFAULT_OUT = REPO / "resources" / "models" / MODEL_FILE
+BLOCK_WEIGHTS = (1.0, 1.0, 1.0)  # words, characters, handcrafted cues
+C = 4.0
+MIN_DF = 2
+
+
+@dataclass
+class Rows:
+    """Utterances with the customer's previous utterance, labels and conversation ids."""
+
+    texts: list[str]
+    prevs: list[str]
+    labels: list[str]
+    groups: list[str]
+
+    def subset(self, index: np.ndarray) -> "Rows":
+        return Rows(*([values[i] for i in index] for values in (self.texts, self.prevs, self.labels, self.groups)))
+
+    def asr(self) -> "Rows":
+        """The same rows as speech recognition would give them."""
+        return Rows(
+            [asr_normalise(t) for t in self.texts], [asr_normalise(p) for p in self.prevs], self.labels, self.groups
+        )
+
+    def __add__(self, other: "Rows") -> "Rows":
+        return Rows(
+            self.texts + other.texts, self.prevs + other.prevs, self.labels + other.labels, self.groups + other.groups
+        )
+
+
+def read_rows(path: Path) -> Rows:
+    with path.open(newline="", encoding="utf-8") as handle:
+        records = list(csv.DictReader(handle))
+    return Rows(
+        [r["utterance_text"] for r in records],
+        [r["prev_client_text"] for r in records],
+        [r["label"] for r in records],
+        [r["transcript_id"] for r in records],
+    )
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
+class Featurizer:
+    """Word TF-IDF, character TF-IDF and handcrafted cues, each block scaled by its weight, side by side."""
+
+    def __init__(self, block_weights: tuple[float, float, float] = BLOCK_WEIGHTS, min_df: int = MIN_DF):
+        self.block_weights = block_weights
+        self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df)
+        self.chars = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df)
+        self.cues = DictVectorizer()
+
+    def _blocks(self, rows: Rows) -> tuple[list, list, list]:
+        words = [word_terms(t, p) for t, p in zip(rows.texts, rows.prevs, strict=True)]
+        chars = [char_terms(t) for t in rows.texts]
+        cues = [handcrafted_features(t, p) for t, p in zip(rows.texts, rows.prevs, strict=True)]
+        return words, chars, cues
+
+    def fit_transform(self, rows: Rows) -> sparse.csr_matrix:
+        words, chars, cues = self._blocks(rows)
+        blocks = (self.words.fit_transform(words), self.chars.fit_transform(chars), self.cues.fit_transform(cues))
+        return self._stack(blocks)
+
+    def transform(self, rows: Rows) -> sparse.csr_matrix:
+        words, chars, cues = self._blocks(rows)
+        return self._stack((self.words.transform(words), self.chars.transform(chars), self.cues.transform(cues)))
+
+    def _stack(self, blocks) -> sparse.csr_matrix:
+        return sparse.hstack([b * w for b, w in zip(blocks, self.block_weights, strict=True)]).tocsr()
+
+
+def new_classifier() -> LogisticRegression:
+    return LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
+
+
+def fit(rows: Rows) -> tuple[Featurizer, LogisticRegression]:
+    """Fit on the rows as they are and in their recognised form."""
+    training = rows + rows.asr()
+    featurizer = Featurizer()
+    classifier = new_classifier().fit(featurizer.fit_transform(training), training.labels)
+    return featurizer, classifier
+
+
+def cross_validate(rows: Rows, folds: int = 5) -> dict[str, list[str]]:
+    """Out-of-fold predictions for the original and the recognised-style text, grouped by conversation."""
+    predicted = {"original": [""] * len(rows.texts), "asr": [""] * len(rows.texts)}
+    for train_index, test_index in GroupKFold(n_splits=folds).split(rows.texts, groups=rows.groups):
+        featurizer, classifier = fit(rows.subset(train_index))
+        test = rows.subset(test_index)
+        for variant, variant_rows in (("original", test), ("asr", test.asr())):
+            for i, label in zip(test_index, classifier.predict(featurizer.transform(variant_rows)), strict=True):
+                predicted[variant][i] = label
+    return predicted
+
+
+def _array_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def export(featurizer: Featurizer, classifier: LogisticRegression, path: Path) -> None:
+    """Write the fitted parameters as a deterministic compressed .npz (fixed member dates), atomically."""
+
+    def terms(vectorizer) -> np.ndarray:
+        return np.array(sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get), dtype=str)
+
+    arrays = {
+        "labels": np.array(classifier.classes_, dtype=str),
+        "block_weights": np.array(featurizer.block_weights, dtype=np.float64),
+        "word_terms": terms(featurizer.words),
+        "word_idf": featurizer.words.idf_,
+        "char_terms": terms(featurizer.chars),
+        "char_idf": featurizer.chars.idf_,
+        "cue_names": np.array(featurizer.cues.feature_names_, dtype=str),
+        "coef": classifier.coef_.T.astype(np.float32),
+        "intercept": classifier.intercept_,
+    }
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, _array_bytes(array), compresslevel=9)
+    tmp.replace(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--no-cv", action="store_true", help="skip cross-validation, only fit and export")
+    args = parser.parse_args()
+    rows = read_rows(args.data)
+    if not args.no_cv:
+        predicted = cross_validate(rows)
+        for variant, labels in predicted.items():
+            macro = f1_score(rows.labels, labels, labels=list(LABELS), average="macro")
+            print(f"\n== 5-fold CV grouped by transcript, {variant} text: macro-F1 {macro:.3f}")
+            print(classification_report(rows.labels, labels, labels=list(LABELS), digits=3))
+    featurizer, classifier = fit(rows)
+    export(featurizer, classifier, args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    main()
