@@ -1,0 +1,124 @@
+"""The one way the UI runs background work: `run_task` on the global thread pool, results delivered as signals."""
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from coach_app.errors import Cancelled
+from coach_app.ui.error_dialog import show_error
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[float, str], None]
+
+# Handles of running tasks: the strong reference that keeps each relay alive until its result is delivered.
+_running: set["TaskHandle"] = set()
+
+
+class TaskHandle(QObject):
+    """A running task as the UI sees it: progress and outcome signals (always on the UI thread) and `cancel()`."""
+
+    progressed = Signal(float, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    ended = Signal()
+    # Emitted from the worker thread; the auto connection to the slots below queues them onto the UI thread.
+    _worker_progressed = Signal(float, str)
+    _worker_succeeded = Signal(object)
+    _worker_failed = Signal(object)
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.cancel_event = threading.Event()
+        self.done = False
+        self._worker_progressed.connect(self._relay_progress)
+        self._worker_succeeded.connect(self._relay_success)
+        self._worker_failed.connect(self._relay_failure)
+
+    def cancel(self) -> None:
+        """Ask the task to stop; it ends by raising `Cancelled`, delivered to `failed`."""
+        self.cancel_event.set()
+
+    @Slot(float, str)
+    def _relay_progress(self, fraction: float, message: str) -> None:
+        if not self.done:
+            self.progressed.emit(fraction, message)
+
+    @Slot(object)
+    def _relay_success(self, result: object) -> None:
+        self._finish()
+        self.succeeded.emit(result)
+        self.ended.emit()
+
+    @Slot(object)
+    def _relay_failure(self, exc: object) -> None:
+        self._finish()
+        self.failed.emit(exc)
+        self.ended.emit()
+
+    def _finish(self) -> None:
+        self.done = True
+        _running.discard(self)
+
+
+class _Job(QRunnable):
+    def __init__(self, handle: TaskHandle, fn: Callable[..., Any], args: tuple) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._handle = handle
+        self._fn = fn
+        self._args = args
+
+    def run(self) -> None:
+        handle = self._handle
+        try:
+            result = self._fn(*self._args, on_progress=handle._worker_progressed.emit, cancel=handle.cancel_event)
+        except Cancelled as exc:
+            handle._worker_failed.emit(exc)
+        except Exception as exc:  # every failure reaches the UI as a signal, never as a dead thread
+            log.exception("Task %s failed", handle.name)
+            handle._worker_failed.emit(exc)
+        else:
+            handle._worker_succeeded.emit(result)
+
+
+def run_task(
+    fn: Callable[..., Any],
+    *args: Any,
+    on_done: Callable[[Any], None] | None = None,
+    on_progress: ProgressFn | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    name: str = "",
+) -> TaskHandle:
+    """Run `fn(*args, on_progress=…, cancel=…)` off the UI thread; callbacks run on the UI thread.
+
+    `fn` must never touch a widget. A cancelled task ends with `Cancelled`, which goes to `on_error`
+    (callers usually ignore it). Without `on_error`, failures are shown in the app's error dialog.
+    """
+    handle = TaskHandle(name or getattr(fn, "__name__", "task"))
+    if on_progress is not None:
+        handle.progressed.connect(on_progress)
+    if on_done is not None:
+        handle.succeeded.connect(on_done)
+    if on_error is not None:
+        handle.failed.connect(on_error)
+    else:
+        handle.failed.connect(_show_failure)
+    _running.add(handle)
+    QThreadPool.globalInstance().start(_Job(handle, fn, args))
+    return handle
+
+
+def _show_failure(exc: BaseException) -> None:
+    if isinstance(exc, Cancelled):
+        return
+    show_error(None, exc)
+
+
+def running_tasks() -> int:
+    """How many tasks are still running (used when the window closes)."""
+    return len(_running)

@@ -1,0 +1,68 @@
+"""run_task: work runs off the UI thread and its progress, result, failure and cancellation arrive as signals."""
+
+import gc
+import threading
+
+import pytest
+
+from coach_app.errors import Cancelled, CoachError
+from coach_app.ui.tasks import run_task, running_tasks
+
+
+def _count_to(n, *, on_progress, cancel):
+    for i in range(n):
+        on_progress((i + 1) / n, f"step {i + 1}")
+    return threading.current_thread() is threading.main_thread(), n
+
+
+def test_result_and_progress_reach_the_ui_thread(qtbot):
+    """The result arrives in on_done, the function ran off the UI thread, progress came in order."""
+    progress, results = [], []
+    handle = run_task(_count_to, 5, on_done=results.append, on_progress=lambda f, m: progress.append((f, m)))
+    gc.collect()  # the caller kept no reference: run_task must keep the task alive itself
+    with qtbot.waitSignal(handle.ended, timeout=5000):
+        pass
+    assert results == [(False, 5)]
+    assert [f for f, _ in progress] == [0.2, 0.4, 0.6, 0.8, 1.0]
+    assert running_tasks() == 0
+
+
+def test_failure_goes_to_on_error(qtbot):
+    """An exception raised in the task is delivered to on_error on the UI thread."""
+
+    def broken(*, on_progress, cancel):
+        raise CoachError("The file x.wav is not audio: choose a WAV, FLAC, OGG or MP3 file.")
+
+    errors = []
+    handle = run_task(broken, on_error=errors.append)
+    with qtbot.waitSignal(handle.ended, timeout=5000):
+        pass
+    assert [str(e) for e in errors] == ["The file x.wav is not audio: choose a WAV, FLAC, OGG or MP3 file."]
+
+
+def test_cancel_reaches_the_running_function(qtbot):
+    """cancel() sets the event the function watches; it ends with Cancelled, reported as a failure."""
+    started = threading.Event()
+
+    def wait_for_cancel(*, on_progress, cancel):
+        started.set()
+        if not cancel.wait(5):
+            return "not cancelled"
+        raise Cancelled("Cancelled.")
+
+    errors, results = [], []
+    handle = run_task(wait_for_cancel, on_done=results.append, on_error=errors.append)
+    assert started.wait(5)
+    with qtbot.waitSignal(handle.ended, timeout=5000):
+        handle.cancel()
+    assert results == []
+    assert len(errors) == 1 and isinstance(errors[0], Cancelled)
+
+
+@pytest.mark.parametrize("count", [20])
+def test_many_tasks_all_finish(qtbot, count):
+    """Many concurrent tasks each deliver exactly one result."""
+    results = []
+    handles = [run_task(_count_to, i + 1, on_done=results.append) for i in range(count)]
+    qtbot.waitUntil(lambda: all(h.done for h in handles), timeout=10000)
+    assert sorted(n for _, n in results) == list(range(1, count + 1))
