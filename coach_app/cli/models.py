@@ -1,0 +1,101 @@
+"""`coach-app models list | install NAME | import PATH | remove NAME`: manage Vosk speech models."""
+
+import argparse
+import json
+import sys
+
+from coach_app.transcription import models
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("models", help="list, install, import or remove speech models")
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", help="installed and found models, and the catalogue")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    listing.set_defaults(func=run_list)
+
+    install = actions.add_parser("install", help="download a catalogue model (the only command that goes online)")
+    install.add_argument("name", metavar="NAME", help="catalogue name, e.g. vosk-model-small-en-us-0.15")
+    install.set_defaults(func=run_install)
+
+    import_ = actions.add_parser("import", help="install a downloaded model .zip or unpacked folder, offline")
+    import_.add_argument("path", metavar="PATH")
+    import_.add_argument("--name", help="name to install it under (default: the zip's or folder's name)")
+    import_.set_defaults(func=run_import)
+
+    remove = actions.add_parser("remove", help="delete an installed model")
+    remove.add_argument("name", metavar="NAME")
+    remove.set_defaults(func=run_remove)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    found = models.list_models()
+    entries = models.catalogue()
+    default = models.default_model_path(found)
+    if args.json:
+        payload = {
+            "models": [{**model.to_dict(), "default": model.path == default} for model in found],
+            "catalogue": [
+                {
+                    "name": e.name,
+                    "language": e.language,
+                    "size_mb": e.size_mb,
+                    "url": e.url,
+                    "description": e.description,
+                }
+                for e in entries
+            ],
+        }
+        print(json.dumps(payload, indent=2))
+        return 0
+    if found:
+        print(f"{'NAME':32} {'LANGUAGE':8} {'SIZE':>8}  {'SOURCE':9}  PATH")
+        for model in found:
+            star = " (default)" if model.path == default else ""
+            size = f"{model.size_bytes / 2**20:.0f} MB"
+            print(f"{model.name:32} {model.language:8} {size:>8}  {model.source:9}  {model.path}{star}")
+    else:
+        print(f"No speech model installed. Run `coach-app models install {entries[0].name}` when online.")
+    have = {model.name for model in found}
+    print("\nAvailable to install (coach-app models install NAME):")
+    for entry in entries:
+        if entry.name not in have:
+            print(f"  {entry.name:32} {entry.language:8} {entry.size_mb:>5} MB  {entry.description}")
+    return 0
+
+
+def run_install(args: argparse.Namespace) -> int:
+    model = _with_progress_line(lambda report: models.install(args.name, on_progress=report))
+    print(f"Installed {model.name} in {model.path} (SHA-256 of the download: {model.sha256}).")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    model = _with_progress_line(lambda report: models.import_model(args.path, on_progress=report, name=args.name))
+    print(f"Installed {model.name} in {model.path}.")
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    path = models.remove(args.name)
+    print(f"Removed {args.name} ({path}).")
+    return 0
+
+
+def _with_progress_line(work):
+    """Run `work(report)` with a one-line progress display on stderr, redrawn once per percent or new step."""
+    shown: list[tuple[int, str]] = []
+
+    def report(fraction: float, message: str) -> None:
+        state = (int(fraction * 100), message.split(":")[0])
+        if not shown or shown[-1] != state:
+            shown.append(state)
+            sys.stderr.write(f"\r{state[0]:3d}% {message[:100]:100}")
+            sys.stderr.flush()
+
+    try:
+        return work(report)
+    finally:
+        if shown:
+            sys.stderr.write("\n")
