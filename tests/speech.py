@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-VOICES = {"rep": "en-us+m3", "customer": "en-gb+f2"}
+VOICES = {"rep": "en-us+m3", "customer": "en+f2"}  # "en-gb+f2" ignores the female variant
 SAMPLERATE = 16000
 SILENCE_LEVEL = 300  # espeak pads clips with near-silence below this (int16); trimmed so clip length = speech
 

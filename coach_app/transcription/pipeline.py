@@ -1,0 +1,178 @@
+"""Audio → transcript: live recordings and imported files share one path, a recogniser per channel fed as it arrives."""
+
+import queue
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import soxr
+
+from coach_app.audio.convert import ProgressFn, read_blocks
+from coach_app.core import Speaker, Transcript, Word
+from coach_app.errors import AudioError
+from coach_app.transcription.diarize import VoiceFeatures, split_speakers
+from coach_app.transcription.engine import StreamingTranscriber, check_model, model_samplerate
+from coach_app.transcription.turns import turns_from_speakers
+
+Channel = Literal["left", "right"]
+FILE_BACKLOG_BLOCKS = 8  # blocks read ahead of the recognisers when importing a file (bounds memory)
+
+
+class _ChannelWorker:
+    """A thread that takes one view of each chunk (a channel, or the mixdown), resamples it and recognises it."""
+
+    def __init__(
+        self, model_path: Path, select: Callable[[np.ndarray], np.ndarray], in_rate: int, backlog: int, voices: bool
+    ):
+        self.transcriber = StreamingTranscriber(model_path)
+        self._select = select
+        self._resampler = None
+        if in_rate != self.transcriber.samplerate:
+            self._resampler = soxr.ResampleStream(in_rate, self.transcriber.samplerate, 1, dtype="int16")
+        # voice features for telling speakers apart, computed as the audio arrives (mono recordings only)
+        self.features = VoiceFeatures(self.transcriber.samplerate) if voices else None
+        self.words: list[Word] = []
+        self.error: BaseException | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=backlog)
+        self._thread = threading.Thread(target=self._run, name="transcriber", daemon=True)
+        self._thread.start()
+
+    def put(self, frames: np.ndarray | None) -> None:
+        self._queue.put(frames)
+
+    def _run(self) -> None:
+        try:
+            while (frames := self._queue.get()) is not None:
+                samples = self._select(frames)
+                if self._resampler is not None:
+                    samples = self._resampler.resample_chunk(samples)
+                self._accept(samples)
+            if self._resampler is not None:
+                self._accept(self._resampler.resample_chunk(np.zeros(0, dtype=np.int16), last=True))
+            self.words = self.transcriber.finish()
+        except BaseException as exc:  # re-raised in the caller's thread by LiveTranscription.finish
+            self.error = exc
+            while self._queue.get() is not None:  # keep draining so a bounded put never blocks forever
+                pass
+
+    def _accept(self, samples: np.ndarray) -> None:
+        self.transcriber.accept(samples)
+        if self.features is not None:
+            self.features.add(samples)
+
+    def join(self) -> None:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+class LiveTranscription:
+    """Transcribes audio while it is recorded: plug `on_chunk` into the recorder; `finish()` after Stop.
+
+    Stereo: each channel is one speaker (`rep_channel` says which is the rep). Mono (or `mono=True`): the channels
+    are mixed and split into two speakers by their voices after Stop (`first_speaker` says who speaks first).
+    `on_chunk` only copies the chunk into a queue, so it never holds up the recorder's writer thread.
+    """
+
+    def __init__(
+        self,
+        model_path: Path | str,
+        rep_channel: Channel = "left",
+        mono: bool = False,
+        first_speaker: Speaker = "rep",
+        source: str = "the recording",
+        backlog_blocks: int = 0,
+    ):
+        if rep_channel not in ("left", "right"):
+            raise AudioError(f"Rep channel {rep_channel!r} is not valid; choose left or right.")
+        self.model_path = Path(model_path)
+        self.rep_channel = rep_channel
+        self.mono = mono
+        self.first_speaker = first_speaker
+        self.source = source
+        self._backlog = backlog_blocks  # 0 = unbounded (live); >0 makes on_chunk wait (file import)
+        self._workers: dict[str, _ChannelWorker] = {}
+        self._started = False
+
+    def on_chunk(self, frames: np.ndarray, samplerate: int) -> None:
+        """Take a block of int16 frames shaped (n, channels) at `samplerate` (the recorder's chunk hook)."""
+        if not self._started:
+            self._start(frames.shape[1] if frames.ndim == 2 else 1, samplerate)
+        chunk = np.array(frames, dtype=np.int16, copy=True)
+        for worker in self._workers.values():
+            worker.put(chunk)
+
+    def _start(self, channels: int, samplerate: int) -> None:
+        self._started = True
+        if self.mono or channels == 1:
+            self._workers["both"] = _ChannelWorker(self.model_path, _mixdown, samplerate, self._backlog, voices=True)
+            return
+        rep_index = 0 if self.rep_channel == "left" else 1
+        for speaker, index in (("rep", rep_index), ("customer", 1 - rep_index)):
+            self._workers[speaker] = _ChannelWorker(
+                self.model_path, _channel(index), samplerate, self._backlog, voices=False
+            )
+
+    def partials(self) -> dict[str, str]:
+        """Text so far per speaker ("rep", "customer"), or under "both" for a mono recording; safe from any thread."""
+        return {name: worker.transcriber.partial() for name, worker in self._workers.items()}
+
+    def close(self) -> None:
+        """Stop the recognisers without building a transcript (after a cancel)."""
+        for worker in self._workers.values():
+            worker.put(None)
+        for worker in self._workers.values():
+            worker._thread.join()
+
+    def finish(self) -> Transcript:
+        """Finish recognising the audio still in hand and return the transcript (raises AudioError if silent)."""
+        for worker in self._workers.values():
+            worker.put(None)
+        for worker in self._workers.values():
+            worker.join()
+        words = {name: worker.words for name, worker in self._workers.items()}
+        if not any(words.values()):
+            raise AudioError(
+                f"No speech was recognised in {self.source}; check that it has speech on it, that the microphone "
+                "level is up, and that the speech model matches the language spoken."
+            )
+        if "both" in words:
+            return split_speakers(words["both"], self._workers["both"].features.finish(), self.first_speaker)
+        return turns_from_speakers(words)
+
+
+def _mixdown(frames: np.ndarray) -> np.ndarray:
+    if frames.ndim == 1:
+        return frames
+    if frames.shape[1] == 1:
+        return frames[:, 0]
+    return frames.mean(axis=1).astype(np.int16)
+
+
+def _channel(index: int) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda frames: np.ascontiguousarray(frames[:, index])
+
+
+def transcribe_file(
+    path: Path | str,
+    model_path: Path | str,
+    rep_channel: Channel = "left",
+    mono: bool = False,
+    first_speaker: Speaker = "rep",
+    on_progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> Transcript:
+    """Transcribe an audio file: stereo → a speaker per channel, mono (or `mono=True`) → split by voice."""
+    rate = model_samplerate(check_model(model_path))
+    live = LiveTranscription(model_path, rep_channel, mono, first_speaker, str(path), FILE_BACKLOG_BLOCKS)
+    try:
+        for block in read_blocks(path, rate, on_progress, cancel):
+            live.on_chunk(block, rate)
+    except BaseException:  # cancelled, a damaged file or Ctrl-C: stop the recogniser threads too
+        live.close()
+        raise
+    if on_progress is not None:
+        on_progress(1.0, "finishing")
+    return live.finish()
