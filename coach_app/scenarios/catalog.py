@@ -38,3 +38,10 @@ def get_scenario(scenario_id: str) -> Scenario:
             return scenario
     known = ", ".join(s.id for s in list_scenarios())
     raise ScenarioError(f"There is no scenario {scenario_id!r}: use one of {known} (see `coach-app scenarios list`).")
+
+
+def find_scenario(reference: str) -> Scenario:
+    """A shipped scenario by id, or a trainer's own scenario file by path (anything ending in `.toml`)."""
+    if reference.endswith(".toml"):
+        return load_scenario_file(reference)
+    return get_scenario(reference)

@@ -94,7 +94,22 @@ def load_scenario_file(path: str | Path) -> Scenario:
         raise ScenarioError(f"{path} is not UTF-8 text: save the scenario as UTF-8 TOML.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path} is not valid TOML ({exc}): fix the syntax there.") from None
-    return scenario_from_dict(data, str(path))
+    scenario = scenario_from_dict(data, str(path))
+    _check_clips(scenario, path.parent / "clips")
+    return scenario
+
+
+def _check_clips(scenario: Scenario, clips_dir: Path) -> None:
+    """Every recorded clip must be named after one of the scenario's lines, or it would silently never play."""
+    if not clips_dir.is_dir():
+        return
+    line_ids = {line.id for line in scenario.lines()}
+    for clip in sorted(clips_dir.glob("*.wav")):
+        if clip.stem not in line_ids:
+            raise ScenarioError(
+                f"{clip}: no line of {scenario.source} has the id {clip.stem!r}: name each clip after a line id "
+                f"(`coach-app scenarios show {scenario.id}` lists them)."
+            )
 
 
 def scenario_from_dict(data: dict, source: str) -> Scenario:
