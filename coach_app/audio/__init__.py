@@ -1,0 +1,1 @@
+"""Audio capture: microphones, crash-safe WAV recording, recovery of interrupted recordings."""
