@@ -85,6 +85,7 @@ class DimensionScore:
     weight: float
     evidence: tuple[int, ...]
     explanation: str
+    tip: str = ""
 
 
 @dataclass(frozen=True)

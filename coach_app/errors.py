@@ -13,6 +13,10 @@ class RubricError(CoachError):
     """A rubric file is unreadable or invalid."""
 
 
+class LexiconError(CoachError):
+    """A phrase lexicon file under resources/lexicons is unreadable or invalid."""
+
+
 class AudioError(CoachError):
     """An audio device or audio file cannot be used."""
 

@@ -1,1 +1,93 @@
-"""Listening analysis: pure functions from a transcript to findings; no I/O, no Qt."""
+"""Listening analysis: pure functions from a transcript to findings, metrics and a scorecard; no I/O, no Qt."""
+
+from collections.abc import Callable, Sequence
+
+from coach_app.analysis import action_plan, empathy, judgement, ownership, perspective, questions, reflecting, timing
+from coach_app.analysis.context import Conversation
+from coach_app.core import Finding, Scorecard, Transcript
+from coach_app.scoring.rubric import Rubric, load_rubric
+from coach_app.scoring.scorecard import score
+
+# Every per-turn detector, in the order their findings are listed. Each takes (conversation, turn index).
+DETECTORS: tuple[Callable[[Conversation, int], list[Finding]], ...] = (
+    questions.detect,
+    reflecting.detect,
+    empathy.detect,
+    ownership.detect,
+    judgement.detect,
+    action_plan.detect,
+    perspective.detect,
+    timing.detect,
+)
+
+# metrics key → the finding kinds it counts
+COUNTED_KINDS: dict[str, tuple[str, ...]] = {
+    "open_questions": ("open_question", "clarifying_question"),
+    "closed_questions": ("closed_question",),
+    "reflections": ("reflection",),
+    "summaries": ("summary",),
+    "empathy_statements": ("empathy",),
+    "apologies": ("apology",),
+    "action_plans": ("action_plan",),
+    "judgemental_phrases": ("judgemental", "dismissive", "rushing"),
+}
+
+
+def analyze(transcript: Transcript, rubric: Rubric | None = None, extra_findings: Sequence[Finding] = ()) -> Scorecard:
+    """Find every listening behaviour in a transcript and score it (extra_findings: e.g. voice-delivery findings)."""
+    rubric = rubric or load_rubric()
+    conv = Conversation(transcript, rubric.thresholds)
+    findings: list[Finding] = []
+    for index in range(len(transcript.turns)):
+        findings.extend(_turn_findings(conv, index))
+    metrics = _metrics(conv, findings)
+    findings.extend(timing.conversation_findings(conv, metrics))
+    findings.extend(extra_findings)
+    findings.sort(key=lambda f: (f.start_s, f.turn))
+    dimensions, overall = score(findings, metrics, rubric)
+    return Scorecard(metrics, tuple(findings), dimensions, overall, rubric_version=rubric.version)
+
+
+def analyze_turn(transcript: Transcript, index: int) -> list[Finding]:
+    """Findings for one rep turn given the turns before it (live feedback, simulated customers); [] for customers."""
+    if not 0 <= index < len(transcript.turns):
+        raise IndexError(f"turn {index} is outside the transcript (0–{len(transcript.turns) - 1})")
+    conv = Conversation(Transcript(transcript.turns[: index + 1]), load_rubric().thresholds)
+    return _turn_findings(conv, index)
+
+
+# Restating the customer's words while blaming or judging them is not listening: such a turn earns no credit
+# for reflecting or reusing their words.
+CANCELLED_BY: dict[str, frozenset[str]] = {
+    kind: frozenset({"blame_shifting", "judgemental"}) for kind in ("reflection", "summary", "customer_words")
+}
+
+
+def _turn_findings(conv: Conversation, index: int) -> list[Finding]:
+    if not conv.is_rep(index):
+        return []
+    found: list[Finding] = []
+    kinds: set[str] = set()
+    for detector in DETECTORS:
+        for finding in detector(conv, index):
+            if finding.kind not in kinds:  # one finding per kind per turn: saying it twice is not twice the skill
+                kinds.add(finding.kind)
+                found.append(finding)
+    return [f for f in found if not CANCELLED_BY.get(f.kind, frozenset()) & kinds]
+
+
+def _metrics(conv: Conversation, findings: Sequence[Finding]) -> dict:
+    metrics = timing.timing_metrics(conv)
+    counts = {key: sum(1 for f in findings if f.kind in kinds) for key, kinds in COUNTED_KINDS.items()}
+    ordered = (
+        "rep_talk_share",
+        "interruptions",
+        "backchannels",
+        "median_response_latency_s",
+        "longest_rep_monologue_s",
+        "rep_words_per_minute",
+        *COUNTED_KINDS,
+        "filler_words",
+    )
+    merged = {**metrics, **counts}
+    return {key: merged[key] for key in ordered}

@@ -1,0 +1,101 @@
+"""A conversation as the detectors see it: turns with cached normalised text, neighbours and utterance labels."""
+
+from bisect import bisect_left
+from functools import cached_property
+
+from coach_app.analysis.text import Span, TurnText
+from coach_app.analysis.utterances import UtteranceLabel, classify
+from coach_app.core import Finding, Transcript
+from coach_app.scoring.rubric import Thresholds
+
+
+class Conversation:
+    """Lazily computed views of a transcript, so analysing one turn touches only the turns it needs."""
+
+    def __init__(self, transcript: Transcript, thresholds: Thresholds) -> None:
+        self.transcript = transcript
+        self.turns = transcript.turns
+        self.thresholds = thresholds
+        self._texts: dict[int, TurnText] = {}
+        self._labels: dict[int, UtteranceLabel] = {}
+        self._cover: list[tuple[int | None, float]] = [(None, -1.0)]
+        self.cache: dict[tuple[str, int], object] = {}  # per-turn results detectors share (e.g. timing)
+
+    def text(self, index: int) -> TurnText:
+        cached = self._texts.get(index)
+        if cached is None:
+            cached = self._texts[index] = TurnText(self.turns[index])
+        return cached
+
+    def is_rep(self, index: int) -> bool:
+        return self.turns[index].speaker == "rep"
+
+    @cached_property
+    def start_order(self) -> list[int]:
+        """Turn indices sorted by start time (ties keep transcript order)."""
+        return sorted(range(len(self.turns)), key=lambda i: (self.turns[i].start_s, i))
+
+    @cached_property
+    def _sorted_starts(self) -> list[float]:
+        return [self.turns[i].start_s for i in self.start_order]
+
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        return {index: position for position, index in enumerate(self.start_order)}
+
+    def start_position(self, index: int) -> int:
+        """Where turn `index` falls in `start_order`."""
+        return self._positions[index]
+
+    def covering_customer(self, index: int) -> tuple[int | None, float]:
+        """Of the customer turns starting strictly before turn `index`, the one ending last, and its end."""
+        position = bisect_left(self._sorted_starts, self.turns[index].start_s)
+        order = self.start_order
+        while len(self._cover) <= position:
+            best = self._cover[-1]
+            other = order[len(self._cover) - 1]
+            turn = self.turns[other]
+            self._cover.append((other, turn.end_s) if turn.speaker == "customer" and turn.end_s > best[1] else best)
+        return self._cover[position]
+
+    def previous_customer(self, index: int) -> int | None:
+        """The nearest earlier customer turn (in transcript order), or None."""
+        for j in range(index - 1, -1, -1):
+            if self.turns[j].speaker == "customer":
+                return j
+        return None
+
+    def earlier_customers(self, index: int, limit: int) -> list[int]:
+        """Up to `limit` earlier customer turns, nearest first."""
+        found = []
+        for j in range(index - 1, -1, -1):
+            if self.turns[j].speaker == "customer":
+                found.append(j)
+                if len(found) == limit:
+                    break
+        return found
+
+    def previous_customer_text(self, index: int) -> str:
+        j = self.previous_customer(index)
+        return self.turns[j].text if j is not None else ""
+
+    def utterance(self, index: int) -> UtteranceLabel:
+        """The utterance classifier's label for a rep turn, given the customer's previous turn."""
+        cached = self._labels.get(index)
+        if cached is None:
+            cached = self._labels[index] = classify(self.turns[index].text, self.previous_customer_text(index))
+        return cached
+
+    def finding(self, kind: str, index: int, span: Span | None, reason: str, tip: str) -> Finding:
+        """A finding quoting `span` of turn `index` (the whole turn when None), timed by its words when known."""
+        text = self.text(index)
+        if span is None or not text.tokens:
+            turn = self.turns[index]
+            return Finding(kind, index, turn.start_s, turn.end_s, _clip(turn.text.strip()), reason, tip)
+        start_s, end_s = text.times(span)
+        return Finding(kind, index, start_s, end_s, text.quote(span), reason, tip)
+
+
+def _clip(text: str, max_words: int = 40) -> str:
+    words = text.split()
+    return text if len(words) <= max_words else " ".join(words[:max_words]) + " …"

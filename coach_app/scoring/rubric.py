@@ -1,0 +1,160 @@
+"""The trainer-editable scoring rubric (TOML): thresholds, dimensions, weights, points per finding kind, tips."""
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from coach_app.errors import RubricError
+from coach_app.paths import resource
+from coach_app.scoring.kinds import KINDS
+
+MAX_RUBRIC_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Timing limits the analysis flags against (seconds, words per minute, fraction of talk)."""
+
+    min_pause_s: float = 0.4
+    dead_air_s: float = 5.0
+    monologue_s: float = 45.0
+    wpm_max: float = 175.0
+    max_rep_talk_share: float = 0.65
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One scored skill: starts at `base`, gains or loses `points[kind]` per finding with diminishing returns."""
+
+    key: str
+    label: str
+    weight: float
+    base: float
+    tip: str
+    points: dict[str, float]
+    decay: float = 0.5
+    penalty_decay: float = 0.8
+
+
+@dataclass(frozen=True)
+class Rubric:
+    version: str
+    thresholds: Thresholds
+    dimensions: tuple[Dimension, ...]
+    source: str = ""
+
+
+_DIMENSION_KEYS = {"label", "weight", "base", "tip", "points", "decay", "penalty_decay"}
+
+
+def load_rubric(path: str | os.PathLike | None = None) -> Rubric:
+    """Read and validate a rubric; None means the shipped resources/rubrics/default.toml."""
+    if path is None:
+        return _default_rubric()
+    return _load(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _default_rubric() -> Rubric:
+    return _load(resource("rubrics", "default.toml"))
+
+
+def _load(path: Path) -> Rubric:
+    try:
+        if path.stat().st_size > MAX_RUBRIC_BYTES:
+            raise RubricError(f"Rubric {path} is larger than 1 MB: it is not a rubric; give a .toml rubric file.")
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise RubricError(f"Rubric file {path} does not exist: check the path.") from None
+    except IsADirectoryError:
+        raise RubricError(f"{path} is a folder, not a rubric file: give the path of a .toml file.") from None
+    except UnicodeDecodeError:
+        raise RubricError(f"Rubric {path} is not UTF-8 text: save it as UTF-8 TOML.") from None
+    except OSError as exc:
+        raise RubricError(f"Cannot read rubric {path}: {exc.strerror}.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RubricError(f"Rubric {path} is not valid TOML ({exc}): fix the syntax there.") from None
+    return rubric_from_dict(data, str(path))
+
+
+def rubric_from_dict(data: dict, source: str) -> Rubric:
+    """Validate parsed TOML; every problem raises RubricError naming `source` and the key."""
+    _only(data, {"version", "thresholds", "dimensions"}, source, "")
+    version = data.get("version")
+    if not isinstance(version, str) or not version.strip():
+        raise RubricError(f'{source}: key "version" must be a non-empty string, e.g. version = "my-rubric-1".')
+    thresholds = _thresholds(_table(data, "thresholds", source), source)
+    dims = _table(data, "dimensions", source)
+    if not dims:
+        raise RubricError(f'{source}: "dimensions" is empty: add at least one [dimensions.NAME] table.')
+    dimensions = tuple(_dimension(key, value, source) for key, value in dims.items())
+    return Rubric(version.strip(), thresholds, dimensions, source)
+
+
+def _thresholds(table: dict, source: str) -> Thresholds:
+    defaults = Thresholds()
+    names = set(defaults.__dataclass_fields__)
+    _only(table, names, source, "thresholds")
+    values = {}
+    for name in names:
+        if name not in table:
+            raise RubricError(f'{source}: missing key "thresholds.{name}": add it (default {getattr(defaults, name)}).')
+        values[name] = _number(table[name], source, f"thresholds.{name}", low=0.0)
+    if values["max_rep_talk_share"] > 1:
+        raise RubricError(f'{source}: key "thresholds.max_rep_talk_share" must be a fraction from 0 to 1.')
+    return Thresholds(**values)
+
+
+def _dimension(key: str, table: object, source: str) -> Dimension:
+    where = f"dimensions.{key}"
+    if not isinstance(table, dict):
+        raise RubricError(f'{source}: "{where}" must be a table ([{where}]).')
+    _only(table, _DIMENSION_KEYS, source, where)
+    for name in ("label", "tip"):
+        if not isinstance(table.get(name), str) or not table[name].strip():
+            raise RubricError(f'{source}: key "{where}.{name}" must be a non-empty string.')
+    points = _table(table, "points", source, where)
+    for kind, value in points.items():
+        if kind not in KINDS:
+            raise RubricError(
+                f'{source}: key "{where}.points.{kind}" is not a finding kind: use one of {", ".join(sorted(KINDS))}.'
+            )
+        _number(value, source, f"{where}.points.{kind}", low=-100.0, high=100.0)
+    return Dimension(
+        key=key,
+        label=table["label"].strip(),
+        weight=_number(table.get("weight"), source, f"{where}.weight", low=0.0, positive=True),
+        base=_number(table.get("base"), source, f"{where}.base", low=0.0, high=100.0),
+        tip=table["tip"].strip(),
+        points={kind: float(value) for kind, value in points.items()},
+        decay=_number(table.get("decay", 0.5), source, f"{where}.decay", low=0.0, high=1.0),
+        penalty_decay=_number(table.get("penalty_decay", 0.8), source, f"{where}.penalty_decay", low=0.0, high=1.0),
+    )
+
+
+def _table(data: dict, key: str, source: str, parent: str = "") -> dict:
+    full = f"{parent}.{key}" if parent else key
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise RubricError(f'{source}: missing or invalid table "{full}": add a [{full}] table.')
+    return value
+
+
+def _only(table: dict, allowed: set[str], source: str, where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            full = f"{where}.{key}" if where else key
+            raise RubricError(f'{source}: unknown key "{full}": use one of {", ".join(sorted(allowed))}.')
+
+
+def _number(value: object, source: str, key: str, low: float, high: float | None = None, positive=False) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= low
+    ok = ok and (high is None or value <= high) and (not positive or value > 0)
+    if not ok:
+        limits = f"from {low:g} to {high:g}" if high is not None else ("above 0" if positive else f"{low:g} or more")
+        raise RubricError(f'{source}: key "{key}" must be a number {limits} (got {value!r}).')
+    return float(value)

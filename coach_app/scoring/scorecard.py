@@ -1,0 +1,54 @@
+"""Turn findings into 0–100 dimension scores with evidence; repeats earn less and less, so volume can't max a score."""
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from coach_app.core import DimensionScore, Finding
+from coach_app.scoring.rubric import Dimension, Rubric
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def score(findings: Sequence[Finding], metrics: dict, rubric: Rubric) -> tuple[tuple[DimensionScore, ...], int]:
+    """Score every rubric dimension and the weighted overall score (0–100 each)."""
+    dimensions = tuple(_score_dimension(dim, findings) for dim in rubric.dimensions)
+    total_weight = sum(d.weight for d in dimensions)
+    overall = round(sum(d.score * d.weight for d in dimensions) / total_weight) if total_weight else 0
+    return dimensions, overall
+
+
+def _score_dimension(dim: Dimension, findings: Sequence[Finding]) -> DimensionScore:
+    evidence = tuple(i for i, f in enumerate(findings) if f.kind in dim.points)
+    seen_quotes: set[tuple[str, str]] = set()
+    counts: dict[str, int] = defaultdict(int)
+    deltas: dict[str, float] = defaultdict(float)
+    for i in evidence:
+        finding = findings[i]
+        points = dim.points[finding.kind]
+        if points > 0:
+            # The same stock phrase said again earns nothing: reward variety and fit, not repetition.
+            quote_key = (finding.kind, " ".join(_WORD.findall(finding.quote.lower())))
+            if quote_key in seen_quotes:
+                continue
+            seen_quotes.add(quote_key)
+        decay = dim.decay if points > 0 else dim.penalty_decay
+        deltas[finding.kind] += points * decay ** counts[finding.kind]
+        counts[finding.kind] += 1
+    value = max(0.0, min(100.0, dim.base + sum(deltas.values())))
+    return DimensionScore(
+        dimension=dim.key,
+        label=dim.label,
+        score=round(value),
+        weight=dim.weight,
+        evidence=evidence,
+        explanation=_explain(dim, counts, deltas),
+        tip=dim.tip,
+    )
+
+
+def _explain(dim: Dimension, counts: dict[str, int], deltas: dict[str, float]) -> str:
+    if not counts:
+        return f"No evidence found; starting score {dim.base:.0f}."
+    parts = [f"{counts[kind]} × {kind.replace('_', ' ')} ({deltas[kind]:+.0f})" for kind in sorted(counts)]
+    return f"Start {dim.base:.0f}; " + ", ".join(parts) + "."
