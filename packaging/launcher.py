@@ -1,0 +1,5 @@
+"""Entry point of the bundled program: the same as the `coach-app` command."""
+
+from coach_app.cli import main
+
+raise SystemExit(main())
