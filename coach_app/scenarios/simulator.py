@@ -89,7 +89,7 @@ class Customer:
             raise ValueError("the call has ended; start a new Customer to practise again")
         kinds = {finding.kind for finding in findings}
         change = self._mood_change(kinds)
-        if self.mood + change < MOOD_MIN:
+        if change < 0 and self.mood == MOOD_MIN:
             self.hung_up = True
             return self._reply([self._pick(self.scenario.closing_escalated)], ())
         self.mood = max(MOOD_MIN, min(MOOD_MAX, self.mood + change))
@@ -126,6 +126,8 @@ class Customer:
 
     def _mood_change(self, kinds: set[str]) -> int:
         """Any escalating behaviour outweighs the listening in the same turn; each direction is capped."""
+        if "agreement_check" in kinds:
+            kinds = kinds - {"closed_question"}  # "Does that work for you?" is closed by design
         effects = [self._effects.get(kind, 0) for kind in kinds]
         drops = sum(e for e in effects if e < 0)
         if drops:

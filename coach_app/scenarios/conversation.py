@@ -1,0 +1,60 @@
+"""A practice call in progress: the timed transcript, the analysis of each rep turn, and the simulated customer."""
+
+from dataclasses import dataclass, replace
+
+from coach_app.analysis import analyze, analyze_turn
+from coach_app.core import Finding, Scorecard, Transcript, Turn, Word
+from coach_app.scenarios.model import Scenario
+from coach_app.scenarios.simulator import Customer, CustomerReply, ScenarioOutcome
+
+
+@dataclass(frozen=True)
+class PracticeResult:
+    """The finished call: transcript, rubric scorecard (with the scenario outcome in `extras["scenario"]`)."""
+
+    transcript: Transcript
+    scorecard: Scorecard
+    outcome: ScenarioOutcome
+
+    def to_dict(self) -> dict:
+        """The `practice --json` contract."""
+        return {
+            "hidden_needs_found": self.outcome.hidden_needs_found,
+            "hidden_needs_total": self.outcome.hidden_needs_total,
+            "final_mood": self.outcome.final_mood_name,
+            "resolved": self.outcome.resolved,
+            "transcript": self.transcript.to_dict(),
+            "scores": self.scorecard.to_dict()["scores"],
+        }
+
+
+class Conversation:
+    """Each rep turn is analysed as it completes and the customer reacts to exactly those findings."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.customer = Customer(scenario)
+        self.turns: list[Turn] = []
+        self.findings: list[Finding] = []
+
+    def add_customer_turn(self, reply: CustomerReply, start_s: float, end_s: float) -> None:
+        """Record when the customer actually spoke the reply (from playback, or synthetic for typed practice)."""
+        self.turns.append(Turn("customer", start_s, end_s, reply.text))
+
+    def add_rep_turn(self, text: str, start_s: float, end_s: float, words: tuple[Word, ...] = ()) -> CustomerReply:
+        """Record the rep's turn, analyse it against the turns before it, and return the customer's reaction."""
+        self.turns.append(Turn("rep", start_s, end_s, text, words))
+        findings = analyze_turn(self.transcript(), len(self.turns) - 1)
+        self.findings.extend(findings)
+        return self.customer.react(findings, text)
+
+    def transcript(self) -> Transcript:
+        return Transcript(tuple(self.turns))
+
+    def finish(self, rubric: object = None) -> PracticeResult:
+        """Score the whole call with the rubric and attach the scenario outcome."""
+        transcript = self.transcript()
+        outcome = self.customer.outcome()
+        scorecard = analyze(transcript, rubric=rubric)
+        scorecard = replace(scorecard, extras={**scorecard.extras, "scenario": outcome})
+        return PracticeResult(transcript, scorecard, outcome)
