@@ -1,0 +1,114 @@
+"""Open the sessions database: WAL, foreign keys, private file, migrated (after a backup) or refused if newer."""
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from coach_app import paths
+from coach_app.errors import StorageError
+from coach_app.storage.migrations import MIGRATION_SET, migrations
+
+BUSY_TIMEOUT_MS = 10_000
+KNOWN_STEPS: tuple[str, ...] = tuple(m.name for m in migrations.pending(Database(memory=True)))
+
+
+def open_db(path: str | os.PathLike | None = None) -> Database:
+    """A new connection for the calling thread to a migrated database (default: the user's library)."""
+    path = Path(path) if path is not None else paths.db_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.exists():
+        _refuse_newer(path)
+    else:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    with contextlib.suppress(PermissionError):
+        os.chmod(path, 0o600)
+    try:
+        db = Database(path)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        _migrate(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"Cannot use the sessions database {path} ({exc}): move it away to start a new library, "
+            "or restore a backup copy."
+        ) from None
+    return db
+
+
+@contextlib.contextmanager
+def writing(db: Database) -> Iterator[Database]:
+    """One write transaction that takes the write lock up front, so concurrent writers wait instead of failing."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def now_iso() -> str:
+    """The current UTC time as stored in the database (ISO 8601, seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _applied_steps(conn: sqlite3.Connection) -> list[str]:
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='_sqlite_migrations'").fetchone()
+    if not exists:
+        return []
+    rows = conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])
+    return [name for (name,) in rows]
+
+
+def _refuse_newer(path: Path) -> None:
+    """Read the applied steps without writing anything; a step this app does not know means a newer app made it."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            applied = _applied_steps(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"Cannot read the sessions database {path} ({exc}): move it away to start a new library, "
+            "or restore a backup copy."
+        ) from None
+    unknown = [name for name in applied if name not in KNOWN_STEPS]
+    if unknown:
+        raise StorageError(
+            f"The sessions database {path} was made by a newer version of Listening Coach (schema step "
+            f"{unknown[-1]}): update the app to open it; it was not changed."
+        )
+
+
+def _migrate(db: Database, path: Path) -> None:
+    pending = migrations.pending(db)
+    if not pending:
+        return
+    if _applied_steps(db.conn):
+        _backup(db, path.with_name(f"{path.name}.before-{pending[0].name}.bak"))
+    db.conn.execute("BEGIN IMMEDIATE")  # one migrating process at a time; all steps or none
+    try:
+        migrations.apply(db)
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def _backup(db: Database, target: Path) -> None:
+    """Copy the database as it is now with SQLite's online backup, readable only by the user."""
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    dest = sqlite3.connect(target)
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()

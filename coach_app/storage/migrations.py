@@ -1,0 +1,161 @@
+"""Append-only schema steps for the sessions database; never edit a released step, add a new one."""
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "coach_app"
+migrations = Migrations(MIGRATION_SET)
+
+
+def _table(db: Database, name: str) -> Table:
+    table = db[name]
+    assert isinstance(table, Table)
+    return table
+
+
+@migrations()
+def m001_people_sessions(db: Database) -> None:
+    """Why: the library's core, one row per practised or imported conversation with its turns and scores."""
+    db.executescript(
+        """
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL DEFAULT 'rep' CHECK (role IN ('rep', 'trainer')),
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            title TEXT NOT NULL,
+            scenario TEXT,
+            source TEXT NOT NULL CHECK (source IN ('practice', 'imported_call', 'bundle')),
+            audio_path TEXT,
+            duration_s REAL NOT NULL,
+            rubric_version TEXT NOT NULL,
+            overall INTEGER NOT NULL,
+            corrected_overall INTEGER,
+            transcript_sha256 TEXT NOT NULL,
+            extras_json TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX sessions_person_started ON sessions(person_id, started_at);
+        CREATE INDEX sessions_started ON sessions(started_at);
+        CREATE INDEX sessions_checksum ON sessions(transcript_sha256);
+        CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            speaker TEXT NOT NULL CHECK (speaker IN ('rep', 'customer')),
+            start_s REAL NOT NULL,
+            end_s REAL NOT NULL,
+            text TEXT NOT NULL,
+            UNIQUE (session_id, idx)
+        );
+        CREATE TABLE words (
+            turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            start_s REAL NOT NULL,
+            end_s REAL NOT NULL,
+            conf REAL NOT NULL,
+            PRIMARY KEY (turn_id, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            start_s REAL NOT NULL,
+            end_s REAL NOT NULL,
+            quote TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            tip TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT 'automatic' CHECK (origin IN ('automatic', 'trainer')),
+            rejected INTEGER NOT NULL DEFAULT 0 CHECK (rejected IN (0, 1))
+        );
+        CREATE INDEX findings_session ON findings(session_id, idx);
+        CREATE INDEX findings_origin_kind ON findings(origin, kind);
+        CREATE TABLE scores (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            view TEXT NOT NULL CHECK (view IN ('automatic', 'corrected')),
+            position INTEGER NOT NULL,
+            dimension TEXT NOT NULL,
+            label TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            weight REAL NOT NULL,
+            explanation TEXT NOT NULL,
+            evidence_json TEXT NOT NULL,
+            PRIMARY KEY (session_id, view, dimension)
+        ) WITHOUT ROWID;
+        CREATE TABLE metrics (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            value,  -- no declared type: integers stay integers, counts and seconds keep their type
+            PRIMARY KEY (session_id, name)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@migrations()
+def m002_comments_corrections(db: Database) -> None:
+    """Why: trainers review sessions, pinning comments to a moment and correcting wrong or missed findings."""
+    db.executescript(
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            author_id INTEGER REFERENCES people(id),
+            body TEXT NOT NULL,
+            at_s REAL,
+            turn INTEGER,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX comments_session ON comments(session_id);
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            finding_id INTEGER NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+            action TEXT NOT NULL CHECK (action IN ('rejected', 'added')),
+            note TEXT NOT NULL DEFAULT '',
+            author_id INTEGER REFERENCES people(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX corrections_session ON corrections(session_id);
+        """
+    )
+
+
+@migrations()
+def m003_tags_goals_settings(db: Database) -> None:
+    """Why: reps organise sessions with tags and set goals; preferences that differ from defaults live here."""
+    db.executescript(
+        """
+        CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE session_tags (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            PRIMARY KEY (session_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE goals (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            metric TEXT NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('>=', '<=')),
+            target REAL NOT NULL,
+            label TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value_json TEXT NOT NULL);
+        """
+    )
+
+
+@migrations()
+def m004_full_text_search(db: Database) -> None:
+    """Why: find sessions by what was said or commented; FTS5 indexes kept in sync by triggers."""
+    _table(db, "turns").enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+    _table(db, "comments").enable_fts(["body"], create_triggers=True, tokenize="unicode61")

@@ -1,0 +1,366 @@
+"""Save, load, list and delete stored sessions; each write is one transaction."""
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from coach_app.core import DimensionScore, Finding, Scorecard, Transcript, Turn, Word
+from coach_app.errors import StorageError
+from coach_app.storage.db import now_iso, writing
+from coach_app.storage.records import Comment, Correction, SessionSummary, StoredFinding, StoredSession
+
+SOURCES = ("practice", "imported_call", "bundle")
+
+
+def transcript_checksum(transcript: Transcript) -> str:
+    """SHA-256 of the transcript's canonical JSON: the same conversation always gives the same checksum."""
+    canonical = json.dumps(transcript.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def library_dir(db: Database) -> Path:
+    """The folder holding the database file; recordings live in its `recordings/` subfolder."""
+    row = db.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()
+    return Path(row[0]).parent
+
+
+def audio_file(db: Database, stored_path: str) -> Path:
+    """Absolute path of a stored audio path (stored relative to the library folder)."""
+    return library_dir(db) / stored_path
+
+
+def person_id(db: Database, name: str, role: str = "rep") -> int:
+    """The id of the person called `name`, adding them if new (call inside a write transaction)."""
+    name = name.strip()
+    if not name:
+        raise StorageError("A session needs the rep's name: give one (for example --rep 'Sam').")
+    row = db.execute("SELECT id FROM people WHERE name = ?", [name]).fetchone()
+    if row:
+        return row[0]
+    return db.execute("INSERT INTO people (name, role, created_at) VALUES (?, ?, ?)", [name, role, now_iso()]).lastrowid
+
+
+def save_session(
+    db: Database,
+    transcript: Transcript,
+    scorecard: Scorecard,
+    rep: str,
+    title: str,
+    audio_path: str | os.PathLike | None = None,
+    scenario: str | None = None,
+    source: str = "practice",
+    started_at: str | None = None,
+    tags: tuple[str, ...] = (),
+) -> int:
+    """Store a scored conversation in one transaction and return its id; outside audio is copied in (0600)."""
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
+    stored_audio, copied = _adopt_audio(db, audio_path) if audio_path is not None else (None, None)
+    try:
+        with writing(db):
+            session_id = _insert_session(
+                db, transcript, scorecard, rep, title, stored_audio, scenario, source, started_at
+            )
+            finding_ids = _insert_findings(db, session_id, scorecard.findings, origin="automatic")
+            write_scores(db, session_id, "automatic", scorecard.dimensions, finding_ids)
+            db.conn.executemany(
+                "INSERT INTO metrics (session_id, name, value) VALUES (?, ?, ?)",
+                [(session_id, name, value) for name, value in scorecard.metrics.items()],
+            )
+            tag_session(db, session_id, tags)
+    except BaseException:
+        if copied is not None:
+            copied.unlink(missing_ok=True)
+        raise
+    return session_id
+
+
+def _adopt_audio(db: Database, audio_path: str | os.PathLike) -> tuple[str, Path | None]:
+    """Audio inside the recordings folder is referenced; audio elsewhere is copied in so deleting stays safe."""
+    source = Path(audio_path).resolve()
+    if not source.is_file():
+        raise StorageError(f"Audio file {audio_path} does not exist: check the path or save without audio.")
+    root = library_dir(db).resolve()
+    recordings = root / "recordings"
+    if source.is_relative_to(recordings):
+        return str(source.relative_to(root)), None
+    recordings.mkdir(mode=0o700, exist_ok=True)
+    target = recordings / f"{uuid.uuid4().hex}{source.suffix.lower()}"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+        shutil.copyfileobj(src, out)
+    return str(target.relative_to(root)), target
+
+
+def _insert_session(db, transcript, scorecard, rep, title, audio, scenario, source, started_at) -> int:
+    duration_s = max((t.end_s for t in transcript.turns), default=0.0)
+    session_id = db.execute(
+        "INSERT INTO sessions (started_at, person_id, title, scenario, source, audio_path, duration_s, "
+        "rubric_version, overall, transcript_sha256, extras_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            started_at or now_iso(),
+            person_id(db, rep),
+            title.strip() or "Untitled session",
+            scenario,
+            source,
+            audio,
+            duration_s,
+            scorecard.rubric_version,
+            scorecard.overall,
+            transcript_checksum(transcript),
+            json.dumps(scorecard.extras, default=str),
+        ],
+    ).lastrowid
+    first_turn_id = (db.execute("SELECT coalesce(max(id), 0) FROM turns").fetchone()[0]) + 1
+    db.conn.executemany(
+        "INSERT INTO turns (id, session_id, idx, speaker, start_s, end_s, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (first_turn_id + i, session_id, i, t.speaker, t.start_s, t.end_s, t.text)
+            for i, t in enumerate(transcript.turns)
+        ],
+    )
+    db.conn.executemany(
+        "INSERT INTO words (turn_id, idx, text, start_s, end_s, conf) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (first_turn_id + i, j, w.text, w.start_s, w.end_s, w.conf)
+            for i, t in enumerate(transcript.turns)
+            for j, w in enumerate(t.words)
+        ],
+    )
+    return session_id
+
+
+def _insert_findings(db: Database, session_id: int, findings, origin: str) -> list[int]:
+    """Insert findings after the session's existing ones and return their new ids, in order."""
+    first_id = db.execute("SELECT coalesce(max(id), 0) FROM findings").fetchone()[0] + 1
+    first_idx = db.execute("SELECT coalesce(max(idx), -1) FROM findings WHERE session_id = ?", [session_id]).fetchone()[
+        0
+    ]
+    rows = [
+        (first_id + i, session_id, first_idx + 1 + i, f.kind, f.turn, f.start_s, f.end_s, f.quote, f.reason, f.tip)
+        for i, f in enumerate(findings)
+    ]
+    db.conn.executemany(
+        "INSERT INTO findings (id, session_id, idx, kind, turn, start_s, end_s, quote, reason, tip, origin) "
+        f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{origin}')",
+        rows,
+    )
+    return [row[0] for row in rows]
+
+
+def write_scores(db, session_id: int, view: str, dimensions, finding_ids: list[int]) -> None:
+    """Replace one view's dimension scores; evidence is stored as finding ids, not list positions."""
+    db.execute("DELETE FROM scores WHERE session_id = ? AND view = ?", [session_id, view])
+    db.conn.executemany(
+        "INSERT INTO scores (session_id, view, position, dimension, label, score, weight, explanation, "
+        "evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                session_id,
+                view,
+                position,
+                d.dimension,
+                d.label,
+                d.score,
+                d.weight,
+                d.explanation,
+                json.dumps([finding_ids[i] for i in d.evidence]),
+            )
+            for position, d in enumerate(dimensions)
+        ],
+    )
+
+
+SUMMARY_SQL = """
+SELECT s.id, s.started_at, p.name, s.title, coalesce(s.corrected_overall, s.overall), s.overall, s.scenario,
+       s.source, s.duration_s, s.rubric_version, s.audio_path,
+       (SELECT group_concat(t.name, char(31)) FROM session_tags st JOIN tags t ON t.id = st.tag_id
+        WHERE st.session_id = s.id)
+FROM sessions s JOIN people p ON p.id = s.person_id
+"""
+
+
+def _summary(row) -> SessionSummary:
+    tags = tuple(sorted(row[11].split("\x1f"))) if row[11] else ()
+    return SessionSummary(*row[:11], tags=tags)
+
+
+def list_sessions(
+    db: Database,
+    rep: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    tag: str | None = None,
+    limit: int | None = None,
+) -> list[SessionSummary]:
+    """Stored sessions, newest first; `since`/`until` are ISO dates or times (until is exclusive)."""
+    where, params = [], []
+    if rep is not None:
+        where.append("p.name = ?")
+        params.append(rep)
+    if since is not None:
+        where.append("s.started_at >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("s.started_at < ?")
+        params.append(until)
+    if tag is not None:
+        where.append(
+            "s.id IN (SELECT st.session_id FROM session_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?)"
+        )
+        params.append(tag)
+    sql = SUMMARY_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.started_at DESC, s.id DESC"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [_summary(row) for row in db.execute(sql, params)]
+
+
+def get_summary(db: Database, session_id: int) -> SessionSummary:
+    """One session's summary; a clear error for an unknown id."""
+    row = db.execute(SUMMARY_SQL + " WHERE s.id = ?", [session_id]).fetchone()
+    if row is None:
+        raise StorageError(f"No stored session has id {session_id}: run `coach-app sessions list` to see the ids.")
+    return _summary(row)
+
+
+def load_session(db: Database, session_id: int) -> StoredSession:
+    """Everything stored about one session, read in one snapshot."""
+    with db.atomic():
+        summary = get_summary(db, session_id)
+        transcript = _load_transcript(db, session_id)
+        findings = tuple(
+            StoredFinding(row[0], Finding(*row[1:8]), row[8], bool(row[9]))
+            for row in db.execute(
+                "SELECT id, kind, turn, start_s, end_s, quote, reason, tip, origin, rejected FROM findings "
+                "WHERE session_id = ? ORDER BY idx",
+                [session_id],
+            )
+        )
+        metrics = dict(db.execute("SELECT name, value FROM metrics WHERE session_id = ?", [session_id]).fetchall())
+        (extras_json,) = db.execute("SELECT extras_json FROM sessions WHERE id = ?", [session_id]).fetchone()
+        automatic_findings = [f for f in findings if f.origin == "automatic"]
+        extras = json.loads(extras_json)
+        automatic = _scorecard(db, session_id, "automatic", automatic_findings, metrics, summary, extras)
+        corrected = None
+        if db.execute(
+            "SELECT 1 FROM scores WHERE session_id = ? AND view = 'corrected' LIMIT 1", [session_id]
+        ).fetchone():
+            effective = [f for f in findings if not f.rejected]
+            corrected = _scorecard(db, session_id, "corrected", effective, metrics, summary, extras)
+        comments = list_comments(db, session_id)
+        corrections = tuple(
+            Correction(*row)
+            for row in db.execute(
+                "SELECT c.id, c.finding_id, c.action, c.note, p.name, c.created_at FROM corrections c "
+                "LEFT JOIN people p ON p.id = c.author_id WHERE c.session_id = ? ORDER BY c.id",
+                [session_id],
+            )
+        )
+    return StoredSession(summary, transcript, automatic, corrected, findings, comments, corrections)
+
+
+def _load_transcript(db: Database, session_id: int) -> Transcript:
+    words: dict[int, list[Word]] = {}
+    for turn_idx, text, start_s, end_s, conf in db.execute(
+        "SELECT t.idx, w.text, w.start_s, w.end_s, w.conf FROM words w JOIN turns t ON t.id = w.turn_id "
+        "WHERE t.session_id = ? ORDER BY t.idx, w.idx",
+        [session_id],
+    ):
+        words.setdefault(turn_idx, []).append(Word(text, start_s, end_s, conf))
+    turns = tuple(
+        Turn(speaker, start_s, end_s, text, tuple(words.get(idx, ())))
+        for idx, speaker, start_s, end_s, text in db.execute(
+            "SELECT idx, speaker, start_s, end_s, text FROM turns WHERE session_id = ? ORDER BY idx", [session_id]
+        )
+    )
+    return Transcript(turns)
+
+
+def _scorecard(db, session_id, view, stored: list[StoredFinding], metrics, summary, extras) -> Scorecard:
+    position = {f.id: i for i, f in enumerate(stored)}
+    dimensions = tuple(
+        DimensionScore(
+            dimension,
+            label,
+            score,
+            weight,
+            tuple(position[i] for i in json.loads(evidence) if i in position),
+            explanation,
+        )
+        for dimension, label, score, weight, explanation, evidence in db.execute(
+            "SELECT dimension, label, score, weight, explanation, evidence_json FROM scores "
+            "WHERE session_id = ? AND view = ? ORDER BY position",
+            [session_id, view],
+        )
+    )
+    overall = summary.overall if view == "corrected" else summary.automatic_overall
+    findings = tuple(f.finding for f in stored)
+    return Scorecard(dict(metrics), findings, dimensions, overall, summary.rubric_version, dict(extras))
+
+
+def list_comments(db: Database, session_id: int) -> tuple[Comment, ...]:
+    """A session's trainer comments in time order (unpinned ones first)."""
+    return tuple(
+        Comment(*row)
+        for row in db.execute(
+            "SELECT c.id, c.session_id, c.body, c.at_s, c.turn, p.name, c.created_at FROM comments c "
+            "LEFT JOIN people p ON p.id = c.author_id WHERE c.session_id = ? "
+            "ORDER BY coalesce(c.at_s, -1), coalesce(c.turn, -1), c.id",
+            [session_id],
+        )
+    )
+
+
+def add_comment(
+    db: Database,
+    session_id: int,
+    body: str,
+    at_s: float | None = None,
+    turn: int | None = None,
+    author: str | None = None,
+) -> int:
+    """Pin a trainer's comment to a time, a turn, or (neither given) the whole session; returns its id."""
+    if not body.strip():
+        raise StorageError("A comment cannot be empty: type what the rep should hear.")
+    with writing(db):
+        get_summary(db, session_id)
+        author_id = person_id(db, author, role="trainer") if author else None
+        return db.execute(
+            "INSERT INTO comments (session_id, author_id, body, at_s, turn, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [session_id, author_id, body.strip(), at_s, turn, now_iso()],
+        ).lastrowid
+
+
+def tag_session(db: Database, session_id: int, names) -> None:
+    """Attach tags (created as needed) to a session; call inside a write transaction."""
+    for name in {n.strip() for n in names if n.strip()}:
+        db.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", [name])
+        db.execute(
+            "INSERT OR IGNORE INTO session_tags (session_id, tag_id) SELECT ?, id FROM tags WHERE name = ?",
+            [session_id, name],
+        )
+
+
+def set_tags(db: Database, session_id: int, names) -> None:
+    """Replace a session's tags."""
+    with writing(db):
+        get_summary(db, session_id)
+        db.execute("DELETE FROM session_tags WHERE session_id = ?", [session_id])
+        tag_session(db, session_id, names)
+
+
+def delete_session(db: Database, session_id: int) -> None:
+    """Delete a session with everything attached to it, then its audio file."""
+    with writing(db):
+        audio = get_summary(db, session_id).audio_path
+        db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+        shared = audio and db.execute("SELECT 1 FROM sessions WHERE audio_path = ?", [audio]).fetchone()
+    if audio and not shared:
+        with contextlib.suppress(FileNotFoundError):
+            audio_file(db, audio).unlink()
