@@ -19,6 +19,7 @@ PRIORITY = ("clarifying_request", "clarifying", "information", "open", "open_any
 ANYWHERE = frozenset({"clarifying_request", "open_anywhere"})
 IMPERATIVE_STARTS = frozenset({"tell", "walk", "talk", "help", "describe", "explain"})
 MODEL_MIN_CONFIDENCE = 0.6
+MODEL_ALONE_MIN_CONFIDENCE = 0.85  # with no question phrase anywhere, the classifier must be this sure
 QUOTE_WORDS = 16
 
 
@@ -36,7 +37,7 @@ def detect(conv: Conversation, index: int) -> list[Finding]:
             anywhere = _phrase_starts(text, Span(0, len(text.tokens)), anywhere=True)
             if anywhere:
                 found = [(anywhere[-1][0], _quote_span(anywhere[-1][1], Span(0, len(text.tokens))))]
-            else:
+            elif label.confidence >= MODEL_ALONE_MIN_CONFIDENCE:
                 category = "open" if label.label == "open_question" else "closed"
                 found = [(category, Span(max(0, len(text.tokens) - QUOTE_WORDS), len(text.tokens)))]
     findings, kinds = [], set()

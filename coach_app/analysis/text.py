@@ -44,7 +44,9 @@ def stem(token: str) -> str:
     token = token.removesuffix("'s")
     for suffix in ("ing", "ed", "es", "s"):
         if token.endswith(suffix) and len(token) - len(suffix) >= 4:
-            return token[: -len(suffix)]
+            root = token[: -len(suffix)]
+            # 'stopped' → 'stopp' → 'stop', so it meets 'stops'
+            return root[:-1] if suffix in ("ing", "ed") and root[-1] == root[-2] and root[-1] not in "aeiouls" else root
     return token
 
 

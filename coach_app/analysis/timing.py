@@ -16,6 +16,7 @@ from coach_app.core import Finding
 
 BACKCHANNEL_MAX_WORDS = 2
 INTERRUPTION_MIN_OVERLAP_S = 0.3
+EPSILON_S = 1e-6  # times are decimals in seconds: 5.0 - 4.7 must count as an overlap of 0.3 s
 FAST_PACE_MIN_WORDS = 12
 TALK_SHARE_MIN_SPEECH_S = 30.0
 OPENING_WORDS = 8
@@ -48,7 +49,7 @@ def _turn_timing(conv: Conversation, index: int) -> TurnTiming:
     inside = covering is not None and covering_end > turn.start_s
     if inside and spoken_word_count(turn.text) <= BACKCHANNEL_MAX_WORDS:
         return TurnTiming(backchannel=True, previous_customer=covering)
-    if inside and covering_end - turn.start_s >= INTERRUPTION_MIN_OVERLAP_S:
+    if inside and covering_end - turn.start_s >= INTERRUPTION_MIN_OVERLAP_S - EPSILON_S:
         return TurnTiming(interrupted=covering, previous_customer=covering)
     for j in reversed(order[:position]):
         if conv.turns[j].speaker == "rep" and turn_timing(conv, j).backchannel:
@@ -93,7 +94,7 @@ def detect(conv: Conversation, index: int) -> list[Finding]:
         words = ", ".join(" ".join(text.tokens[s.first : s.last]) for s in fillers[:4])
         span = text.sentence_around(fillers[0], 12)
         span = Span(max(0, fillers[0].first - 3), span.last)
-        findings.append(_finding(conv, index, span, "filler_words", f" Here: {len(fillers)} ({words})."))
+        findings.append(_finding(conv, index, span, "fillers", f" Here: {len(fillers)} ({words})."))
     return findings
 
 

@@ -1,0 +1,69 @@
+"""Benchmark: analyse a one-hour, 1,000-turn role-play, and time analyze_turn and the utterance classifier per turn.
+
+Run: .venv/bin/python bench/analysis_speed.py   (figures are noisy on a shared 2-core machine)
+"""
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+from coach_app.analysis import analyze, analyze_turn
+from coach_app.analysis.utterances import classify
+from coach_app.core import Transcript, Turn, Word
+from coach_app.transcript_io import load_transcript
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+TURNS = 1000
+HOUR_S = 3600.0
+
+
+def hour_long_transcript() -> Transcript:
+    """Repeat the sample calls' turns, re-timed to fill an hour, half of them with word timings."""
+    source = [t for path in sorted(SAMPLES.glob("*.json")) for t in load_transcript(path).turns]
+    slot = HOUR_S / TURNS
+    turns = []
+    for i in range(TURNS):
+        turn = source[i % len(source)]
+        start = i * slot
+        count = len(turn.text.split())
+        step = (slot * 0.85) / max(count, 1)
+        words = tuple(Word(w, start + k * step, start + (k + 0.9) * step) for k, w in enumerate(turn.text.split()))
+        turns.append(Turn(turn.speaker, start, start + slot * 0.85, turn.text, words if i % 2 else ()))
+    return Transcript(tuple(turns))
+
+
+def main() -> None:
+    transcript = hour_long_transcript()
+    analyze(transcript)  # warm-up: loads lexicons, rubric and the classifier once
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        card = analyze(transcript)
+        runs.append(time.perf_counter() - start)
+    per_turn = []
+    rep_indices = [i for i, t in enumerate(transcript.turns) if t.speaker == "rep"]
+    for index in rep_indices[::5]:
+        start = time.perf_counter()
+        analyze_turn(transcript, index)
+        per_turn.append(time.perf_counter() - start)
+    rep_texts = [t.text for t in transcript.turns if t.speaker == "rep"][:300]
+    start = time.perf_counter()
+    for text in rep_texts:
+        classify(text, "my order never arrived")
+    classify_ms = (time.perf_counter() - start) / len(rep_texts) * 1000
+    figures = {
+        "turns": TURNS,
+        "duration_s": HOUR_S,
+        "findings": len(card.findings),
+        "analyze_s_best_of_3": round(min(runs), 3),
+        "analyze_turn_ms_median_rep_turn": round(statistics.median(per_turn) * 1000, 2),
+        "analyze_turn_ms_max": round(max(per_turn) * 1000, 2),
+        "classify_ms_per_utterance": round(classify_ms, 2),
+    }
+    print(json.dumps(figures, indent=2))
+    print("target: analyze ≤ 3 s; timings are noisy on this shared 2-core machine")
+
+
+if __name__ == "__main__":
+    main()

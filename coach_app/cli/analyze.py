@@ -1,0 +1,76 @@
+"""`coach-app analyze TRANSCRIPT.json [--rubric FILE] [--json]`: a scorecard with the evidence behind every score."""
+
+import argparse
+import json
+import os
+
+from coach_app.analysis import analyze
+from coach_app.core import Finding, Scorecard
+from coach_app.scoring.rubric import load_rubric
+from coach_app.transcript_io import load_transcript
+
+KEY_METRICS = (
+    ("rep_talk_share", "Rep talk share", "{:.0%}"),
+    ("interruptions", "Interruptions", "{}"),
+    ("median_response_latency_s", "Median pause before replying", "{:.1f} s"),
+    ("longest_rep_monologue_s", "Longest rep monologue", "{:.0f} s"),
+    ("rep_words_per_minute", "Rep words per minute", "{:.0f}"),
+    ("open_questions", "Open questions", "{}"),
+    ("reflections", "Reflections", "{}"),
+    ("filler_words", "Filler words", "{}"),
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "analyze",
+        help="score the active listening in a transcript",
+        description="Analyse a transcript (JSON, see README) and print a scorecard with evidence for every score.",
+    )
+    parser.add_argument("transcript", metavar="TRANSCRIPT.json", help="transcript file in the shared JSON format")
+    parser.add_argument("--rubric", metavar="FILE", help="a rubric TOML file (default: the shipped rubric)")
+    parser.add_argument("--json", action="store_true", help="print {metrics, findings, scores} as JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    scorecard = analyze_transcript_file(args.transcript, args.rubric)
+    print(json.dumps(scorecard.to_dict(), indent=2, ensure_ascii=False) if args.json else render_text(scorecard))
+    return 0
+
+
+def analyze_transcript_file(path: str | os.PathLike, rubric_path: str | os.PathLike | None = None) -> Scorecard:
+    """Load a transcript (and rubric) and analyse it; bad files raise CoachError subclasses."""
+    rubric = load_rubric(rubric_path)
+    return analyze(load_transcript(path), rubric)
+
+
+def render_text(scorecard: Scorecard) -> str:
+    """A readable scorecard: overall score, each dimension with its evidence, then key metrics."""
+    lines = [f"Overall: {scorecard.overall}/100   (rubric {scorecard.rubric_version})", ""]
+    for dim in scorecard.dimensions:
+        lines.append(f"{dim.label}: {dim.score}/100")
+        lines.append(f"  {dim.explanation}")
+        for index in dim.evidence:
+            lines.extend(_evidence_lines(scorecard.findings[index]))
+        if dim.score < 70:
+            lines.append(f"  To improve: {dim.tip}")
+        lines.append("")
+    lines.append("Key metrics:")
+    for key, label, fmt in KEY_METRICS:
+        value = scorecard.metrics.get(key)
+        lines.append(f"  {label}: {'n/a' if value is None else fmt.format(value)}")
+    return "\n".join(lines)
+
+
+def _evidence_lines(finding: Finding) -> list[str]:
+    return [
+        f"  {_clock(finding.start_s)}  {finding.kind.replace('_', ' ')}: \u201c{finding.quote}\u201d",
+        f"         Why: {finding.reason}",
+        f"         Tip: {finding.tip}",
+    ]
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{secs:02d}"

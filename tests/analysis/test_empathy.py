@@ -1,0 +1,47 @@
+"""Empathy and validation, acknowledgement and appreciation, with their tricky look-alikes."""
+
+import pytest
+from dialogue_helpers import FORMS, rep_kinds
+
+CUSTOMER = "It was a birthday present for my daughter and it never came. She was so upset."
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(
+    ("rep", "kind"),
+    [
+        ("Oh no, that must have been so frustrating.", "empathy"),
+        ("I can see why that would be upsetting.", "empathy"),
+        ("That makes sense.", "empathy"),
+        ("I'd be upset too, especially with it being her birthday.", "empathy"),
+        ("I see what you mean.", "acknowledgement"),
+        ("Thank you for your patience.", "appreciation"),
+        ("Thanks for explaining that so clearly.", "appreciation"),
+    ],
+)
+def test_empathy_family(form, rep, kind):
+    """Feelings named, points acknowledged and thanks given are each found."""
+    assert kind in rep_kinds(CUSTOMER, rep, form)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_cannot_see_why_is_not_empathy(form):
+    """'I can't see why that would matter' rejects the feeling: dismissive, not empathy."""
+    kinds = rep_kinds(CUSTOMER, "I can't see why that would matter.", form)
+    assert "empathy" not in kinds
+    assert "dismissive" in kinds
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_yes_but_cancels_acknowledgement(form):
+    """'I understand, but that's the policy' is dismissive, not an acknowledgement."""
+    kinds = rep_kinds(CUSTOMER, "I understand, but that's the policy.", form)
+    assert "acknowledgement" not in kinds
+    assert "dismissive" in kinds
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("rep", ["That doesn't make sense.", "Thank you.", "I see here the order shipped."])
+def test_look_alikes_are_not_empathy(form, rep):
+    """A negated validation, a bare 'thank you' and reading from the screen earn no empathy credit."""
+    assert not rep_kinds(CUSTOMER, rep, form) & {"empathy", "appreciation", "acknowledgement"}

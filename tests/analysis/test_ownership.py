@@ -1,0 +1,44 @@
+"""Apology with ownership versus blame-shifting and non-apologies."""
+
+import pytest
+from dialogue_helpers import FORMS, rep_kinds
+
+CUSTOMER = "My order is a week late and nobody told me anything."
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(
+    "rep",
+    ["I'm so sorry, we got that wrong.", "I apologise, that's on us.", "We should have kept you updated."],
+)
+def test_owning_apologies(form, rep):
+    """Apologies that own the problem are found."""
+    kinds = rep_kinds(CUSTOMER, rep, form)
+    assert "apology" in kinds
+    assert "blame_shifting" not in kinds
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(
+    "rep",
+    [
+        "Sorry, but that's not our fault.",
+        "I'm sorry you feel that way.",
+        "You should have checked the delivery address.",
+        "That's the courier's problem, not ours.",
+    ],
+)
+def test_blame_shifting(form, rep):
+    """Blame and non-apologies are blame-shifting and never count as an apology."""
+    kinds = rep_kinds(CUSTOMER, rep, form)
+    assert "blame_shifting" in kinds
+    assert "apology" not in kinds
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("rep", ["You should have received a confirmation email.", "I'm sorry to hear that."])
+def test_not_blame_and_not_ownership(form, rep):
+    """Information ('you should have received…') is not blame; 'sorry to hear' is empathy, not an owning apology."""
+    kinds = rep_kinds(CUSTOMER, rep, form)
+    assert "blame_shifting" not in kinds
+    assert "apology" not in kinds

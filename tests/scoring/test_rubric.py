@@ -1,0 +1,47 @@
+"""Rubric loading and validation: errors name the file and the key."""
+
+import pytest
+
+from coach_app.errors import RubricError
+from coach_app.paths import resource
+from coach_app.scoring.rubric import load_rubric
+
+DEFAULT = resource("rubrics", "default.toml").read_text(encoding="utf-8")
+
+
+def test_default_rubric_loads():
+    """The shipped rubric validates and has a version, thresholds and weighted dimensions."""
+    rubric = load_rubric()
+    assert rubric.version
+    assert 0.3 <= rubric.thresholds.min_pause_s <= 0.5 and rubric.thresholds.dead_air_s == 5.0
+    assert {d.key for d in rubric.dimensions} >= {"empathy", "questioning", "reflecting_summarising", "turn_taking"}
+    assert all(d.weight > 0 for d in rubric.dimensions)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("weight = 1.5", 'weight = "heavy"', "dimensions.empathy.weight"),
+        ("empathy = 22", "empathyy = 22", "dimensions.empathy.points.empathyy"),
+        ("dead_air_s = 5.0", "dead_air_s = -1", "thresholds.dead_air_s"),
+        ("dead_air_s = 5.0", "", "thresholds.dead_air_s"),
+        ('version = "default-2026.11-1"', "version = 3", "version"),
+        ("base = 30", "base = 130", "dimensions.empathy.base"),
+        ("[dimensions.empathy.points]", "colour = 'red'\n[dimensions.empathy.points]", "dimensions.empathy.colour"),
+        ("[thresholds]", "[thresholds\n", "not valid TOML"),
+    ],
+)
+def test_invalid_rubric_names_file_and_key(tmp_path, old, new, key):
+    """Each kind of mistake raises RubricError naming the file and the key to fix."""
+    path = tmp_path / "mine.toml"
+    assert old in DEFAULT
+    path.write_text(DEFAULT.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RubricError) as err:
+        load_rubric(path)
+    assert str(path) in str(err.value) and key in str(err.value)
+
+
+def test_missing_rubric_file(tmp_path):
+    """A missing rubric file is a clear RubricError."""
+    with pytest.raises(RubricError, match="does not exist"):
+        load_rubric(tmp_path / "nope.toml")

@@ -1,0 +1,63 @@
+"""Scoring: diminishing returns, penalties, evidence lists, and phrase-stuffing that cannot max a score."""
+
+from coach_app.analysis import analyze
+from coach_app.core import Finding, Transcript, Turn
+from coach_app.scoring.rubric import load_rubric
+from coach_app.scoring.scorecard import score
+
+
+def finding(kind: str, quote: str, turn: int = 1) -> Finding:
+    return Finding(kind, turn, float(turn), float(turn) + 1, quote, "reason", "tip")
+
+
+def conversation(*lines: tuple[str, str]) -> Transcript:
+    """Turns of two seconds with one-second pauses."""
+    return Transcript(tuple(Turn(speaker, i * 3.0, i * 3.0 + 2.0, text) for i, (speaker, text) in enumerate(lines)))
+
+
+def dimension(findings, key):
+    dims, _ = score(findings, {}, load_rubric())
+    return next(d for d in dims if d.dimension == key)
+
+
+def test_repeats_earn_less_and_identical_phrases_nothing():
+    """The second empathy phrase earns less than the first; the same phrase again earns nothing."""
+    one = dimension([finding("empathy", "That must be frustrating.")], "empathy").score
+    two = dimension(
+        [finding("empathy", "That must be frustrating."), finding("empathy", "I'd be upset too.")], "empathy"
+    ).score
+    same = dimension([finding("empathy", "That must be frustrating.")] * 2, "empathy").score
+    base = dimension([], "empathy").score
+    assert one - base > two - one > 0
+    assert same == one
+
+
+def test_phrase_stuffing_cannot_max_a_score():
+    """A rep who says a different empathy line in every one of 30 turns still cannot reach 100 on empathy."""
+    lines = [("customer", "My order is late."), ("rep", "That must have been frustrating.")]
+    stuffed = []
+    for i in range(30):
+        stuffed += [("customer", f"It is still late, day {i}."), ("rep", f"That must be really frustrating, day {i}.")]
+    card = analyze(conversation(*lines, *stuffed))
+    empathy = next(d for d in card.dimensions if d.dimension == "empathy")
+    assert card.metrics["empathy_statements"] == 31
+    assert empathy.score < 80
+    assert card.overall < 60
+
+
+def test_penalties_lower_scores_and_are_listed_as_evidence():
+    """Judgemental findings lower respect, and the findings behind the score are its evidence."""
+    findings = [finding("patience", "Take your time."), finding("judgemental", "Calm down.", turn=3)]
+    respect = dimension(findings, "respect")
+    assert respect.score < dimension([finding("patience", "Take your time.")], "respect").score
+    assert respect.evidence == (0, 1)
+    assert "judgemental" in respect.explanation
+
+
+def test_overall_is_weighted_mean_in_range():
+    """Scores stay within 0–100 even with many penalties, and overall is the weighted mean."""
+    findings = [finding("interruption", f"wait {i}", turn=i) for i in range(40)]
+    dims, overall = score(findings, {}, load_rubric())
+    assert all(0 <= d.score <= 100 for d in dims)
+    expected = round(sum(d.score * d.weight for d in dims) / sum(d.weight for d in dims))
+    assert overall == expected
