@@ -142,7 +142,8 @@ def list_models(extra_dirs: Iterable[Path] = ()) -> list[SpeechModel]:
     models = [_describe(folder, "installed") for folder in _model_folders(installed_root)]
     seen = {model.path.resolve() for model in models}
     for directory in (*extra_dirs, *vosk_search_dirs()):
-        for folder in [directory] if (directory / "am").is_dir() else _model_folders(directory):
+        candidates = [directory] if _is_usable(directory) else _model_folders(directory)
+        for folder in candidates:
             if folder.resolve() not in seen and folder.resolve().parent != installed_root.resolve():
                 seen.add(folder.resolve())
                 models.append(_describe(folder, "found"))
@@ -199,8 +200,9 @@ def default_model_path(models: Sequence[SpeechModel] | None = None) -> Path | No
 def require_model(path: Path | str | None = None) -> Path:
     """The model folder to load: `path` if given and valid, else the default; a clear error when there is none."""
     if path is not None:
-        check_layout(Path(path))
-        return Path(path)
+        folder = Path(path).expanduser()
+        check_layout(folder)
+        return folder
     found = default_model_path()
     if found is None:
         recommended = catalogue()[0].name
