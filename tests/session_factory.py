@@ -48,7 +48,7 @@ def make_scorecard(transcript: Transcript, overall: int = 72, reflections: int =
         for k, i in enumerate(rep_turns)
     )
     dimensions = (
-        DimensionScore("empathy", "Empathy", min(100, overall + 5), 1.0, (0,) if findings else (), "warm"),
+        DimensionScore("empathy", "Empathy", min(100, overall + 5), 1.0, (0,) if findings else (), "warm", "name it"),
         DimensionScore("questioning", "Questioning", overall, 1.0, tuple(range(len(findings))), "curious"),
         DimensionScore("turn_taking", "Turn-taking", max(0, overall - 10), 1.0, (), "patient"),
     )

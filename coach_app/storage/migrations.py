@@ -87,14 +87,16 @@ def m001_people_sessions(db: Database) -> None:
             score INTEGER NOT NULL,
             weight REAL NOT NULL,
             explanation TEXT NOT NULL,
+            tip TEXT NOT NULL DEFAULT '',
             evidence_json TEXT NOT NULL,
             PRIMARY KEY (session_id, view, dimension)
         ) WITHOUT ROWID;
         CREATE TABLE metrics (
             session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            view TEXT NOT NULL CHECK (view IN ('automatic', 'corrected')),
             name TEXT NOT NULL,
             value,  -- no declared type: integers stay integers, counts and seconds keep their type
-            PRIMARY KEY (session_id, name)
+            PRIMARY KEY (session_id, view, name)
         ) WITHOUT ROWID;
         """
     )

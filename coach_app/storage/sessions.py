@@ -67,12 +67,9 @@ def save_session(
             session_id = _insert_session(
                 db, transcript, scorecard, rep, title, stored_audio, scenario, source, started_at
             )
-            finding_ids = _insert_findings(db, session_id, scorecard.findings, origin="automatic")
+            finding_ids = insert_findings(db, session_id, scorecard.findings, origin="automatic")
             write_scores(db, session_id, "automatic", scorecard.dimensions, finding_ids)
-            db.conn.executemany(
-                "INSERT INTO metrics (session_id, name, value) VALUES (?, ?, ?)",
-                [(session_id, name, value) for name, value in scorecard.metrics.items()],
-            )
+            write_metrics(db, session_id, "automatic", scorecard.metrics)
             tag_session(db, session_id, tags)
     except BaseException:
         if copied is not None:
@@ -136,7 +133,7 @@ def _insert_session(db, transcript, scorecard, rep, title, audio, scenario, sour
     return session_id
 
 
-def _insert_findings(db: Database, session_id: int, findings, origin: str) -> list[int]:
+def insert_findings(db: Database, session_id: int, findings, origin: str) -> list[int]:
     """Insert findings after the session's existing ones and return their new ids, in order."""
     first_id = db.execute("SELECT coalesce(max(id), 0) FROM findings").fetchone()[0] + 1
     first_idx = db.execute("SELECT coalesce(max(idx), -1) FROM findings WHERE session_id = ?", [session_id]).fetchone()[
@@ -158,8 +155,8 @@ def write_scores(db, session_id: int, view: str, dimensions, finding_ids: list[i
     """Replace one view's dimension scores; evidence is stored as finding ids, not list positions."""
     db.execute("DELETE FROM scores WHERE session_id = ? AND view = ?", [session_id, view])
     db.conn.executemany(
-        "INSERT INTO scores (session_id, view, position, dimension, label, score, weight, explanation, "
-        "evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO scores (session_id, view, position, dimension, label, score, weight, explanation, tip, "
+        "evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 session_id,
@@ -170,10 +167,20 @@ def write_scores(db, session_id: int, view: str, dimensions, finding_ids: list[i
                 d.score,
                 d.weight,
                 d.explanation,
+                d.tip,
                 json.dumps([finding_ids[i] for i in d.evidence]),
             )
             for position, d in enumerate(dimensions)
         ],
+    )
+
+
+def write_metrics(db: Database, session_id: int, view: str, metrics: dict) -> None:
+    """Replace one view's metrics (numbers or None)."""
+    db.execute("DELETE FROM metrics WHERE session_id = ? AND view = ?", [session_id, view])
+    db.conn.executemany(
+        "INSERT INTO metrics (session_id, view, name, value) VALUES (?, ?, ?, ?)",
+        [(session_id, view, name, value) for name, value in metrics.items()],
     )
 
 
@@ -233,7 +240,7 @@ def load_session(db: Database, session_id: int) -> StoredSession:
     """Everything stored about one session, read in one snapshot."""
     with db.atomic():
         summary = get_summary(db, session_id)
-        transcript = _load_transcript(db, session_id)
+        transcript = read_transcript(db, session_id)
         findings = tuple(
             StoredFinding(row[0], Finding(*row[1:8]), row[8], bool(row[9]))
             for row in db.execute(
@@ -242,17 +249,16 @@ def load_session(db: Database, session_id: int) -> StoredSession:
                 [session_id],
             )
         )
-        metrics = dict(db.execute("SELECT name, value FROM metrics WHERE session_id = ?", [session_id]).fetchall())
         (extras_json,) = db.execute("SELECT extras_json FROM sessions WHERE id = ?", [session_id]).fetchone()
         automatic_findings = [f for f in findings if f.origin == "automatic"]
         extras = json.loads(extras_json)
-        automatic = _scorecard(db, session_id, "automatic", automatic_findings, metrics, summary, extras)
+        automatic = _scorecard(db, session_id, "automatic", automatic_findings, summary, extras)
         corrected = None
         if db.execute(
             "SELECT 1 FROM scores WHERE session_id = ? AND view = 'corrected' LIMIT 1", [session_id]
         ).fetchone():
             effective = [f for f in findings if not f.rejected]
-            corrected = _scorecard(db, session_id, "corrected", effective, metrics, summary, extras)
+            corrected = _scorecard(db, session_id, "corrected", effective, summary, extras)
         comments = list_comments(db, session_id)
         corrections = tuple(
             Correction(*row)
@@ -265,7 +271,7 @@ def load_session(db: Database, session_id: int) -> StoredSession:
     return StoredSession(summary, transcript, automatic, corrected, findings, comments, corrections)
 
 
-def _load_transcript(db: Database, session_id: int) -> Transcript:
+def read_transcript(db: Database, session_id: int) -> Transcript:
     words: dict[int, list[Word]] = {}
     for turn_idx, text, start_s, end_s, conf in db.execute(
         "SELECT t.idx, w.text, w.start_s, w.end_s, w.conf FROM words w JOIN turns t ON t.id = w.turn_id "
@@ -282,7 +288,7 @@ def _load_transcript(db: Database, session_id: int) -> Transcript:
     return Transcript(turns)
 
 
-def _scorecard(db, session_id, view, stored: list[StoredFinding], metrics, summary, extras) -> Scorecard:
+def _scorecard(db, session_id, view, stored: list[StoredFinding], summary, extras) -> Scorecard:
     position = {f.id: i for i, f in enumerate(stored)}
     dimensions = tuple(
         DimensionScore(
@@ -292,13 +298,15 @@ def _scorecard(db, session_id, view, stored: list[StoredFinding], metrics, summa
             weight,
             tuple(position[i] for i in json.loads(evidence) if i in position),
             explanation,
+            tip,
         )
-        for dimension, label, score, weight, explanation, evidence in db.execute(
-            "SELECT dimension, label, score, weight, explanation, evidence_json FROM scores "
+        for dimension, label, score, weight, explanation, tip, evidence in db.execute(
+            "SELECT dimension, label, score, weight, explanation, tip, evidence_json FROM scores "
             "WHERE session_id = ? AND view = ? ORDER BY position",
             [session_id, view],
         )
     )
+    metrics = db.execute("SELECT name, value FROM metrics WHERE session_id = ? AND view = ?", [session_id, view])
     overall = summary.overall if view == "corrected" else summary.automatic_overall
     findings = tuple(f.finding for f in stored)
     return Scorecard(dict(metrics), findings, dimensions, overall, summary.rubric_version, dict(extras))

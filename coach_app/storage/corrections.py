@@ -1,0 +1,140 @@
+"""Trainer label corrections and rescoring: the automatic view is kept, the corrected view is recomputed."""
+
+import threading
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from coach_app.analysis import COUNTED_KINDS, analyze
+from coach_app.core import Finding
+from coach_app.errors import Cancelled, StorageError
+from coach_app.scoring.rubric import Rubric, load_rubric
+from coach_app.scoring.scorecard import score
+from coach_app.storage.db import now_iso, writing
+from coach_app.storage.sessions import (
+    get_summary,
+    insert_findings,
+    person_id,
+    read_transcript,
+    write_metrics,
+    write_scores,
+)
+
+FINDING_COLUMNS = "kind, turn, start_s, end_s, quote, reason, tip"
+
+
+def reject_finding(
+    db: Database, finding_id: int, rubric: Rubric | None = None, note: str = "", author: str | None = None
+) -> int:
+    """Mark an automatic finding as wrong and re-score its session; returns the corrected overall score."""
+    with writing(db):
+        row = db.execute("SELECT session_id, rejected FROM findings WHERE id = ?", [finding_id]).fetchone()
+        if row is None:
+            raise StorageError(f"No finding has id {finding_id}: run `coach-app sessions show SESSION` to see ids.")
+        session_id, rejected = row
+        if not rejected:
+            db.execute("UPDATE findings SET rejected = 1 WHERE id = ?", [finding_id])
+            _record(db, session_id, finding_id, "rejected", note, author)
+        return _rescore_corrected(db, session_id, rubric or load_rubric())
+
+
+def add_missed_finding(
+    db: Database,
+    session_id: int,
+    finding: Finding,
+    rubric: Rubric | None = None,
+    note: str = "",
+    author: str | None = None,
+) -> int:
+    """Add a finding the analysis missed, then re-score the session; returns the new finding's id."""
+    with writing(db):
+        get_summary(db, session_id)
+        (finding_id,) = insert_findings(db, session_id, [finding], origin="trainer")
+        _record(db, session_id, finding_id, "added", note, author)
+        _rescore_corrected(db, session_id, rubric or load_rubric())
+    return finding_id
+
+
+def _record(db, session_id, finding_id, action, note, author) -> None:
+    author_id = person_id(db, author, role="trainer") if author else None
+    db.execute(
+        "INSERT INTO corrections (session_id, finding_id, action, note, author_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [session_id, finding_id, action, note, author_id, now_iso()],
+    )
+
+
+def _rescore_corrected(db: Database, session_id: int, rubric: Rubric) -> int:
+    """Score the findings a trainer let stand plus those they added; counts in the metrics follow the findings."""
+    rows = db.execute(
+        f"SELECT id, {FINDING_COLUMNS} FROM findings WHERE session_id = ? AND rejected = 0 ORDER BY idx",
+        [session_id],
+    ).fetchall()
+    findings = [Finding(*row[1:]) for row in rows]
+    metrics = dict(
+        db.execute("SELECT name, value FROM metrics WHERE session_id = ? AND view = 'automatic'", [session_id])
+    )
+    for key, kinds in COUNTED_KINDS.items():
+        if key in metrics:
+            metrics[key] = sum(1 for f in findings if f.kind in kinds)
+    dimensions, overall = score(findings, metrics, rubric)
+    write_scores(db, session_id, "corrected", dimensions, [row[0] for row in rows])
+    write_metrics(db, session_id, "corrected", metrics)
+    db.execute("UPDATE sessions SET corrected_overall = ? WHERE id = ?", [overall, session_id])
+    return overall
+
+
+def rescore_all(
+    db: Database,
+    rubric: Rubric | None = None,
+    on_progress: Callable[[float, str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
+    """Re-analyse every session with `rubric` (one transaction each), keeping trainer corrections; returns count."""
+    rubric = rubric or load_rubric()
+    ids = [row[0] for row in db.execute("SELECT id FROM sessions ORDER BY id")]
+    for done, session_id in enumerate(ids):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled(f"Rescoring cancelled after {done} of {len(ids)} sessions; the rest keep their scores.")
+        with writing(db):
+            _rescore_one(db, session_id, rubric)
+        if on_progress is not None:
+            on_progress((done + 1) / len(ids), f"Rescored session {done + 1} of {len(ids)}")
+    return len(ids)
+
+
+def _rescore_one(db: Database, session_id: int, rubric: Rubric) -> None:
+    """Replace the automatic findings and scores; a finding that survives keeps its id, so rejections stick."""
+    old = db.execute(
+        f"SELECT id, {FINDING_COLUMNS} FROM findings WHERE session_id = ? AND origin = 'automatic'", [session_id]
+    ).fetchall()
+    voice = [Finding(*row[1:]) for row in old if row[1].startswith("voice_")]  # from audio: not re-derivable
+    scorecard = analyze(read_transcript(db, session_id), rubric, extra_findings=voice)
+    old_ids = {(row[1], row[2], row[5]): row[0] for row in old}
+    kept: list[int] = []
+    db.execute("UPDATE findings SET idx = -1 - idx WHERE session_id = ?", [session_id])  # free the positions
+    for position, f in enumerate(scorecard.findings):
+        finding_id = old_ids.pop((f.kind, f.turn, f.quote), None)
+        if finding_id is None:
+            finding_id = insert_findings(db, session_id, [f], origin="automatic")[0]
+        db.execute(
+            "UPDATE findings SET idx = ?, start_s = ?, end_s = ?, reason = ?, tip = ? WHERE id = ?",
+            [position, f.start_s, f.end_s, f.reason, f.tip, finding_id],
+        )
+        kept.append(finding_id)
+    if old_ids:
+        db.execute(f"DELETE FROM findings WHERE id IN ({', '.join('?' * len(old_ids))})", list(old_ids.values()))
+    trainer = [
+        r[0]
+        for r in db.execute("SELECT id FROM findings WHERE session_id = ? AND idx < 0 ORDER BY idx DESC", [session_id])
+    ]
+    for offset, finding_id in enumerate(trainer):
+        db.execute("UPDATE findings SET idx = ? WHERE id = ?", [len(kept) + offset, finding_id])
+    write_scores(db, session_id, "automatic", scorecard.dimensions, kept)
+    write_metrics(db, session_id, "automatic", scorecard.metrics)
+    db.execute(
+        "UPDATE sessions SET overall = ?, rubric_version = ? WHERE id = ?",
+        [scorecard.overall, scorecard.rubric_version, session_id],
+    )
+    if db.execute("SELECT 1 FROM corrections WHERE session_id = ? LIMIT 1", [session_id]).fetchone():
+        _rescore_corrected(db, session_id, rubric)
