@@ -1,6 +1,6 @@
 """A conversation as the detectors see it: turns with cached normalised text, neighbours and utterance labels."""
 
-from bisect import bisect_left
+from bisect import bisect_right
 from functools import cached_property
 
 from coach_app.analysis.text import Span, TurnText
@@ -48,8 +48,8 @@ class Conversation:
         return self._positions[index]
 
     def covering_customer(self, index: int) -> tuple[int | None, float]:
-        """Of the customer turns starting strictly before turn `index`, the one ending last, and its end."""
-        position = bisect_left(self._sorted_starts, self.turns[index].start_s)
+        """Of the customer turns starting no later than turn `index`, the one ending last, and its end."""
+        position = bisect_right(self._sorted_starts, self.turns[index].start_s)
         order = self.start_order
         while len(self._cover) <= position:
             best = self._cover[-1]

@@ -1,6 +1,6 @@
 """Turn-taking and delivery timing; the definitions are a contract (README, "Timing metrics").
 
-- backchannel: a rep turn of at most 2 words that starts inside a customer turn.
+- backchannel: a rep turn of at most 2 words that starts inside a customer turn (customer start ≤ rep start < end).
 - interruption: any other rep turn that starts inside a customer turn at least 0.3 s before that turn ends.
 - response latency: for every other rep turn whose previous turn by start time (ignoring backchannels) is a
   customer turn: rep start − customer end (negative when they overlap by less than 0.3 s).
@@ -175,9 +175,9 @@ def timing_metrics(conv: Conversation) -> dict:
         "rep_talk_share": round(rep_s / (rep_s + customer_s), 3) if rep_s + customer_s > 0 else 0.0,
         "interruptions": sum(1 for t in timings if t.interrupted is not None),
         "backchannels": sum(1 for t in timings if t.backchannel),
-        "median_response_latency_s": round(median(latencies), 2) if latencies else None,
-        "longest_rep_monologue_s": round(longest, 2),
-        "rep_words_per_minute": round(rep_words / rep_s * 60.0, 1) if rep_s > 0 else 0.0,
+        "median_response_latency_s": round(float(median(latencies)), 2) if latencies else None,
+        "longest_rep_monologue_s": round(float(longest), 2),
+        "rep_words_per_minute": round(float(rep_words / rep_s * 60.0), 1) if rep_s > 0 else 0.0,
         "filler_words": sum(len(filler_spans(conv, i)) for i in rep_indices),
     }
 

@@ -91,3 +91,10 @@ def test_fast_pace_from_word_timings():
     t = Transcript((Turn("customer", 0, 0.5, "help"), Turn("rep", 1, words[-1].end_s, text, words)))
     pace = next(f for f in analyze_turn(t, 1) if f.kind == "fast_pace")
     assert pace.start_s == 1 and pace.end_s < words[-1].end_s
+
+
+def test_starting_together_counts_as_inside():
+    """A rep turn starting at the very moment the customer starts is inside that customer turn."""
+    t = timed(("customer", 1, 6, "i want to talk about my bill"), ("rep", 1, 3, "Can I get your account number?"))
+    assert analyze(t).metrics["interruptions"] == 1
+    assert analyze(t).metrics["median_response_latency_s"] is None
