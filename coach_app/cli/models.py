@@ -66,7 +66,11 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    model = _with_progress_line(lambda report: models.install(args.name, on_progress=report))
+    try:
+        model = _with_progress_line(lambda report: models.install(args.name, on_progress=report))
+    except KeyboardInterrupt:
+        print("coach-app: download stopped; run the same command again to resume it.", file=sys.stderr)
+        return 130
     print(f"Installed {model.name} in {model.path} (SHA-256 of the download: {model.sha256}).")
     return 0
 

@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 import speech
 
-from coach_app.audio import delivery
+from coach_app.audio import delivery, voice
 from coach_app.core import Transcript, Turn, Word
 from coach_app.errors import AudioError
 
@@ -196,3 +196,13 @@ def test_thresholds_are_parameters():
     relaxed = delivery.DeliveryThresholds(fast_wpm=400, calm_max_wpm=400)
     assert kinds(delivery.judge_delivery(measures, transcript, relaxed)) == [("voice_pace_calm", 1)]
     assert "fast_wpm 175" in delivery.DeliveryThresholds.__doc__
+
+
+def test_syllable_nuclei_count_the_syllables():
+    """Syllable nuclei found in espeak speech match the 45 syllables of the text within 15 %, slow or fast."""
+    text = (
+        "I am sorry to hear that your order has not arrived yet. Let me look into it and see what happened "
+        "with the delivery, and then we can decide together what to do next."
+    )
+    for speed in (100, 175, 260):
+        assert abs(voice.syllable_count(say(text, speed=speed), RATE) - 45) <= 45 * 0.15
