@@ -53,9 +53,9 @@ class CrashSafeWavWriter:
         self.samplerate = samplerate
         self.sync_interval_s = sync_interval_s
         self.frames_written = 0
-        self.frames_synced = 0
         try:
-            self._file = open(self.path, "wb")  # noqa: SIM115 - kept open while recording, closed in close()
+            # Unbuffered: every append reaches the OS at once, so killing the process loses nothing appended.
+            self._file = open(self.path, "wb", buffering=0)  # noqa: SIM115 - open while recording, closed in close()
         except OSError as exc:
             raise AudioError(
                 f"Cannot create the recording file {self.path} ({exc.strerror}): check the folder exists and is "
@@ -64,16 +64,13 @@ class CrashSafeWavWriter:
         if fcntl is not None:
             # Advisory lock, released by the OS even on kill -9: tells recovery this file is still being written.
             fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._file.write(_header(channels, samplerate, 0))
+        self._write_all(_header(channels, samplerate, 0))
         self._last_sync = time.monotonic()
         self.sync()
 
     @property
     def data_bytes(self) -> int:
         return self.frames_written * self.channels * _SAMPLE_BYTES
-
-    def fileno(self) -> int:
-        return self._file.fileno()
 
     def append(self, frames: np.ndarray) -> None:
         """Append int16 frames shaped (n, channels); syncs when the interval has passed."""
@@ -84,9 +81,14 @@ class CrashSafeWavWriter:
                 f"The recording {self.path} reached the 4 GB size limit of a WAV file: it was stopped and kept; "
                 "start a new recording to continue."
             )
-        self._file.write(np.ascontiguousarray(frames).astype("<i2", copy=False).tobytes())
+        self._write_all(np.ascontiguousarray(frames).astype("<i2", copy=False).tobytes())
         self.frames_written += len(frames)
         self.sync_if_due()
+
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:  # a raw file may accept only part of a large write
+            view = view[self._file.write(view) :]
 
     def sync_if_due(self) -> None:
         """Sync when `sync_interval_s` has passed since the last sync (call it even when no audio arrives)."""
@@ -101,7 +103,6 @@ class CrashSafeWavWriter:
         self._file.seek(0, os.SEEK_END)
         self._file.flush()
         os.fsync(self._file.fileno())
-        self.frames_synced = self.frames_written
         self._last_sync = time.monotonic()
 
     def close(self) -> None:

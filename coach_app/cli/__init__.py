@@ -8,7 +8,7 @@ from coach_app import __version__
 from coach_app.errors import CoachError
 
 # Each module adds its subcommands with `register(subparsers)` and sets `func=run(args) -> int`.
-COMMAND_MODULES: tuple[str, ...] = ("models", "scenarios", "evaluate", "practice", "analyze")
+COMMAND_MODULES: tuple[str, ...] = ("models", "scenarios", "evaluate", "practice", "analyze", "record")
 
 
 def build_parser() -> argparse.ArgumentParser:
