@@ -180,3 +180,22 @@ def test_already_installed_is_not_downloaded_again(server, tmp_path):
     with pytest.raises(ModelError, match="already installed"):
         models.install(NAME, entries=entries_for(server))
     assert server.served.ranges == []
+
+
+def test_cancel_while_unpacking_keeps_the_complete_download(server, tmp_path):
+    """Cancelled after the download finished: the next install finds the file complete (416) and just unpacks it."""
+    archive = tiny_zip(tmp_path)
+    server.served = Served(archive)
+    cancel = threading.Event()
+
+    def cancel_when_unpacking(fraction, message):
+        if message.startswith("Unpacking"):
+            cancel.set()
+
+    with pytest.raises(Cancelled, match="nothing was installed"):
+        models.install(NAME, on_progress=cancel_when_unpacking, cancel=cancel, entries=entries_for(server))
+    assert part_file().stat().st_size == archive.stat().st_size
+    assert sorted(p.name for p in paths.models_dir().iterdir()) == [".downloads"]
+    model = models.install(NAME, entries=entries_for(server))
+    assert server.served.ranges == [None, f"bytes={archive.stat().st_size}-"]
+    assert model.sha256 == hashlib.sha256(archive.read_bytes()).hexdigest()
