@@ -14,6 +14,7 @@ PARAPHRASE_MIN_SHARED = 3
 PARAPHRASE_MIN_RATIO = 0.4
 MODEL_MIN_PROBABILITY = 0.6
 MODEL_MIN_SHARED = 2
+MODEL_SURE_PROBABILITY = 0.8  # a complex reflection may share no words with the customer's turn
 SUMMARY_MIN_WORDS = 10
 SUMMARY_LOOKBACK_TURNS = 8
 SUMMARY_MIN_TURNS_COVERED = 3
@@ -81,7 +82,10 @@ def _reflection(conv: Conversation, index: int) -> Finding | None:
             return conv.finding(weak.kind, index, _overlap_span(text, shared, sentence), reason, weak.tip)
     label = conv.utterance(index)
     text_shared = text.content & customer
-    if label.probabilities.get("reflection", 0.0) >= MODEL_MIN_PROBABILITY and len(text_shared) >= MODEL_MIN_SHARED:
+    probability = label.probabilities.get("reflection", 0.0)
+    if probability >= MODEL_SURE_PROBABILITY or (
+        probability >= MODEL_MIN_PROBABILITY and len(text_shared) >= MODEL_MIN_SHARED
+    ):
         return conv.finding(
             weak.kind,
             index,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from coach_app.core import DimensionScore, Finding
 from coach_app.scoring.rubric import Dimension, Rubric
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[a-z']+")  # digits are ignored: the same stock phrase with another number is the same phrase
 
 
 def score(findings: Sequence[Finding], metrics: dict, rubric: Rubric) -> tuple[tuple[DimensionScore, ...], int]:

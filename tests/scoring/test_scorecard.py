@@ -33,14 +33,21 @@ def test_repeats_earn_less_and_identical_phrases_nothing():
 
 
 def test_phrase_stuffing_cannot_max_a_score():
-    """A rep who says a different empathy line in every one of 30 turns still cannot reach 100 on empathy."""
-    lines = [("customer", "My order is late."), ("rep", "That must have been frustrating.")]
-    stuffed = []
+    """A rep who answers every one of 30 complaints with a stock empathy line (six variants) cannot max empathy."""
+    lines = [
+        "That must be really frustrating.",
+        "I can see why that would be upsetting.",
+        "That sounds so stressful.",
+        "I'd be upset too.",
+        "No wonder you're annoyed.",
+        "That makes sense.",
+    ]
+    turns = []
     for i in range(30):
-        stuffed += [("customer", f"It is still late, day {i}."), ("rep", f"That must be really frustrating, day {i}.")]
-    card = analyze(conversation(*lines, *stuffed))
+        turns += [("customer", f"It is still late, day {i}."), ("rep", lines[i % len(lines)])]
+    card = analyze(conversation(*turns))
     empathy = next(d for d in card.dimensions if d.dimension == "empathy")
-    assert card.metrics["empathy_statements"] == 31
+    assert card.metrics["empathy_statements"] == 30
     assert empathy.score < 80
     assert card.overall < 60
 
