@@ -15,6 +15,7 @@ PAIRS = [
     ("birthday_gift_good.json", "birthday_gift_poor.json"),
     ("subscription_cancel_good_asr.json", "subscription_cancel_poor.json"),
     ("telecom_complaint_good.json", "telecom_complaint_poor_asr.json"),
+    ("billing_double_charge_good.json", "billing_double_charge_poor_asr.json"),
 ]
 METRIC_KEYS = [
     "rep_talk_share", "interruptions", "backchannels", "median_response_latency_s", "longest_rep_monologue_s",
@@ -60,6 +61,14 @@ def test_poor_samples_show_their_faults(scorecards):
     assert {"interruption", "blame_shifting", "judgemental", "rushing", "vague_promise"} <= kinds
     metrics = scorecards["telecom_complaint_poor_asr.json"].metrics
     assert metrics["interruptions"] == 2 and metrics["judgemental_phrases"] >= 2
+
+
+def test_poor_delivery_and_turn_taking_are_caught(scorecards):
+    """The poor billing call is caught monologuing with fillers, leaving dead air and closing the customer down."""
+    card = scorecards["billing_double_charge_poor_asr.json"]
+    kinds = {f.kind for f in card.findings}
+    assert {"long_monologue", "filler_words", "dead_air", "quick_response", "talk_share_high", "rushing"} <= kinds
+    assert card.metrics["longest_rep_monologue_s"] > 45 and card.metrics["filler_words"] >= 8
 
 
 def test_good_samples_show_their_strengths(scorecards):
