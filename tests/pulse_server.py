@@ -75,6 +75,7 @@ def start_pulse_server(root: Path) -> PulseServer:
     missing = [tool for tool in ("pulseaudio", "pactl", "pacat", "paplay") if shutil.which(tool) is None]
     if missing:
         raise RuntimeError(f"{', '.join(missing)} not installed: run `bash scripts/setup.sh --test`")
+    root.mkdir(parents=True, exist_ok=True)
     socket = root / "native"
     names = dict(rep_sink=REP_SINK, customer_sink=CUSTOMER_SINK, rep_device=REP_DEVICE, customer_device=CUSTOMER_DEVICE)
     (root / "server.pa").write_text(_SERVER_SCRIPT.format(socket=socket, **names))

@@ -6,7 +6,6 @@ consumers (e.g. a streaming recogniser). The UI only reads properties; nothing i
 """
 
 import logging
-import math
 import os
 import queue
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from coach_app import paths
+from coach_app.audio.alignment import FrameAligner
 from coach_app.audio.devices import (
     PA_INVALID_SAMPLE_RATE,
     InputDevice,
@@ -28,6 +28,7 @@ from coach_app.audio.devices import (
     load_sounddevice,
     portaudio_error_to_audio_error,
 )
+from coach_app.audio.levels import SILENCE_DBFS, LevelReading, level_of
 from coach_app.audio.wavfile import CrashSafeWavWriter
 from coach_app.errors import AudioError
 
@@ -41,11 +42,11 @@ ChunkConsumer = Callable[[np.ndarray, int], None]
 PARTIAL_SUFFIX = ".partial.wav"
 DEFAULT_SAMPLERATE = 16000  # what speech recognisers expect; devices that refuse it record at their own rate
 DEFAULT_MIN_FREE_BYTES = 200 * 1024 * 1024
-SILENCE_DBFS = -100.0  # floor of the level meter, so silence is a number a UI can draw
+DEFAULT_STALL_TIMEOUT_S = 5.0  # no audio from a running device for this long: it was unplugged or died
 _DISK_CHECK_INTERVAL_S = 1.0
-_STALL_TIMEOUT_S = 5.0  # no audio from a running device for this long means it was unplugged or died
 _MAX_SKEW_S = 0.2  # with two devices, stop waiting for a lagging one after this much and pad it with silence
 _POLL_S = 0.05
+_START_TIMEOUT_S = 10.0  # some devices (Bluetooth headsets, sound servers) take seconds to deliver the first block
 
 
 class StopReason(Enum):
@@ -54,14 +55,6 @@ class StopReason(Enum):
     LOW_DISK = "low disk space"
     DEVICE_STOPPED = "device stopped"
     WRITE_FAILED = "write failed"
-
-
-@dataclass(frozen=True)
-class LevelReading:
-    """Loudness of the latest written block, per channel, in dB relative to full scale."""
-
-    rms_dbfs: tuple[float, ...]
-    peak_dbfs: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -93,60 +86,6 @@ def partial_path_for(path: Path) -> Path:
     return path.with_name(path.name.removesuffix(".wav") + PARTIAL_SUFFIX)
 
 
-def level_of(frames: np.ndarray) -> LevelReading:
-    """RMS and peak per channel of int16 frames, in dBFS, floored at `SILENCE_DBFS`."""
-    samples = frames.astype(np.float64) / 32768.0
-    if not len(samples):
-        silent = (SILENCE_DBFS,) * frames.shape[1]
-        return LevelReading(silent, silent)
-
-    def to_dbfs(values: np.ndarray) -> tuple[float, ...]:
-        return tuple(max(SILENCE_DBFS, 20 * math.log10(v)) if v > 0 else SILENCE_DBFS for v in values.tolist())
-
-    return LevelReading(to_dbfs(np.sqrt(np.mean(samples**2, axis=0))), to_dbfs(np.max(np.abs(samples), axis=0)))
-
-
-class _FrameAligner:
-    """Lines sources up by frame count: frame n of every source becomes frame n of the file, side by side.
-
-    A source that falls more than `max_skew_frames` behind is padded with silence, and its late frames are then
-    dropped, so the channels never drift apart and the file keeps growing while a device stalls.
-    """
-
-    def __init__(self, source_channels: Sequence[int], max_skew_frames: int) -> None:
-        self._channels = list(source_channels)
-        self._pending: list[list[np.ndarray]] = [[] for _ in source_channels]
-        self._received = [0] * len(source_channels)
-        self._max_skew_frames = max_skew_frames
-        self.emitted = 0
-
-    def add(self, source: int, frames: np.ndarray) -> None:
-        start = self._received[source]
-        self._received[source] += len(frames)
-        already_padded = max(0, self.emitted - start)
-        if already_padded < len(frames):
-            self._pending[source].append(frames[already_padded:])
-
-    def take(self, limit: int | None = None, flush: bool = False) -> np.ndarray | None:
-        """The next aligned block (at most `limit` frames); `flush` pads every source to the longest one."""
-        target = min(self._received)
-        if flush or max(self._received) - target > self._max_skew_frames:
-            target = max(self._received)
-        count = target - self.emitted if limit is None else min(target - self.emitted, limit)
-        if count <= 0:
-            return None
-        columns = []
-        for source, channels in enumerate(self._channels):
-            held = np.concatenate(self._pending[source]) if self._pending[source] else np.zeros((0, channels), "<i2")
-            column = held[:count]
-            self._pending[source] = [held[count:]] if len(held) > count else []
-            if len(column) < count:
-                column = np.concatenate([column, np.zeros((count - len(column), channels), np.int16)])
-            columns.append(column)
-        self.emitted += count
-        return columns[0] if len(columns) == 1 else np.hstack(columns)
-
-
 class Recorder:
     """Records `devices` into `path` (a new file in the recordings folder by default).
 
@@ -164,6 +103,7 @@ class Recorder:
         samplerate: int = DEFAULT_SAMPLERATE,
         max_seconds: float | None = None,
         min_free_bytes: int = DEFAULT_MIN_FREE_BYTES,
+        stall_timeout_s: float = DEFAULT_STALL_TIMEOUT_S,
         on_chunk: Sequence[ChunkConsumer] = (),
     ) -> None:
         if not 1 <= len(devices) <= 2:
@@ -175,6 +115,7 @@ class Recorder:
         self.channels = channels
         self.max_seconds = max_seconds
         self.min_free_bytes = min_free_bytes
+        self.stall_timeout_s = stall_timeout_s
         self._device_specs = list(devices)
         self._requested_samplerate = samplerate
         self._consumers = list(on_chunk)
@@ -222,7 +163,7 @@ class Recorder:
                 )
         self.samplerate = self._common_samplerate(sd, devices, per_device)
         self._writer = CrashSafeWavWriter(self.partial_path, self.channels, self.samplerate)
-        self._aligner = _FrameAligner([per_device] * len(devices), round(_MAX_SKEW_S * self.samplerate))
+        self._aligner = FrameAligner([per_device] * len(devices), round(_MAX_SKEW_S * self.samplerate))
         try:
             for source, device in enumerate(devices):
                 self._streams.append(self._open_stream(sd, source, device, per_device))
@@ -310,7 +251,8 @@ class Recorder:
         self._finish(reason, detail)
 
     def _record_loop(self) -> tuple[StopReason, str]:
-        last_audio = next_disk_check = time.monotonic()
+        started = next_disk_check = time.monotonic()
+        last_audio = None
         while not self._stop_requested.is_set():
             now = time.monotonic()
             if now >= next_disk_check:
@@ -320,8 +262,10 @@ class Recorder:
                 next_disk_check = now + _DISK_CHECK_INTERVAL_S
             if self._drain(wait_s=_POLL_S):
                 last_audio = now
-            elif now - last_audio > _STALL_TIMEOUT_S:
-                return StopReason.DEVICE_STOPPED, f"no audio for {_STALL_TIMEOUT_S:.0f} s"
+            elif last_audio is None and now - started > max(self.stall_timeout_s, _START_TIMEOUT_S):
+                return StopReason.DEVICE_STOPPED, f"no audio at all in {now - started:.0f} s"
+            elif last_audio is not None and now - last_audio > self.stall_timeout_s:
+                return StopReason.DEVICE_STOPPED, f"no audio for {self.stall_timeout_s:g} s"
             if self._duration_reached():
                 return StopReason.DURATION_REACHED, ""
             self._writer.sync_if_due()

@@ -7,10 +7,11 @@ import threading
 import numpy as np
 import pytest
 import soundfile as sf
-from pulse_server import CUSTOMER_DEVICE, CUSTOMER_SINK, REP_DEVICE, REP_SINK
+from pulse_server import CUSTOMER_DEVICE, CUSTOMER_SINK, REP_DEVICE, REP_SINK, start_pulse_server
 
 from coach_app import paths
-from coach_app.audio.capture import SILENCE_DBFS, Recorder, StopReason
+from coach_app.audio.capture import Recorder, StopReason
+from coach_app.audio.levels import SILENCE_DBFS
 from coach_app.errors import AudioError
 
 WAIT_S = 20  # generous upper bound for events on a busy 2-core machine; tests finish as soon as they fire
@@ -170,3 +171,22 @@ def test_device_problems_are_audio_errors_and_leave_no_file(pulse, tmp_path):
         Recorder(existing, devices=[REP_DEVICE]).start()
     assert existing.read_bytes() == b"keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.wav"]
+
+
+def test_a_device_that_dies_stops_the_recording_and_keeps_the_audio(pulse, tmp_path, monkeypatch):
+    """When the sound server behind the microphone dies mid-recording, the recording stops by itself, saved."""
+    doomed = start_pulse_server(tmp_path / "doomed")
+    try:
+        monkeypatch.setenv("PULSE_SERVER", doomed.env["PULSE_SERVER"])  # same device names, this server
+        watch = AudioWatch()
+        recorder = Recorder(devices=[REP_DEVICE], stall_timeout_s=1.0, on_chunk=[watch])
+        recorder.start()
+        assert watch.flowing.wait(WAIT_S)
+        doomed.processes[0].kill()
+        assert recorder.finished.wait(WAIT_S)
+    finally:
+        doomed.stop()
+    result = recorder.stop()
+    assert result.stop_reason is StopReason.DEVICE_STOPPED
+    assert "microphone stopped sending audio" in result.message
+    assert sf.info(result.path).frames == result.frames >= 0.3 * 16000
