@@ -10,8 +10,9 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from coach_app.core import Finding, Transcript
+from coach_app.core import Finding, Scorecard, Transcript
 from coach_app.scoring.kinds import NEGATIVE_KINDS, POSITIVE_KINDS
+from coach_app.storage.files import write_private
 from coach_app.storage.progress import Progress
 
 SPEAKER_COLOURS = {"customer": "#8da0cb", "rep": "#66c2a5"}
@@ -98,6 +99,23 @@ def timeline_figure(transcript: Transcript, findings: Sequence[Finding] = ()) ->
     return fig
 
 
+def scorecard_figure(automatic: Scorecard, corrected: Scorecard | None = None) -> Figure:
+    """Each dimension's score as a bar (the trainer-corrected score beside it when there is one)."""
+    fig = Figure(figsize=(8, 0.45 * len(automatic.dimensions) + 1.2), layout="constrained")
+    ax = fig.add_subplot()
+    y = np.arange(len(automatic.dimensions))
+    height = 0.4 if corrected else 0.7
+    ax.barh(y, [d.score for d in automatic.dimensions], height, color="#2c7fb8", label="automatic")
+    if corrected:
+        ax.barh(y + height, [d.score for d in corrected.dimensions], height, color=GOOD, label="corrected")
+        ax.legend(loc="lower right", fontsize=8)
+    ax.set_yticks(y + (height / 2 if corrected else 0), [d.label for d in automatic.dimensions], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_title(f"Overall {(corrected or automatic).overall}/100")
+    return fig
+
+
 def behaviour_figure(progress: Progress, window: int = 5) -> Figure:
     """How often each behaviour happened per session over time (rolling mean)."""
     fig = Figure(figsize=(8, 3.6), layout="constrained")
@@ -120,12 +138,6 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 100) -> bytes:
 
 
 def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 100) -> Path:
-    """Write a figure atomically (temporary file, then rename), readable only by the user; format from suffix."""
+    """Write a figure atomically, readable only by the user; the format follows the suffix (.png, .svg, .pdf)."""
     path = Path(path)
-    data = figure_bytes(fig, path.suffix.lstrip(".").lower() or "png", dpi)
-    tmp = path.with_name(path.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    os.replace(tmp, path)
-    return path
+    return write_private(path, figure_bytes(fig, path.suffix.lstrip(".").lower() or "png", dpi))

@@ -44,7 +44,13 @@ def open_db(path: str | os.PathLike | None = None) -> Database:
 
 @contextlib.contextmanager
 def writing(db: Database) -> Iterator[Database]:
-    """One write transaction that takes the write lock up front, so concurrent writers wait instead of failing."""
+    """One write transaction that takes the write lock up front, so concurrent writers wait instead of failing.
+
+    Inside an enclosing `writing` block it joins that transaction, so several steps commit together.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
