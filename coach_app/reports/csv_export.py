@@ -1,0 +1,51 @@
+"""CSV export of sessions and their scores (one row per session, one column per dimension)."""
+
+import csv
+import io
+import os
+from collections.abc import Sequence
+
+from sqlite_utils import Database
+
+from coach_app.storage.files import write_private
+from coach_app.storage.records import SessionSummary
+
+FIXED_COLUMNS = (
+    "id",
+    "started_at",
+    "rep",
+    "title",
+    "scenario",
+    "source",
+    "duration_s",
+    "rubric_version",
+    "overall",
+    "automatic_overall",
+)
+
+
+def sessions_csv(db: Database, summaries: Sequence[SessionSummary]) -> str:
+    """CSV text: the summary columns, then each dimension's score as shown (corrected when corrected)."""
+    scores: dict[int, dict[str, int]] = {}
+    dimensions: dict[str, None] = {}
+    wanted = {s.id for s in summaries}
+    for session_id, dimension, value in db.execute(
+        "SELECT sc.session_id, sc.dimension, sc.score FROM scores sc JOIN sessions s ON s.id = sc.session_id "
+        "WHERE sc.view = CASE WHEN s.corrected_overall IS NULL THEN 'automatic' ELSE 'corrected' END "
+        "ORDER BY sc.position"
+    ):
+        if session_id in wanted:
+            dimensions.setdefault(dimension)
+            scores.setdefault(session_id, {})[dimension] = value
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*FIXED_COLUMNS, *dimensions])
+    for s in summaries:
+        row = s.to_dict()
+        writer.writerow([row[c] for c in FIXED_COLUMNS] + [scores.get(s.id, {}).get(d, "") for d in dimensions])
+    return out.getvalue()
+
+
+def write_sessions_csv(db: Database, summaries: Sequence[SessionSummary], path: str | os.PathLike) -> None:
+    """Write `sessions_csv` to a file (UTF-8 with BOM so spreadsheet apps detect the encoding)."""
+    write_private(path, sessions_csv(db, summaries).encode("utf-8-sig"))
