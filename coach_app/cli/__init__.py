@@ -8,7 +8,19 @@ from coach_app import __version__
 from coach_app.errors import CoachError
 
 # Each module adds its subcommands with `register(subparsers)` and sets `func=run(args) -> int`.
-COMMAND_MODULES: tuple[str, ...] = ("models", "scenarios", "evaluate", "practice", "analyze", "record")
+COMMAND_MODULES: tuple[str, ...] = (
+    "models",
+    "scenarios",
+    "evaluate",
+    "practice",
+    "analyze",
+    "record",
+    "sessions",
+    "progress",
+    "report",
+    "bundle",
+    "rescore",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ import json
 import os
 
 from coach_app.analysis import analyze
+from coach_app.cli.saving import add_save_arguments, save_analyzed
 from coach_app.core import Finding, Scorecard
 from coach_app.scoring.rubric import load_rubric
 from coach_app.transcript_io import load_transcript
@@ -30,11 +31,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("transcript", metavar="TRANSCRIPT.json", help="transcript file in the shared JSON format")
     parser.add_argument("--rubric", metavar="FILE", help="a rubric TOML file (default: the shipped rubric)")
     parser.add_argument("--json", action="store_true", help="print {metrics, findings, scores} as JSON")
+    add_save_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     scorecard = analyze_transcript_file(args.transcript, args.rubric)
+    if args.save:
+        return save_analyzed(args, scorecard)
     print(json.dumps(scorecard.to_dict(), indent=2, ensure_ascii=False) if args.json else render_text(scorecard))
     return 0
 

@@ -372,3 +372,11 @@ def delete_session(db: Database, session_id: int) -> None:
     if audio and not shared:
         with contextlib.suppress(FileNotFoundError):
             audio_file(db, audio).unlink()
+
+
+def latest_rep(db: Database) -> str | None:
+    """The rep of the most recently started session (the usual rep on a personal machine), if any."""
+    row = db.execute(
+        "SELECT p.name FROM sessions s JOIN people p ON p.id = s.person_id ORDER BY s.started_at DESC, s.id DESC"
+    ).fetchone()
+    return row[0] if row else None

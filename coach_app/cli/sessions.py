@@ -1,0 +1,128 @@
+"""`coach-app sessions list|show|delete|search|comment`: browse and manage the sessions library."""
+
+import argparse
+import json
+
+from coach_app.cli.analyze import render_text
+from coach_app.reports.csv_export import write_sessions_csv
+from coach_app.storage.db import open_db
+from coach_app.storage.records import StoredSession
+from coach_app.storage.search import search_text
+from coach_app.storage.sessions import add_comment, delete_session, list_sessions, load_session
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("sessions", help="list, show, search and delete stored sessions")
+    commands = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+
+    listing = commands.add_parser("list", help="list stored sessions, newest first")
+    listing.add_argument("--rep", help="only this rep's sessions")
+    listing.add_argument("--since", metavar="DATE", help="only sessions on or after this date (YYYY-MM-DD)")
+    listing.add_argument("--until", metavar="DATE", help="only sessions before this date (YYYY-MM-DD)")
+    listing.add_argument("--tag", help="only sessions with this tag")
+    listing.add_argument("--limit", type=int, help="at most this many sessions")
+    listing.add_argument("--json", action="store_true", help="print a JSON list of sessions")
+    listing.add_argument("--csv", metavar="OUT.csv", help="write the sessions and their scores to a CSV file")
+    listing.set_defaults(func=run_list)
+
+    show = commands.add_parser("show", help="show a stored session's scorecard, findings and comments")
+    show.add_argument("session", type=int, metavar="SESSION", help="session id (see `sessions list`)")
+    show.add_argument("--json", action="store_true", help="print the session as JSON")
+    show.set_defaults(func=run_show)
+
+    delete = commands.add_parser("delete", help="delete a session and its recording")
+    delete.add_argument("session", type=int, metavar="SESSION")
+    delete.set_defaults(func=run_delete)
+
+    search = commands.add_parser("search", help="find sessions by words said or written in comments")
+    search.add_argument("text", help="words to find (all must match)")
+    search.add_argument("--rep", help="only this rep's sessions")
+    search.add_argument("--json", action="store_true", help="print a JSON list of matches")
+    search.set_defaults(func=run_search)
+
+    comment = commands.add_parser("comment", help="add a trainer comment to a session")
+    comment.add_argument("session", type=int, metavar="SESSION")
+    comment.add_argument("text", help="the comment")
+    pin = comment.add_mutually_exclusive_group()
+    pin.add_argument("--at", type=float, metavar="SECONDS", help="pin the comment to this moment")
+    pin.add_argument("--turn", type=int, help="pin the comment to this turn (0 = first)")
+    comment.add_argument("--author", help="who wrote it")
+    comment.set_defaults(func=run_comment)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    db = open_db()
+    summaries = list_sessions(db, rep=args.rep, since=args.since, until=args.until, tag=args.tag, limit=args.limit)
+    if args.csv:
+        write_sessions_csv(db, summaries, args.csv)
+        print(f"Wrote {len(summaries)} sessions to {args.csv}.")
+    elif args.json:
+        print(json.dumps([s.to_dict() for s in summaries], indent=2, ensure_ascii=False))
+    elif not summaries:
+        print("No sessions stored yet: save one with `coach-app analyze TRANSCRIPT.json --save`.")
+    else:
+        print(f"{'ID':>5}  {'STARTED':<19}  {'SCORE':>5}  {'REP':<16}  TITLE")
+        for s in summaries:
+            print(f"{s.id:>5}  {s.started_at[:19]:<19}  {s.overall:>5}  {s.rep[:16]:<16}  {s.title}")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    stored = load_session(open_db(), args.session)
+    print(json.dumps(session_to_dict(stored), indent=2, ensure_ascii=False) if args.json else _show_text(stored))
+    return 0
+
+
+def session_to_dict(stored: StoredSession) -> dict:
+    """A stored session as JSON: summary, the scorecard shown (and the automatic one), findings with ids, notes."""
+    return {
+        **stored.summary.to_dict(),
+        "scorecard": stored.scorecard.to_dict(),
+        "automatic_scorecard": stored.automatic.to_dict(),
+        "findings": [
+            {"id": f.id, **f.finding.to_dict(), "origin": f.origin, "rejected": f.rejected} for f in stored.findings
+        ],
+        "comments": [c.to_dict() for c in stored.comments],
+        "transcript": stored.transcript.to_dict(),
+    }
+
+
+def _show_text(stored: StoredSession) -> str:
+    s = stored.summary
+    lines = [f"Session {s.id}: {s.title}", f"Rep: {s.rep}   Started: {s.started_at}   Length: {s.duration_s:.0f} s"]
+    if stored.corrected is not None:
+        lines.append(f"Corrected by a trainer (automatic overall was {s.automatic_overall}).")
+    lines += ["", render_text(stored.scorecard)]
+    if stored.comments:
+        lines += ["", "Trainer comments:"]
+        for c in stored.comments:
+            where = (
+                f"at {c.at_s:.0f} s" if c.at_s is not None else f"turn {c.turn}" if c.turn is not None else "general"
+            )
+            lines.append(f"  [{where}] {c.author or 'trainer'}: {c.body}")
+    return "\n".join(lines)
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    delete_session(open_db(), args.session)
+    print(f"Deleted session {args.session} and its recording.")
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    hits = search_text(open_db(), args.text, rep=args.rep)
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+    elif not hits:
+        print(f"Nothing found for {args.text!r}.")
+    else:
+        for h in hits:
+            where = f"turn {h.turn}" if h.source == "turn" else "comment"
+            print(f"{h.session_id:>5}  {h.started_at[:10]}  {h.rep[:16]:<16}  {where:<8}  {h.snippet}")
+    return 0
+
+
+def run_comment(args: argparse.Namespace) -> int:
+    comment_id = add_comment(open_db(), args.session, args.text, at_s=args.at, turn=args.turn, author=args.author)
+    print(f"Added comment {comment_id} to session {args.session}.")
+    return 0
