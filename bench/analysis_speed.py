@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from coach_app.analysis import analyze, analyze_turn
+from coach_app.analysis.context import clear_caches
 from coach_app.analysis.utterances import classify
 from coach_app.core import Transcript, Turn, Word
 from coach_app.transcript_io import load_transcript
@@ -19,17 +20,18 @@ HOUR_S = 3600.0
 
 
 def hour_long_transcript() -> Transcript:
-    """Repeat the sample calls' turns, re-timed to fill an hour, half of them with word timings."""
+    """Repeat the sample calls' turns, re-timed to fill an hour, half with word timings; each text is made unique
+    (a trailing 'call N') so no turn is answered from a cache."""
     source = [t for path in sorted(SAMPLES.glob("*.json")) for t in load_transcript(path).turns]
     slot = HOUR_S / TURNS
     turns = []
     for i in range(TURNS):
         turn = source[i % len(source)]
+        text = f"{turn.text} call {i}"
         start = i * slot
-        count = len(turn.text.split())
-        step = (slot * 0.85) / max(count, 1)
-        words = tuple(Word(w, start + k * step, start + (k + 0.9) * step) for k, w in enumerate(turn.text.split()))
-        turns.append(Turn(turn.speaker, start, start + slot * 0.85, turn.text, words if i % 2 else ()))
+        step = (slot * 0.85) / len(text.split())
+        words = tuple(Word(w, start + k * step, start + (k + 0.9) * step) for k, w in enumerate(text.split()))
+        turns.append(Turn(turn.speaker, start, start + slot * 0.85, text, words if i % 2 else ()))
     return Transcript(tuple(turns))
 
 
@@ -38,12 +40,14 @@ def main() -> None:
     analyze(transcript)  # warm-up: loads lexicons, rubric and the classifier once
     runs = []
     for _ in range(3):
+        clear_caches()
         start = time.perf_counter()
         card = analyze(transcript)
         runs.append(time.perf_counter() - start)
+    clear_caches()
     per_turn = []
     rep_indices = [i for i, t in enumerate(transcript.turns) if t.speaker == "rep"]
-    for index in rep_indices[::5]:
+    for index in rep_indices:  # in order, as live feedback analyses each turn when it completes
         start = time.perf_counter()
         analyze_turn(transcript, index)
         per_turn.append(time.perf_counter() - start)

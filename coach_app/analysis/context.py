@@ -1,12 +1,22 @@
 """A conversation as the detectors see it: turns with cached normalised text, neighbours and utterance labels."""
 
 from bisect import bisect_right
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from coach_app.analysis.text import Span, TurnText
 from coach_app.analysis.utterances import UtteranceLabel, classify
 from coach_app.core import Finding, Transcript
 from coach_app.scoring.rubric import Thresholds
+
+# Shared across conversations, so live per-turn analysis does not redo the turns before it on every call.
+_turn_text = lru_cache(maxsize=4096)(TurnText)
+_classify = lru_cache(maxsize=4096)(classify)
+
+
+def clear_caches() -> None:
+    """Forget cached turn texts and labels (benchmarks measure cold analysis with it)."""
+    _turn_text.cache_clear()
+    _classify.cache_clear()
 
 
 class Conversation:
@@ -24,7 +34,7 @@ class Conversation:
     def text(self, index: int) -> TurnText:
         cached = self._texts.get(index)
         if cached is None:
-            cached = self._texts[index] = TurnText(self.turns[index])
+            cached = self._texts[index] = _turn_text(self.turns[index])
         return cached
 
     def is_rep(self, index: int) -> bool:
@@ -83,7 +93,7 @@ class Conversation:
         """The utterance classifier's label for a rep turn, given the customer's previous turn."""
         cached = self._labels.get(index)
         if cached is None:
-            cached = self._labels[index] = classify(self.turns[index].text, self.previous_customer_text(index))
+            cached = self._labels[index] = _classify(self.turns[index].text, self.previous_customer_text(index))
         return cached
 
     def finding(self, kind: str, index: int, span: Span | None, reason: str, tip: str) -> Finding:

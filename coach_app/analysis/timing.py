@@ -29,7 +29,6 @@ class TurnTiming:
     backchannel: bool = False
     interrupted: int | None = None  # the customer turn talked over
     latency_s: float | None = None  # only for responses (neither backchannel nor interruption)
-    previous_customer: int | None = None
 
 
 def turn_timing(conv: Conversation, index: int) -> TurnTiming:
@@ -48,14 +47,14 @@ def _turn_timing(conv: Conversation, index: int) -> TurnTiming:
     covering, covering_end = conv.covering_customer(index)
     inside = covering is not None and covering_end > turn.start_s
     if inside and spoken_word_count(turn.text) <= BACKCHANNEL_MAX_WORDS:
-        return TurnTiming(backchannel=True, previous_customer=covering)
+        return TurnTiming(backchannel=True)
     if inside and covering_end - turn.start_s >= INTERRUPTION_MIN_OVERLAP_S - EPSILON_S:
-        return TurnTiming(interrupted=covering, previous_customer=covering)
+        return TurnTiming(interrupted=covering)
     for j in reversed(order[:position]):
         if conv.turns[j].speaker == "rep" and turn_timing(conv, j).backchannel:
             continue
         if conv.turns[j].speaker == "customer":
-            return TurnTiming(latency_s=turn.start_s - conv.turns[j].end_s, previous_customer=j)
+            return TurnTiming(latency_s=turn.start_s - conv.turns[j].end_s)
         break
     return TurnTiming()
 
