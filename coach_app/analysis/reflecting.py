@@ -39,7 +39,7 @@ def _summary(conv: Conversation, index: int) -> Finding | None:
     if match:
         span = text.span_of(match)
         if len(text.tokens) - span.first >= SUMMARY_MIN_WORDS:
-            return conv.finding(category.kind, index, _extend(text, span, 40), category.reason, category.tip)
+            return conv.finding(category.kind, index, text.sentence_around(span, 40), category.reason, category.tip)
     covered = [
         j
         for j in conv.earlier_customers(index, SUMMARY_LOOKBACK_TURNS)
@@ -64,17 +64,20 @@ def _reflection(conv: Conversation, index: int) -> Finding | None:
     strong, weak = categories["strong_opener"], categories["weak_opener"]
     for category, needs_overlap in ((strong, False), (weak, True)):
         for match in category.finditer(text.norm):
-            span = _extend(text, text.span_of(match), QUOTE_WORDS)
+            span = text.sentence_around(text.span_of(match), QUOTE_WORDS)
             if not needs_overlap or _span_content(text, span) & customer:
                 return conv.finding(category.kind, index, span, _reason(category, checked), category.tip)
-    questions = {span.first: name for name, span in question_spans(text)}
+    asking = lexicon("questions")
+    open_starts = [
+        span.first
+        for name, span in question_spans(text)
+        if asking[name].kind in ("open_question", "clarifying_question")
+    ]
     for sentence, _ in text.sentences:
         sentence_content = _span_content(text, sentence)
         shared = sentence_content & customer
-        asks = any(
-            sentence.first <= first < sentence.last and name in ("open", "clarifying")
-            for first, name in questions.items()
-        )
+        # An open question that reuses the customer's words asks for more; it does not reflect.
+        asks = any(sentence.first <= first < sentence.last for first in open_starts)
         if asks or not shared:
             continue
         if len(shared) >= PARAPHRASE_MIN_SHARED and len(shared) / len(sentence_content) >= PARAPHRASE_MIN_RATIO:
@@ -103,7 +106,7 @@ def _reason(category: Category, checked: bool) -> str:
 
 
 def _recent_customer_content(conv: Conversation, index: int) -> frozenset[str]:
-    """Content words of the customer's turns since the rep last spoke at length (at most the last two)."""
+    """Content words of the customer's last two turns (a customer point may be split by a rep 'mm-hmm')."""
     return frozenset().union(*(conv.text(j).content for j in conv.earlier_customers(index, 2)))
 
 
@@ -114,10 +117,6 @@ def _span_content(text: TurnText, span: Span) -> frozenset[str]:
 def _overlap_span(text: TurnText, shared: set[str] | frozenset[str], within: Span) -> Span:
     hits = [i for i in range(within.first, within.last) if stem(text.tokens[i]) in shared]
     if not hits:
-        return within
+        return Span(within.first, min(within.last, within.first + QUOTE_WORDS))
     first = max(within.first, hits[0] - 2)
     return Span(first, min(within.last, max(hits[-1] + 1, first + 6), first + QUOTE_WORDS))
-
-
-def _extend(text: TurnText, span: Span, max_words: int) -> Span:
-    return text.sentence_around(span, max_words)
