@@ -10,6 +10,7 @@ from coach_app.core import Finding, Scorecard
 from coach_app.scoring.rubric import load_rubric
 from coach_app.transcript_io import load_transcript
 
+MAX_EVIDENCE_SHOWN = 8  # per dimension; --json lists everything
 KEY_METRICS = (
     ("rep_talk_share", "Rep talk share", "{:.0%}"),
     ("interruptions", "Interruptions", "{}"),
@@ -55,8 +56,10 @@ def render_text(scorecard: Scorecard) -> str:
     for dim in scorecard.dimensions:
         lines.append(f"{dim.label}: {dim.score}/100")
         lines.append(f"  {dim.explanation}")
-        for index in dim.evidence:
+        for index in dim.evidence[:MAX_EVIDENCE_SHOWN]:
             lines.extend(_evidence_lines(scorecard.findings[index]))
+        if len(dim.evidence) > MAX_EVIDENCE_SHOWN:
+            lines.append(f"  … and {len(dim.evidence) - MAX_EVIDENCE_SHOWN} more (all are listed with --json)")
         if dim.score < 70:
             lines.append(f"  To improve: {dim.tip}")
         lines.append("")

@@ -79,3 +79,21 @@ def test_bad_rubric_exits_2(tmp_path, capsys):
     assert main(["analyze", str(SAMPLE), "--rubric", str(rubric)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(rubric) in err[0]
+
+
+def test_long_evidence_lists_are_shortened(tmp_path, capsys):
+    """A dimension with many findings shows the first few and says how many more --json lists."""
+    turns = []
+    for i in range(12):
+        start = i * 10.0
+        turns.append(
+            {"speaker": "customer", "start": start, "end": start + 6, "text": "and then the engineer never came"}
+        )
+        turns.append(
+            {"speaker": "rep", "start": start + 3, "end": start + 8, "text": "Okay, what's the account number?"}
+        )
+    path = tmp_path / "interrupting.json"
+    path.write_text(json.dumps({"turns": turns}), encoding="utf-8")
+    assert main(["analyze", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "… and 4 more (all are listed with --json)" in out
