@@ -54,14 +54,10 @@ def m001_people_sessions(db: Database) -> None:
             UNIQUE (session_id, idx)
         );
         CREATE TABLE words (
-            turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
-            idx INTEGER NOT NULL,
-            text TEXT NOT NULL,
-            start_s REAL NOT NULL,
-            end_s REAL NOT NULL,
-            conf REAL NOT NULL,
-            PRIMARY KEY (turn_id, idx)
-        ) WITHOUT ROWID;
+            turn_id INTEGER PRIMARY KEY REFERENCES turns(id) ON DELETE CASCADE,
+            texts_json TEXT NOT NULL,  -- the turn's words as recognised, a JSON list
+            timings BLOB NOT NULL  -- little-endian float64 (start_s, end_s, conf) per word; one row per turn
+        );
         CREATE TABLE findings (
             id INTEGER PRIMARY KEY,
             session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,

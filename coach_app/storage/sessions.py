@@ -1,10 +1,12 @@
 """Save, load, list and delete stored sessions; each write is one transaction."""
 
+import array
 import contextlib
 import hashlib
 import json
 import os
 import shutil
+import sys
 import uuid
 from pathlib import Path
 
@@ -18,10 +20,33 @@ from coach_app.storage.records import Comment, Correction, SessionSummary, Store
 SOURCES = ("practice", "imported_call", "bundle")
 
 
-def transcript_checksum(transcript: Transcript) -> str:
-    """SHA-256 of the transcript's canonical JSON: the same conversation always gives the same checksum."""
-    canonical = json.dumps(transcript.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def pack_words(turn: Turn) -> tuple[str, bytes]:
+    """A turn's words as stored: a JSON list of texts and little-endian float64 (start_s, end_s, conf) triples."""
+    timings = array.array("d", [v for w in turn.words for v in (w.start_s, w.end_s, w.conf)])
+    if sys.byteorder == "big":
+        timings.byteswap()
+    return json.dumps([w.text for w in turn.words], ensure_ascii=False), timings.tobytes()
+
+
+def unpack_words(texts_json: str, timings_blob: bytes) -> tuple[Word, ...]:
+    timings = array.array("d")
+    timings.frombytes(timings_blob)
+    if sys.byteorder == "big":
+        timings.byteswap()
+    return tuple(
+        Word(text, timings[3 * i], timings[3 * i + 1], timings[3 * i + 2])
+        for i, text in enumerate(json.loads(texts_json))
+    )
+
+
+def transcript_checksum(transcript: Transcript, packed: list[tuple[str, bytes]] | None = None) -> str:
+    """SHA-256 over every turn and word: the same conversation always gives the same checksum."""
+    digest = hashlib.sha256()
+    for turn, (texts_json, timings) in zip(transcript.turns, packed or map(pack_words, transcript.turns), strict=True):
+        digest.update(repr((turn.speaker, turn.start_s, turn.end_s, turn.text)).encode("utf-8"))
+        digest.update(texts_json.encode("utf-8"))
+        digest.update(timings)
+    return digest.hexdigest()
 
 
 def library_dir(db: Database) -> Path:
@@ -97,6 +122,7 @@ def _adopt_audio(db: Database, audio_path: str | os.PathLike) -> tuple[str, Path
 
 def _insert_session(db, transcript, scorecard, rep, title, audio, scenario, source, started_at) -> int:
     duration_s = max((t.end_s for t in transcript.turns), default=0.0)
+    packed = [pack_words(t) for t in transcript.turns]
     session_id = db.execute(
         "INSERT INTO sessions (started_at, person_id, title, scenario, source, audio_path, duration_s, "
         "rubric_version, overall, transcript_sha256, extras_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -110,7 +136,7 @@ def _insert_session(db, transcript, scorecard, rep, title, audio, scenario, sour
             duration_s,
             scorecard.rubric_version,
             scorecard.overall,
-            transcript_checksum(transcript),
+            transcript_checksum(transcript, packed),
             json.dumps(scorecard.extras, default=str),
         ],
     ).lastrowid
@@ -123,12 +149,8 @@ def _insert_session(db, transcript, scorecard, rep, title, audio, scenario, sour
         ],
     )
     db.conn.executemany(
-        "INSERT INTO words (turn_id, idx, text, start_s, end_s, conf) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (first_turn_id + i, j, w.text, w.start_s, w.end_s, w.conf)
-            for i, t in enumerate(transcript.turns)
-            for j, w in enumerate(t.words)
-        ],
+        "INSERT INTO words (turn_id, texts_json, timings) VALUES (?, ?, ?)",
+        [(first_turn_id + i, *packed[i]) for i, t in enumerate(transcript.turns) if t.words],
     )
     return session_id
 
@@ -272,20 +294,18 @@ def load_session(db: Database, session_id: int) -> StoredSession:
 
 
 def read_transcript(db: Database, session_id: int) -> Transcript:
-    words: dict[int, list[Word]] = {}
-    for turn_idx, text, start_s, end_s, conf in db.execute(
-        "SELECT t.idx, w.text, w.start_s, w.end_s, w.conf FROM words w JOIN turns t ON t.id = w.turn_id "
-        "WHERE t.session_id = ? ORDER BY t.idx, w.idx",
+    """A stored session's transcript, words included."""
+    rows = db.execute(
+        "SELECT t.speaker, t.start_s, t.end_s, t.text, w.texts_json, w.timings FROM turns t "
+        "LEFT JOIN words w ON w.turn_id = t.id WHERE t.session_id = ? ORDER BY t.idx",
         [session_id],
-    ):
-        words.setdefault(turn_idx, []).append(Word(text, start_s, end_s, conf))
-    turns = tuple(
-        Turn(speaker, start_s, end_s, text, tuple(words.get(idx, ())))
-        for idx, speaker, start_s, end_s, text in db.execute(
-            "SELECT idx, speaker, start_s, end_s, text FROM turns WHERE session_id = ? ORDER BY idx", [session_id]
+    )
+    return Transcript(
+        tuple(
+            Turn(speaker, start_s, end_s, text, unpack_words(texts, timings) if texts is not None else ())
+            for speaker, start_s, end_s, text, texts, timings in rows
         )
     )
-    return Transcript(turns)
 
 
 def _scorecard(db, session_id, view, stored: list[StoredFinding], summary, extras) -> Scorecard:
