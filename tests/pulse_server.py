@@ -9,6 +9,7 @@ temporary folder), so it never touches a desktop's sound setup and parallel test
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,7 @@ class PulseServer:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        shutil.rmtree(Path(self.env["PULSE_SERVER"].removeprefix("unix:")).parent, ignore_errors=True)
 
     def _client_env(self) -> dict[str, str]:
         return {**os.environ, **self.env}
@@ -76,7 +78,8 @@ def start_pulse_server(root: Path) -> PulseServer:
     if missing:
         raise RuntimeError(f"{', '.join(missing)} not installed: run `bash scripts/setup.sh --test`")
     root.mkdir(parents=True, exist_ok=True)
-    socket = root / "native"
+    # Unix socket paths are limited to ~100 bytes and CI temp folders can be deep: keep the socket short.
+    socket = Path(tempfile.mkdtemp(prefix="coach-pa-", dir="/tmp" if os.path.isdir("/tmp") else None)) / "native"
     names = dict(rep_sink=REP_SINK, customer_sink=CUSTOMER_SINK, rep_device=REP_DEVICE, customer_device=CUSTOMER_DEVICE)
     (root / "server.pa").write_text(_SERVER_SCRIPT.format(socket=socket, **names))
     (root / "client.conf").write_text("autospawn = no\n")  # never start a stray default daemon
@@ -123,14 +126,15 @@ def start_pulse_server(root: Path) -> PulseServer:
         # A silent stream into each sink keeps it rendering in small steps, so its monitor behaves like a live
         # microphone: a steady flow of audio from the moment a recording starts, silence when nothing plays.
         for sink in (REP_SINK, CUSTOMER_SINK):
-            server.processes.append(
-                subprocess.Popen(
-                    ["pacat", "--playback", "--latency-msec=20", f"--device={sink}", "--raw", "--format=s16le"]
-                    + ["--rate=16000", "--channels=1"],
-                    stdin=open("/dev/zero", "rb"),  # noqa: SIM115 - owned by the process for its lifetime
-                    env=server._client_env(),
+            with open("/dev/zero", "rb") as zeros:  # the child keeps its own descriptor
+                server.processes.append(
+                    subprocess.Popen(
+                        ["pacat", "--playback", "--latency-msec=20", f"--device={sink}", "--raw", "--format=s16le"]
+                        + ["--rate=16000", "--channels=1"],
+                        stdin=zeros,
+                        env=server._client_env(),
+                    )
                 )
-            )
     except BaseException:
         server.stop()
         raise

@@ -66,6 +66,7 @@ class CrashSafeWavWriter:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._write_all(_header(channels, samplerate, 0))
         self._last_sync = time.monotonic()
+        self._frames_at_sync = 0
         self.sync()
 
     @property
@@ -91,8 +92,12 @@ class CrashSafeWavWriter:
             view = view[self._file.write(view) :]
 
     def sync_if_due(self) -> None:
-        """Sync when `sync_interval_s` has passed since the last sync (call it even when no audio arrives)."""
-        if time.monotonic() - self._last_sync >= self.sync_interval_s:
+        """Sync once `sync_interval_s` has passed, in time or in audio (call it even when no audio arrives).
+
+        Counting audio too bounds what the header can lag behind when a starved writer catches up in one burst.
+        """
+        unsynced_s = (self.frames_written - self._frames_at_sync) / self.samplerate
+        if unsynced_s >= self.sync_interval_s or time.monotonic() - self._last_sync >= self.sync_interval_s:
             self.sync()
 
     def sync(self) -> None:
@@ -104,6 +109,7 @@ class CrashSafeWavWriter:
         self._file.flush()
         os.fsync(self._file.fileno())
         self._last_sync = time.monotonic()
+        self._frames_at_sync = self.frames_written
 
     def close(self) -> None:
         if self._file.closed:

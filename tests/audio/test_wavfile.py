@@ -50,6 +50,15 @@ def test_header_lags_between_syncs_and_close_makes_it_exact(tmp_path):
     assert sf.info(path).frames == 800
 
 
+def test_a_burst_of_audio_syncs_at_once(tmp_path):
+    """A writer catching up after a stall syncs on the amount of audio, not only on the clock."""
+    path = tmp_path / "burst.wav"
+    writer = CrashSafeWavWriter(path, 1, 16000, sync_interval_s=0.25)
+    writer.append(ramp(16000, 1))  # one second at once, well within 0.25 s of wall time
+    assert header_sizes(path) == (36 + 32000, 32000)
+    writer.close()
+
+
 def test_recover_partial_rewrites_a_stale_header_from_the_file_length(tmp_path):
     """A file whose header still says 'no audio' (crash before the first sync) gets all its frames back."""
     path = tmp_path / "crashed.partial.wav"
