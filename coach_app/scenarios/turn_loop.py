@@ -1,0 +1,132 @@
+"""The spoken practice loop: the rep's microphone in, end of turn from silence, the customer's voice out.
+
+Everything runs on one clock, seconds of microphone audio fed so far, and on one thread, the one calling `feed`
+(a `Recorder` chunk consumer). The customer's turns are placed on that clock from the moment their playback
+actually started, so the transcript, and the interruption analysis, see exact times.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from coach_app.scenarios.conversation import Conversation, PracticeResult
+from coach_app.scenarios.playback import Player
+from coach_app.scenarios.simulator import CustomerReply
+from coach_app.scenarios.vad import TurnDetector, TurnEnded, VadSettings
+from coach_app.scenarios.voice import CustomerVoice
+
+# The rep's turn audio (mono int16) and its sample rate → what the rep said (e.g. a speech recogniser).
+Transcriber = Callable[[np.ndarray, int], str]
+
+PRE_ROLL_S = 0.2  # audio kept before the detected start, so the first syllable reaches the recogniser
+KEEP_WHILE_SILENT_S = 1.0  # between turns only the last second is kept: enough for the pre-roll and onset
+
+
+@dataclass(frozen=True)
+class ReplyTiming:
+    """Wall-clock seconds from the end-of-turn decision to the reply's audio being ready and to playback start."""
+
+    speech_ready_s: float
+    playback_start_s: float
+
+
+class TurnLoop:
+    """The customer opens the call on the first microphone block and answers each turn the rep finishes.
+
+    The customer only answers once the rep has been silent for the VAD's pause, so never talks over the rep;
+    when the rep talks over the customer, the rep's turn starts inside the customer's and the analysis reports
+    an interruption.
+    """
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        voice: CustomerVoice,
+        player: Player,
+        transcribe: Transcriber,
+        samplerate: int,
+        vad: VadSettings | None = None,
+        on_reply: Callable[[CustomerReply], None] | None = None,
+    ) -> None:
+        self.conversation = conversation
+        self.voice = voice
+        self.player = player
+        self.transcribe = transcribe
+        self.samplerate = samplerate
+        self.on_reply = on_reply
+        self.detector = TurnDetector(samplerate, vad)
+        self.timings: list[ReplyTiming] = []
+        self._started = False
+        self._clock = (0.0, time.monotonic())  # (audio seconds, time.monotonic()) of the latest block's end
+        self._audio: list[np.ndarray] = []
+        self._audio_start_s = 0.0
+
+    @property
+    def ended(self) -> bool:
+        return self.conversation.customer.ended
+
+    def feed(self, frames: np.ndarray, samplerate: int) -> None:
+        """Process one block of microphone audio (int16, shape (n,) or (n, channels); the first channel is used)."""
+        if samplerate != self.samplerate:
+            raise ValueError(f"the loop expects {self.samplerate} Hz audio, got {samplerate} Hz")
+        arrived_mono = time.monotonic()
+        mono = frames[:, 0] if frames.ndim == 2 else frames
+        self._audio.append(np.asarray(mono, np.int16))
+        events = self.detector.feed(mono)
+        # The block's last sample was captured about when it arrived: that ties the audio clock to the wall clock.
+        self._clock = (self.detector.now_s, arrived_mono)
+        if not self._started:
+            self._started = True
+            self._speak(self.conversation.customer.opening())
+        for event in events:
+            if isinstance(event, TurnEnded) and not self.ended:
+                self._answer(event)
+        if not self.detector.in_speech:
+            self._drop_audio_before(self.detector.now_s - KEEP_WHILE_SILENT_S)
+
+    def finish(self, rubric: object = None) -> PracticeResult:
+        """Score the call once the microphone has stopped (call from the thread that fed the loop, or after it)."""
+        self.player.wait()
+        return self.conversation.finish(rubric)
+
+    def _answer(self, turn: TurnEnded) -> None:
+        text = self.transcribe(self._take_audio(turn.start_s - PRE_ROLL_S, turn.end_s), self.samplerate).strip()
+        if not text:
+            return  # a noise the recogniser found no words in is not a turn
+        reply = self.conversation.add_rep_turn(text, turn.start_s, turn.end_s)
+        self._speak(reply, turn.decided_s)
+
+    def _speak(self, reply: CustomerReply, decided_s: float | None = None) -> None:
+        """Play the reply and log it from its real start; latency is measured from the end-of-turn decision."""
+        speech = self.voice.reply(reply)
+        ready_mono = time.monotonic()
+        start_mono = self.player.play(speech)
+        start_s = self._audio_time(start_mono)
+        self.conversation.add_customer_turn(reply, round(start_s, 3), round(start_s + speech.duration_s, 3))
+        if decided_s is not None:
+            decided_mono = self._wall_time(decided_s)
+            self.timings.append(ReplyTiming(ready_mono - decided_mono, start_mono - decided_mono))
+        if self.on_reply is not None:
+            self.on_reply(reply)
+
+    def _audio_time(self, mono: float) -> float:
+        audio_s, wall_mono = self._clock
+        return audio_s + (mono - wall_mono)
+
+    def _wall_time(self, audio_s: float) -> float:
+        clock_s, wall_mono = self._clock
+        return wall_mono - (clock_s - audio_s)
+
+    def _drop_audio_before(self, time_s: float) -> None:
+        audio = np.concatenate(self._audio)
+        drop = min(len(audio), max(0, round((time_s - self._audio_start_s) * self.samplerate)))
+        self._audio = [audio[drop:]]
+        self._audio_start_s += drop / self.samplerate
+
+    def _take_audio(self, from_s: float, to_s: float) -> np.ndarray:
+        audio = np.concatenate(self._audio)
+        first = max(0, round((from_s - self._audio_start_s) * self.samplerate))
+        last = max(first, round((to_s - self._audio_start_s) * self.samplerate))
+        return audio[first:last]
