@@ -118,7 +118,7 @@ def start_pulse_server(root: Path) -> PulseServer:
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=server._client_env(),
+                env={**server._client_env(), "HOME": str(root)},  # its cookie and runtime link stay in `root`
             )
         )
     try:

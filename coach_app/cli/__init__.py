@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "report",
     "bundle",
     "rescore",
+    "screenshots",
 )
 
 
@@ -41,10 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return 0
     try:
+        if func is None:
+            return _open_app()
         return func(args) or 0
     except CoachError as exc:
         print(f"coach-app: {exc}", file=sys.stderr)
@@ -52,3 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coach-app: interrupted.", file=sys.stderr)
         return 130
+
+
+def _open_app() -> int:
+    """No subcommand: open the desktop app (Qt is imported only here, so subcommands work without a display)."""
+    from coach_app.ui.app import run_app
+
+    return run_app()

@@ -1,0 +1,37 @@
+"""`coach-app screenshots DIR`: a PNG of every app screen with sample data, rendered offscreen."""
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from coach_app.paths import HOME_ENV
+
+# A laptop-sized virtual screen for Qt's offscreen platform (its default is 800×800).
+SCREEN = {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 720, "logicalDpi": 96, "logicalBaseDpi": 96}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "screenshots",
+        help="save a PNG of every app screen with sample data",
+        description="Open each screen of the app offscreen, filled with the sample sessions in a throwaway "
+        "profile (your own data is not touched), and save one PNG per screen into DIR.",
+    )
+    parser.add_argument("folder", metavar="DIR", type=Path, help="folder for the PNG files (created if needed)")
+    parser.add_argument("--scale", type=float, default=1.0, help="device pixel ratio, e.g. 2 for HiDPI (default 1)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="coach-screenshots-") as scratch:
+        config = Path(scratch) / "screen.json"
+        config.write_text(json.dumps({"screens": [{**SCREEN, "dpr": args.scale}]}), encoding="utf-8")
+        os.environ[HOME_ENV] = str(Path(scratch) / "profile")
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+        from coach_app.ui.screenshots import take_screenshots  # Qt only here: other commands work without it
+
+        for path in take_screenshots(args.folder.resolve()):
+            print(path)
+    return 0

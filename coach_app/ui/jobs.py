@@ -1,0 +1,129 @@
+"""The background jobs the screens start with `run_task`: plain functions (no Qt) stringing the services together.
+
+Each runs on a worker thread, so each opens its own database connection (one connection per thread).
+"""
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import soxr
+
+from coach_app.analysis import analyze
+from coach_app.core import Transcript
+from coach_app.errors import Cancelled, CoachError
+from coach_app.scenarios.conversation import PracticeResult
+from coach_app.scoring.rubric import Rubric, load_rubric
+from coach_app.settings import Settings
+from coach_app.storage.db import open_db
+from coach_app.storage.sessions import save_session
+from coach_app.transcript_io import load_transcript
+from coach_app.transcription.engine import StreamingTranscriber
+from coach_app.transcription.models import require_model
+from coach_app.transcription.pipeline import LiveTranscription, transcribe_file
+
+ProgressFn = Callable[[float, str], None]
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
+TRANSCRIPT_SUFFIXES = (".json",)
+DEFAULT_REP = "Me"
+
+
+def rubric_for(settings: Settings) -> Rubric:
+    return load_rubric(settings.rubric_path or None)
+
+
+def model_for(settings: Settings) -> Path:
+    """The speech model to use; ModelError with what to do when none is installed."""
+    return require_model(settings.speech_model_path or None)
+
+
+def rep_for(settings: Settings) -> str:
+    return settings.rep_name or DEFAULT_REP
+
+
+def turn_transcriber(model_path: Path) -> Callable[[np.ndarray, int], str]:
+    """What the rep said in one turn of a spoken scenario call (the scenarios' turn loop calls this)."""
+
+    def transcribe(samples: np.ndarray, samplerate: int) -> str:
+        recogniser = StreamingTranscriber(model_path)
+        if samplerate != recogniser.samplerate:
+            samples = soxr.resample(samples, samplerate, recogniser.samplerate).astype(np.int16)
+        recogniser.accept(samples)
+        return " ".join(word.text for word in recogniser.finish())
+
+    return transcribe
+
+
+def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
+    """Import one recording or transcript as a scored session; returns the new session's id."""
+    suffix = path.suffix.lower()
+    audio: Path | None = None
+    if suffix in TRANSCRIPT_SUFFIXES:
+        transcript = load_transcript(path)
+    elif suffix in AUDIO_SUFFIXES:
+        transcript = transcribe_file(
+            path, model_for(settings), rep_channel=settings.rep_channel, on_progress=on_progress, cancel=cancel
+        )
+        audio = path
+    else:
+        raise CoachError(
+            f"{path.name} is not something Listening Coach can import: choose a recording (WAV, FLAC, OGG, MP3), "
+            "a transcript (.json) or a session bundle (.zip)."
+        )
+    if cancel.is_set():
+        raise Cancelled(f"Import of {path.name} cancelled; nothing was saved.")
+    on_progress(0.95, f"Scoring {path.name}")
+    scorecard = analyze(transcript, rubric_for(settings))
+    return save_session(
+        open_db(), transcript, scorecard, rep_for(settings), path.stem, audio_path=audio, source="imported_call"
+    )
+
+
+def import_files(
+    paths: Sequence[Path], settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event
+) -> list[int]:
+    """Import several files one after another, with one progress bar over all of them."""
+    ids = []
+    for number, path in enumerate(paths):
+
+        def scaled(fraction: float, message: str, number: int = number, name: str = path.name) -> None:
+            on_progress((number + fraction) / len(paths), f"{name}: {message}")
+
+        scaled(0.0, "reading")
+        ids.append(import_file(path, settings, on_progress=scaled, cancel=cancel))
+    return ids
+
+
+def save_practice(
+    result: PracticeResult,
+    title: str,
+    settings: Settings,
+    audio: Path | None,
+    *,
+    on_progress: ProgressFn,
+    cancel: threading.Event,
+) -> int:
+    """Store a finished scenario call (typed or spoken) and return its id."""
+    on_progress(0.5, "Saving the call")
+    scenario = result.outcome.scenario_id
+    return save_session(
+        open_db(), result.transcript, result.scorecard, rep_for(settings), title, audio, scenario, "practice"
+    )
+
+
+def finish_recording(
+    live: LiveTranscription,
+    audio: Path,
+    settings: Settings,
+    title: str,
+    *,
+    on_progress: ProgressFn,
+    cancel: threading.Event,
+) -> int:
+    """After Stop: finish the streaming transcript, score it and store the session with its recording."""
+    on_progress(0.1, "Finishing the transcript")
+    transcript: Transcript = live.finish()
+    on_progress(0.6, "Scoring")
+    scorecard = analyze(transcript, rubric_for(settings))
+    return save_session(open_db(), transcript, scorecard, rep_for(settings), title, audio, None, "practice")

@@ -1,0 +1,317 @@
+"""All stored sessions: full-text search, filters, sorting, tags, import by menu or drag-and-drop, delete with undo."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coach_app.errors import Cancelled, CoachError
+from coach_app.storage import sessions
+from coach_app.storage.records import SessionSummary
+from coach_app.storage.search import search_text
+from coach_app.ui import jobs
+from coach_app.ui.error_dialog import show_error
+from coach_app.ui.state import AppState
+from coach_app.ui.tasks import run_task
+from coach_app.ui.widgets.task_panel import TaskPanel
+
+UNDO_SECONDS = 10
+ALL = "All"
+COLUMNS = ("Date", "Rep", "Title", "Scenario", "Tags", "Length", "Score", "Match")
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class _Cell(QTableWidgetItem):
+    """A read-only cell that sorts by `sort_key` (numbers sort as numbers), shown as its text."""
+
+    def __init__(self, text: str, sort_key: object | None = None) -> None:
+        super().__init__(text)
+        self.sort_key = text.lower() if sort_key is None else sort_key
+        self.setFlags(self.flags() & ~Qt.ItemFlag.ItemIsEditable)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, _Cell) and type(self.sort_key) is type(other.sort_key):
+            return self.sort_key < other.sort_key
+        return super().__lt__(other)
+
+
+class LibraryScreen(QWidget):
+    def __init__(self, state: AppState) -> None:
+        super().__init__()
+        self.state = state
+        self.setAcceptDrops(True)
+        self._pending_delete: list[int] = []
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(UNDO_SECONDS * 1000)
+        self._undo_timer.timeout.connect(self.finish_deletes)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search what was said or commented…")
+        self.search.setAccessibleName("Search sessions")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.refresh)
+        self.rep_filter = QComboBox()
+        self.rep_filter.setAccessibleName("Filter by rep")
+        self.tag_filter = QComboBox()
+        self.tag_filter.setAccessibleName("Filter by tag")
+        self.source_filter = QComboBox()
+        self.source_filter.setAccessibleName("Filter by kind of session")
+        self.source_filter.addItems([ALL, *sessions.SOURCES])
+        for combo in (self.rep_filter, self.tag_filter, self.source_filter):
+            combo.currentIndexChanged.connect(self.refresh)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for caption, combo in (("Rep", self.rep_filter), ("Tag", self.tag_filter), ("Kind", self.source_filter)):
+            filters.addWidget(QLabel(caption))
+            filters.addWidget(combo, 1)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("sessionsTable")
+        self.table.setAccessibleName("Sessions")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortItems(0, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.itemActivated.connect(lambda item: self.open_row(item.row()))
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+
+        self.import_button = QPushButton("Import…")
+        self.import_button.setAccessibleName("Import recordings or transcripts")
+        self.import_button.clicked.connect(self.ask_import)
+        self.open_button = QPushButton("Open")
+        self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
+        self.tags_button = QPushButton("Tags…")
+        self.tags_button.setAccessibleName("Edit the selected session's tags")
+        self.tags_button.clicked.connect(self.edit_tags)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.setAccessibleName("Delete the selected sessions")
+        self.delete_button.clicked.connect(self.delete_selected)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
+        self.count_label = QLabel()
+        actions = QHBoxLayout()
+        actions.addWidget(self.count_label, 1)
+        for button in (self.import_button, self.open_button, self.tags_button, self.delete_button):
+            actions.addWidget(button)
+
+        self.undo_label = QLabel()
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_bar = QWidget()
+        undo_row = QHBoxLayout(self.undo_bar)
+        undo_row.setContentsMargins(0, 0, 0, 0)
+        undo_row.addWidget(self.undo_label, 1)
+        undo_row.addWidget(self.undo_button)
+        self.undo_bar.hide()
+
+        self.hint = QLabel("Drop recordings (WAV, FLAC, OGG, MP3) or transcripts (.json) here to import them.")
+        self.hint.setEnabled(False)
+        column = QVBoxLayout(self)
+        column.addLayout(filters)
+        column.addWidget(self.table, 1)
+        column.addWidget(self.undo_bar)
+        column.addLayout(actions)
+        self.tasks = TaskPanel()
+        column.addWidget(self.tasks)
+        column.addWidget(self.hint)
+        state.sessions_changed.connect(self.refresh)
+        self._fill_filters()
+        self.refresh()
+
+    def activated(self) -> None:
+        self._fill_filters()
+        self.refresh()
+
+    # Listing
+
+    def _fill_filters(self) -> None:
+        for combo, sql in (
+            (self.rep_filter, "SELECT name FROM people ORDER BY name"),
+            (self.tag_filter, "SELECT name FROM tags ORDER BY name"),
+        ):
+            current = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems([ALL, *(name for (name,) in self.state.db.execute(sql))])
+            combo.setCurrentText(current if current else ALL)
+            combo.blockSignals(False)
+
+    def _choice(self, combo: QComboBox) -> str | None:
+        return None if combo.currentText() in ("", ALL) else combo.currentText()
+
+    def visible_sessions(self) -> list[tuple[SessionSummary, str]]:
+        """The sessions the filters and search select, each with the matching snippet (if searching)."""
+        rows = sessions.list_sessions(
+            self.state.db, rep=self._choice(self.rep_filter), tag=self._choice(self.tag_filter)
+        )
+        source = self._choice(self.source_filter)
+        rows = [r for r in rows if (source is None or r.source == source) and r.id not in self._pending_delete]
+        query = self.search.text().strip()
+        if not query:
+            return [(row, "") for row in rows]
+        snippets: dict[int, str] = {}
+        for hit in search_text(self.state.db, query, limit=500):
+            snippets.setdefault(hit.session_id, hit.snippet)
+        return [(row, snippets[row.id]) for row in rows if row.id in snippets]
+
+    def refresh(self) -> None:
+        shown = self.visible_sessions()
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(shown))
+        for row, (summary, snippet) in enumerate(shown):
+            minutes = f"{int(summary.duration_s // 60)}:{int(summary.duration_s % 60):02d}"
+            cells = (
+                _Cell(summary.started_at.replace("T", " ")[:16]),
+                _Cell(summary.rep),
+                _Cell(summary.title),
+                _Cell(summary.scenario or "—"),
+                _Cell(", ".join(summary.tags)),
+                _Cell(minutes, round(summary.duration_s)),
+                _Cell(str(summary.overall), summary.overall),
+                _Cell(snippet),
+            )
+            for column, cell in enumerate(cells):
+                cell.setData(ID_ROLE, summary.id)
+                self.table.setItem(row, column, cell)
+        self.table.setSortingEnabled(True)
+        self.table.setColumnHidden(COLUMNS.index("Match"), not self.search.text().strip())
+        self.count_label.setText(f"{len(shown)} session{'s' if len(shown) != 1 else ''}")
+        self._selection_changed()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()})
+        return [self.table.item(row, 0).data(ID_ROLE) for row in rows]
+
+    def _selection_changed(self) -> None:
+        count = len(self.selected_ids())
+        self.open_button.setEnabled(count == 1)
+        self.tags_button.setEnabled(count == 1)
+        self.delete_button.setEnabled(count > 0)
+
+    def open_row(self, row: int) -> None:
+        if row >= 0:
+            self.state.session_opened.emit(self.table.item(row, 0).data(ID_ROLE))
+
+    def edit_tags(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return
+        current = ", ".join(sessions.get_summary(self.state.db, ids[0]).tags)
+        text, ok = QInputDialog.getText(self, "Tags", "Tags, separated by commas:", text=current)
+        if ok:
+            sessions.set_tags(self.state.db, ids[0], [t.strip() for t in text.split(",")])
+            self._fill_filters()
+            self.state.sessions_changed.emit()
+
+    # Delete with undo: rows disappear at once and are deleted for good when the undo time runs out.
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        noun = "this session" if len(ids) == 1 else f"these {len(ids)} sessions"
+        answer = QMessageBox.question(
+            self,
+            "Delete sessions",
+            f"Delete {noun} with its recording, findings and comments? You can undo for {UNDO_SECONDS} seconds.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_with_undo(ids)
+
+    def delete_with_undo(self, ids: list[int]) -> None:
+        self.finish_deletes()
+        self._pending_delete = list(ids)
+        self.undo_label.setText(f"Deleted {len(ids)} session{'s' if len(ids) != 1 else ''}.")
+        self.undo_bar.show()
+        self._undo_timer.start()
+        self.refresh()
+
+    def undo_delete(self) -> None:
+        self._undo_timer.stop()
+        self._pending_delete = []
+        self.undo_bar.hide()
+        self.refresh()
+
+    def finish_deletes(self) -> None:
+        """Delete the sessions waiting for undo, for good."""
+        self._undo_timer.stop()
+        pending, self._pending_delete = self._pending_delete, []
+        self.undo_bar.hide()
+        for session_id in pending:
+            try:
+                sessions.delete_session(self.state.db, session_id)
+            except CoachError as exc:
+                show_error(self, exc)
+        if pending:
+            self.state.sessions_changed.emit()
+
+    def closing(self) -> None:
+        self.finish_deletes()
+
+    # Importing
+
+    def ask_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import recordings or transcripts",
+            "",
+            "Recordings and transcripts (*.wav *.flac *.ogg *.mp3 *.json);;All files (*)",
+        )
+        if files:
+            self.import_files([Path(f) for f in files])
+
+    def import_files(self, files: list[Path]) -> None:
+        """Transcribe (audio), score and store each file in the background, with progress and Cancel."""
+        if self.tasks.busy:
+            show_error(self, CoachError("An import is already running: wait for it to finish, or cancel it first."))
+            return
+        handle = run_task(
+            jobs.import_files, files, self.state.settings, on_done=self._imported, on_error=self._import_failed
+        )
+        noun = files[0].name if len(files) == 1 else f"{len(files)} files"
+        self.tasks.follow(handle, f"Importing {noun}…")
+
+    def _imported(self, ids: list[int]) -> None:
+        self._fill_filters()
+        self.state.sessions_changed.emit()
+        if len(ids) == 1:
+            self.state.session_opened.emit(ids[0])
+
+    def _import_failed(self, exc: BaseException) -> None:
+        self.state.sessions_changed.emit()  # files imported before the failure are listed
+        if not isinstance(exc, Cancelled):
+            show_error(self, exc)
+
+    # Drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.mimeData().hasUrls() and all(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt's name)
+        files = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
+        event.acceptProposedAction()
+        self.import_files(files)

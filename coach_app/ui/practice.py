@@ -1,0 +1,431 @@
+"""Practice: pick a scenario (or partner practice), read the brief, then speak (Space) or type the call.
+
+Stop scores the call in the background and opens it in Review. Spoken scenario calls use the scenarios'
+turn loop (the customer answers aloud); partner practice transcribes two people on one microphone.
+"""
+
+import html
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coach_app.audio.capture import DEFAULT_SAMPLERATE, Recorder
+from coach_app.errors import Cancelled, CoachError
+from coach_app.scenarios.catalog import list_scenarios
+from coach_app.scenarios.conversation import Conversation
+from coach_app.scenarios.model import Scenario
+from coach_app.scenarios.playback import Player
+from coach_app.scenarios.text_driver import CUSTOMER_PAUSE_S, REP_PAUSE_S, speaking_time_s
+from coach_app.scenarios.turn_loop import TurnLoop
+from coach_app.scenarios.voice import CustomerVoice
+from coach_app.transcription.pipeline import LiveTranscription
+from coach_app.ui import jobs
+from coach_app.ui.error_dialog import show_error
+from coach_app.ui.review import clock
+from coach_app.ui.state import AppState
+from coach_app.ui.tasks import run_task
+from coach_app.ui.widgets.level_meter import LevelMeter
+from coach_app.ui.widgets.nudges import NudgeBar, nudge_for
+from coach_app.ui.widgets.task_panel import TaskPanel
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 50
+PARTNER = "partner"
+SCENARIO_ROLE = Qt.ItemDataRole.UserRole
+
+
+class PracticeScreen(QWidget):
+    def __init__(self, state: AppState) -> None:
+        super().__init__()
+        self.state = state
+        self.recorder: Recorder | None = None
+        self.live: LiveTranscription | None = None
+        self.conversation: Conversation | None = None
+        self.loop: TurnLoop | None = None
+        self._typed_clock_s = 0.0
+        self._shown_turns = 0
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._update_live)
+
+        self.scenarios = QListWidget()
+        self.scenarios.setObjectName("scenarioList")
+        self.scenarios.setAccessibleName("Scenarios")
+        partner = QListWidgetItem("Partner practice — two people, one microphone")
+        partner.setData(SCENARIO_ROLE, PARTNER)
+        self.scenarios.addItem(partner)
+        for scenario in list_scenarios():
+            item = QListWidgetItem(f"{scenario.title}  ·  {scenario.difficulty}")
+            item.setData(SCENARIO_ROLE, scenario)
+            item.setToolTip(scenario.domain)
+            self.scenarios.addItem(item)
+        self.scenarios.currentItemChanged.connect(self._show_brief)
+        self.brief = QTextBrowser()
+        self.brief.setAccessibleName("Brief")
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(QLabel("Choose a call to practise"))
+        left_column.addWidget(self.scenarios, 3)
+        left_column.addWidget(self.brief, 2)
+
+        self.record_button = QPushButton("Record")
+        self.record_button.setObjectName("recordButton")
+        self.record_button.setAccessibleName("Record or stop")
+        self.record_button.setToolTip("Start speaking the call; Space starts and stops")
+        self.record_button.clicked.connect(self.toggle_recording)
+        self.type_button = QPushButton("Type the call instead")
+        self.type_button.setToolTip("Practise by typing your replies: no microphone or speech model needed")
+        self.type_button.clicked.connect(self.start_typed)
+        self.finish_button = QPushButton("Finish and score")
+        self.finish_button.clicked.connect(self.finish_typed)
+        self.finish_button.hide()
+        self.elapsed = QLabel("0:00")
+        self.elapsed.setAccessibleName("Elapsed time")
+        self.meter = LevelMeter()
+        self.nudges_box = QCheckBox("Nudges")
+        self.nudges_box.setToolTip("Gentle tips while you practise")
+        self.nudges_box.setChecked(state.settings.nudges_enabled)
+        self.nudges_box.toggled.connect(lambda on: state.update_settings(nudges_enabled=on))
+        controls = QHBoxLayout()
+        for widget in (self.record_button, self.type_button, self.finish_button, self.elapsed):
+            controls.addWidget(widget)
+        controls.addWidget(self.meter, 1)
+        controls.addWidget(self.nudges_box)
+
+        self.call = QTextBrowser()
+        self.call.setObjectName("callView")
+        self.call.setAccessibleName("The call so far")
+        self.partial = QLabel()
+        self.partial.setWordWrap(True)
+        self.partial.setAccessibleName("What is being heard now")
+        self.partial.setStyleSheet("color: gray;")
+        self.nudge = NudgeBar()
+        self.nudge.set_enabled_by_user(state.settings.nudges_enabled)
+        self.reply_edit = QLineEdit()
+        self.reply_edit.setPlaceholderText("Type what you would say, then press Enter…")
+        self.reply_edit.setAccessibleName("Your reply")
+        self.reply_edit.returnPressed.connect(self.send_typed)
+        self.reply_edit.hide()
+        self.tasks = TaskPanel()
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addLayout(controls)
+        right_column.addWidget(self.call, 1)
+        right_column.addWidget(self.partial)
+        right_column.addWidget(self.nudge)
+        right_column.addWidget(self.reply_edit)
+        right_column.addWidget(self.tasks)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([380, 720])
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.splitter)
+
+        # Space records and stops while this screen shows (a hidden screen's shortcuts do not fire).
+        self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle_recording)
+        self.space.setContext(Qt.ShortcutContext.WindowShortcut)
+        state.settings_changed.connect(self._settings_changed)
+        self.scenarios.setCurrentRow(1 if self.scenarios.count() > 1 else 0)
+
+    # Screen hooks
+
+    def _settings_changed(self) -> None:
+        on = self.state.settings.nudges_enabled
+        self.nudges_box.setChecked(on)
+        self.nudge.set_enabled_by_user(on)
+
+    def save_layout(self, stored, key: str) -> None:
+        stored.setValue(f"{key}/splitter", self.splitter.saveState())
+
+    def restore_layout(self, stored, key: str) -> None:
+        value = stored.value(f"{key}/splitter")
+        if value is not None:
+            self.splitter.restoreState(value)
+
+    @property
+    def recording(self) -> bool:
+        return self.recorder is not None
+
+    def confirm_close(self) -> bool:
+        """Closing while recording: ask, then stop and save the recording before the window goes."""
+        if not self.recording:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Recording in progress",
+            "A recording is running. Stop it and save the session, then quit?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self._save_on_quit()
+        return True
+
+    # Choosing
+
+    def selected_scenario(self) -> Scenario | None:
+        item = self.scenarios.currentItem()
+        value = item.data(SCENARIO_ROLE) if item is not None else None
+        return value if isinstance(value, Scenario) else None
+
+    def _show_brief(self) -> None:
+        scenario = self.selected_scenario()
+        if scenario is None:
+            self.brief.setHtml(
+                "<h3>Partner practice</h3><p>A colleague plays the customer beside you; one microphone hears you "
+                "both and the app tells your voices apart. Press <b>Record</b> (Space), talk, then press Stop.</p>"
+            )
+            self.type_button.setEnabled(False)
+            return
+        persona = scenario.persona
+        self.brief.setHtml(
+            f"<h3>{html.escape(scenario.title)}</h3><p><i>{html.escape(scenario.domain)} · "
+            f"{scenario.difficulty}</i></p><p>{html.escape(scenario.brief)}</p>"
+            f"<p>Customer: <b>{html.escape(persona.name)}</b></p>"
+        )
+        self.type_button.setEnabled(not self.busy)
+
+    @property
+    def busy(self) -> bool:
+        return self.recording or self.conversation is not None or self.tasks.busy
+
+    def _set_choosing(self, enabled: bool) -> None:
+        self.scenarios.setEnabled(enabled)
+        self.type_button.setEnabled(enabled and self.selected_scenario() is not None)
+
+    # The call view
+
+    def _add_line(self, speaker: str, text: str) -> None:
+        colour = "#8a63c7" if speaker == "Customer" else "#3b7dd8"
+        self.call.append(f'<p><b style="color:{colour}">{speaker}:</b> {html.escape(text)}</p>')
+
+    def _show_turns(self) -> None:
+        """Append turns the conversation gained since last time, and nudge on the latest rep turn."""
+        assert self.conversation is not None
+        turns = self.conversation.turns
+        for turn in turns[self._shown_turns :]:
+            self._add_line("Customer" if turn.speaker == "customer" else "You", turn.text)
+        if len(turns) > self._shown_turns and any(t.speaker == "rep" for t in turns[self._shown_turns :]):
+            last_rep = max(i for i, t in enumerate(turns) if t.speaker == "rep")
+            self.nudge.show_nudge(nudge_for([f for f in self.conversation.findings if f.turn == last_rep]))
+        self._shown_turns = len(turns)
+
+    # Typed practice
+
+    def start_typed(self) -> None:
+        scenario = self.selected_scenario()
+        if scenario is None or self.busy:
+            return
+        self.conversation = Conversation(scenario)
+        self.call.clear()
+        self.nudge.hide()
+        self._shown_turns = 0
+        self._typed_clock_s = 0.0
+        self._typed_reply = self.conversation.customer.opening()
+        self._add_line("Customer", self._typed_reply.text)
+        self._set_choosing(False)
+        self.record_button.setEnabled(False)
+        self.finish_button.show()
+        self.reply_edit.show()
+        self.reply_edit.setFocus()
+
+    def send_typed(self) -> None:
+        """The customer's pending line and the rep's typed answer go into the call at natural speaking times."""
+        text = self.reply_edit.text().strip()
+        conversation = self.conversation
+        if conversation is None or not text or conversation.customer.ended:
+            return
+        self.reply_edit.clear()
+        customer_end_s = self._typed_clock_s + speaking_time_s(self._typed_reply.text)
+        conversation.add_customer_turn(self._typed_reply, round(self._typed_clock_s, 2), round(customer_end_s, 2))
+        self._shown_turns += 1  # the customer's line is already shown
+        rep_start_s = customer_end_s + REP_PAUSE_S
+        rep_end_s = rep_start_s + speaking_time_s(text)
+        self._typed_reply = conversation.add_rep_turn(text, round(rep_start_s, 2), round(rep_end_s, 2))
+        self._typed_clock_s = rep_end_s + CUSTOMER_PAUSE_S
+        self._show_turns()
+        self._add_line("Customer", self._typed_reply.text)
+        if conversation.customer.ended:
+            self.reply_edit.setEnabled(False)
+            self.call.append("<p><i>The customer has ended the call. Press Finish and score.</i></p>")
+
+    def finish_typed(self) -> None:
+        conversation = self.conversation
+        if conversation is None:
+            return
+        reply = self._typed_reply
+        end_s = self._typed_clock_s + speaking_time_s(reply.text)
+        conversation.add_customer_turn(reply, round(self._typed_clock_s, 2), round(end_s, 2))
+        self.conversation = None
+        self.reply_edit.hide()
+        self.reply_edit.setEnabled(True)
+        self.finish_button.hide()
+        if not any(t.speaker == "rep" for t in conversation.turns):
+            self._reset()
+            return
+        settings = self.state.settings
+
+        def score_and_save(*, on_progress, cancel) -> int:
+            result = conversation.finish(jobs.rubric_for(settings))
+            title = f"Practice: {conversation.scenario.title}"
+            return jobs.save_practice(result, title, settings, None, on_progress=on_progress, cancel=cancel)
+
+        self._start_saving(run_task(score_and_save, on_done=self._saved, on_error=self._save_failed), "Scoring…")
+
+    # Spoken practice
+
+    def toggle_recording(self) -> None:
+        if self.recording:
+            self.stop_recording()
+        elif not self.busy and self.isVisible():
+            self.start_recording()
+
+    def start_recording(self) -> None:
+        settings = self.state.settings
+        scenario = self.selected_scenario()
+        try:
+            model = jobs.model_for(settings)
+            if scenario is None:
+                self.live = LiveTranscription(model, mono=True, first_speaker="rep", source="the practice recording")
+                consumer = self.live.on_chunk
+            else:
+                self.conversation = Conversation(scenario)
+                self.loop = TurnLoop(
+                    self.conversation,
+                    CustomerVoice(scenario),
+                    Player(),
+                    jobs.turn_transcriber(model),
+                    DEFAULT_SAMPLERATE,
+                )
+                consumer = self.loop.feed
+            recorder = Recorder(
+                devices=(settings.microphone or None,), samplerate=DEFAULT_SAMPLERATE, on_chunk=(consumer,)
+            )
+            recorder.start()
+        except CoachError as exc:
+            self.live = self.loop = self.conversation = None
+            show_error(self, exc)
+            return
+        self.recorder = recorder
+        self.call.clear()
+        self.nudge.hide()
+        self._shown_turns = 0
+        self._set_choosing(False)
+        self.type_button.setEnabled(False)
+        self.record_button.setText("Stop")
+        self._poll.start()
+        if self.loop is not None:  # the customer opens the call (playback start is waited for off the UI thread)
+            run_task(lambda *, on_progress, cancel: self.loop.start(), on_error=self._opening_failed)
+
+    def _opening_failed(self, exc: BaseException) -> None:
+        show_error(self, exc)
+        self.stop_recording()
+
+    def _update_live(self) -> None:
+        recorder = self.recorder
+        if recorder is None:
+            return
+        self.meter.set_level(max(recorder.level.rms_dbfs))
+        self.elapsed.setText(clock(recorder.elapsed_s))
+        if self.live is not None:
+            self.partial.setText(" ".join(self.live.partials().values())[-400:])
+        if self.conversation is not None:
+            self._show_turns()
+        if recorder.finished.is_set():  # stopped by itself: disk full or microphone gone
+            self.stop_recording()
+
+    def stop_recording(self) -> None:
+        recorder = self.recorder
+        if recorder is None:
+            return
+        self._poll.stop()
+        result = recorder.stop()
+        self.recorder = None
+        self.record_button.setText("Record")
+        self.meter.set_level(-100.0)
+        finish = self._finisher(result.path)
+        handle = run_task(finish, on_done=self._saved, on_error=lambda exc: self._recording_not_saved(exc, result.path))
+        self._start_saving(handle, "Finishing the transcript and scoring…")
+
+    def _finisher(self, audio: Path):
+        """The job that turns the stopped recording into a stored session (scenario call or partner practice)."""
+        settings, live, loop = self.state.settings, self.live, self.loop
+        self.live = self.loop = self.conversation = None
+
+        def finish(*, on_progress, cancel) -> int:
+            if loop is not None:
+                result = loop.finish(jobs.rubric_for(settings))
+                title = f"Practice: {loop.conversation.scenario.title}"
+                return jobs.save_practice(result, title, settings, audio, on_progress=on_progress, cancel=cancel)
+            assert live is not None
+            return jobs.finish_recording(
+                live, audio, settings, "Partner practice", on_progress=on_progress, cancel=cancel
+            )
+
+        return finish
+
+    def _save_on_quit(self) -> None:
+        """Stop and store the session now, on this thread: the window is about to close."""
+        recorder = self.recorder
+        assert recorder is not None
+        self._poll.stop()
+        self.recorder = None
+        result = recorder.stop()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._finisher(result.path)(on_progress=lambda f, m: None, cancel=None)
+        except CoachError as exc:
+            log.warning("Recording kept at %s but not scored: %s", result.path, exc)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    # Saving
+
+    def _start_saving(self, handle, message: str) -> None:
+        self.record_button.setEnabled(False)
+        self.tasks.follow(handle, message)
+
+    def _saved(self, session_id: int) -> None:
+        self._reset()
+        self.state.sessions_changed.emit()
+        self.state.session_opened.emit(session_id)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._reset()
+        if not isinstance(exc, Cancelled):
+            show_error(self, exc)
+
+    def _recording_not_saved(self, exc: BaseException, audio: Path) -> None:
+        self._reset()
+        if not isinstance(exc, Cancelled):
+            show_error(self, CoachError(f"{exc} The recording is kept at {audio}."))
+
+    def _reset(self) -> None:
+        self._set_choosing(True)
+        self.record_button.setEnabled(True)
+        self.record_button.setText("Record")
+        self.partial.clear()
+        self.elapsed.setText("0:00")

@@ -1,0 +1,345 @@
+"""Review one stored session: scorecard with evidence, timeline, transcript, playback, comments, corrections."""
+
+import logging
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coach_app.core import Finding
+from coach_app.errors import CoachError
+from coach_app.storage import sessions
+from coach_app.storage.records import StoredSession
+from coach_app.ui.error_dialog import show_error
+from coach_app.ui.player import AudioPlayer
+from coach_app.ui.state import AppState
+from coach_app.ui.widgets.task_panel import TaskPanel
+from coach_app.ui.widgets.timeline import Timeline
+from coach_app.ui.widgets.transcript_view import TranscriptView
+
+log = logging.getLogger(__name__)
+
+FINDING_ROLE = Qt.ItemDataRole.UserRole
+POSITION_POLL_MS = 100
+
+
+def clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def finding_label(finding: Finding) -> str:
+    return f"{clock(finding.start_s)}  {finding.kind.replace('_', ' ')}: “{finding.quote}”"
+
+
+class ReviewScreen(QWidget):
+    """Shows one stored session; the main window calls `open_session` when one is opened anywhere."""
+
+    def __init__(self, state: AppState) -> None:
+        super().__init__()
+        self.state = state
+        self.stored: StoredSession | None = None
+        self.player: AudioPlayer | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(POSITION_POLL_MS)
+        self._poll.timeout.connect(self._show_position)
+
+        self.empty_label = QLabel("No session open.\nChoose one in the Library, or practise a conversation.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty_label)
+        self.pages.addWidget(self._build_session_page())
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.pages)
+
+        QShortcut(QKeySequence("Ctrl+Space"), self, self.toggle_playback)
+        QShortcut(QKeySequence("F8"), self, lambda: self.step_finding(1))
+        QShortcut(QKeySequence("Shift+F8"), self, lambda: self.step_finding(-1))
+        state.sessions_changed.connect(self._reload_if_gone)
+
+    # Layout
+
+    def _build_session_page(self) -> QWidget:
+        page = QWidget()
+        self.title_label = QLabel()
+        self.title_label.setObjectName("reviewTitle")
+        self.title_label.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.details_label = QLabel()
+        self.overall_label = QLabel()
+        self.overall_label.setObjectName("overallScore")
+        self.overall_label.setStyleSheet("font-size: 22pt; font-weight: 700;")
+        self.overall_label.setAccessibleName("Overall score")
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title_label)
+        titles.addWidget(self.details_label)
+        header.addLayout(titles, 1)
+        header.addWidget(self.overall_label)
+
+        self.timeline = Timeline()
+        self.timeline.seek_requested.connect(self.play_from)
+        self.play_button = QPushButton("Play")
+        self.play_button.setAccessibleName("Play or pause the recording")
+        self.play_button.setToolTip("Play / pause (Ctrl+Space)")
+        self.play_button.clicked.connect(self.toggle_playback)
+        self.position_label = QLabel("0:00")
+        self.previous_button = QPushButton("Previous finding")
+        self.previous_button.setToolTip("Shift+F8")
+        self.previous_button.clicked.connect(lambda: self.step_finding(-1))
+        self.next_button = QPushButton("Next finding")
+        self.next_button.setToolTip("F8")
+        self.next_button.clicked.connect(lambda: self.step_finding(1))
+        controls = QHBoxLayout()
+        for widget in (self.play_button, self.position_label):
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        controls.addWidget(self.previous_button)
+        controls.addWidget(self.next_button)
+
+        self.scorecard = QTreeWidget()
+        self.scorecard.setObjectName("scorecard")
+        self.scorecard.setAccessibleName("Scorecard: each score opens to its evidence")
+        self.scorecard.setHeaderLabels(["Skill and evidence", "Score"])
+        self.scorecard.header().setStretchLastSection(False)
+        self.scorecard.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.scorecard.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.scorecard.currentItemChanged.connect(self._finding_chosen)
+        self.scorecard.itemActivated.connect(lambda item, _col: self._play_item(item))
+        self.explanation = QLabel()
+        self.explanation.setWordWrap(True)
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self.scorecard, 1)
+        left_column.addWidget(self.explanation)
+
+        self.transcript = TranscriptView()
+        self.transcript.time_clicked.connect(self.play_from)
+
+        self.comments = QListWidget()
+        self.comments.setAccessibleName("Trainer comments")
+        self.comments.setWordWrap(True)
+        self.comments.itemActivated.connect(self._play_comment)
+        self.comment_edit = QLineEdit()
+        self.comment_edit.setPlaceholderText("Comment at the current time…")
+        self.comment_edit.setAccessibleName("New comment")
+        self.comment_edit.returnPressed.connect(self.add_comment)
+        add_comment = QPushButton("Add comment")
+        add_comment.clicked.connect(self.add_comment)
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addWidget(QLabel("Comments"))
+        right_column.addWidget(self.comments, 1)
+        right_column.addWidget(self.comment_edit)
+        right_column.addWidget(add_comment)
+
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("reviewSplitter")
+        for widget in (left, self.transcript, right):
+            self.splitter.addWidget(widget)
+        self.splitter.setSizes([380, 470, 250])
+
+        self.tasks = TaskPanel()
+        column = QVBoxLayout(page)
+        column.addLayout(header)
+        column.addWidget(self.timeline)
+        column.addLayout(controls)
+        column.addWidget(self.splitter, 1)
+        column.addWidget(self.tasks)
+        return page
+
+    def save_layout(self, stored: QSettings, key: str) -> None:
+        stored.setValue(f"{key}/splitter", self.splitter.saveState())
+
+    def restore_layout(self, stored: QSettings, key: str) -> None:
+        value = stored.value(f"{key}/splitter")
+        if value is not None:
+            self.splitter.restoreState(value)
+
+    # Showing a session
+
+    def open_session(self, session_id: int) -> None:
+        self._close_player()
+        self.stored = sessions.load_session(self.state.db, session_id)
+        self._render()
+        self.pages.setCurrentIndex(1)
+
+    def _reload_if_gone(self) -> None:
+        if self.stored is None:
+            return
+        try:
+            self.stored = sessions.load_session(self.state.db, self.stored.summary.id)
+        except CoachError:
+            self.stored = None
+            self._close_player()
+            self.pages.setCurrentIndex(0)
+            return
+        self._render()
+
+    def _render(self) -> None:
+        stored = self.stored
+        assert stored is not None
+        summary, card = stored.summary, stored.scorecard
+        self.title_label.setText(summary.title)
+        when = summary.started_at.replace("T", " ")[:16]
+        self.details_label.setText(f"{summary.rep} · {when} · {clock(summary.duration_s)} · {summary.source}")
+        corrected = stored.corrected is not None and summary.overall != summary.automatic_overall
+        self.overall_label.setText(
+            f"{card.overall}" + (f"  <small>(automatic {summary.automatic_overall})</small>" if corrected else "")
+        )
+        self.overall_label.setToolTip("Overall score, 0–100" + (", after trainer corrections" if corrected else ""))
+        active = self._active_findings()
+        self.timeline.set_conversation(stored.transcript, active)
+        self.transcript.set_conversation(stored.transcript, active)
+        self._fill_scorecard()
+        self._fill_comments()
+        has_audio = summary.audio_path is not None
+        self.play_button.setEnabled(has_audio)
+        self.play_button.setToolTip("Play / pause (Ctrl+Space)" if has_audio else "This session has no recording")
+
+    def _active_findings(self) -> tuple[Finding, ...]:
+        assert self.stored is not None
+        return tuple(s.finding for s in self.stored.findings if not s.rejected)
+
+    def _fill_scorecard(self) -> None:
+        assert self.stored is not None
+        card = self.stored.scorecard
+        self.scorecard.clear()
+        for dimension in card.dimensions:
+            item = QTreeWidgetItem([dimension.label, str(dimension.score)])
+            item.setToolTip(0, dimension.explanation)
+            item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{dimension.label}: {dimension.score} of 100")
+            for index in dimension.evidence:
+                finding = card.findings[index]
+                child = QTreeWidgetItem([finding_label(finding)])
+                child.setData(0, FINDING_ROLE, finding)
+                child.setToolTip(0, f"{finding.reason}\nTip: {finding.tip}")
+                item.addChild(child)
+            if not dimension.evidence:
+                item.addChild(QTreeWidgetItem(["No evidence in this conversation."]))
+            self.scorecard.addTopLevelItem(item)
+        self.explanation.setText("Open a score to see the moments behind it; double-click one to play it.")
+
+    def _fill_comments(self) -> None:
+        assert self.stored is not None
+        self.comments.clear()
+        for comment in self.stored.comments:
+            when = clock(comment.at_s) if comment.at_s is not None else "whole call"
+            item = QListWidgetItem(f"{when} — {comment.body}" + (f" ({comment.author})" if comment.author else ""))
+            item.setData(FINDING_ROLE, comment.at_s)
+            self.comments.addItem(item)
+
+    # Findings and playback
+
+    def _finding_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        finding = item.data(0, FINDING_ROLE) if item is not None else None
+        if isinstance(finding, Finding):
+            self.explanation.setText(f"<b>Why:</b> {finding.reason}<br><b>Try:</b> {finding.tip}")
+            self.transcript.select_finding(finding)
+            self.timeline.set_position(finding.start_s)
+        elif item is not None:
+            self.explanation.setText(item.toolTip(0))
+
+    def _play_item(self, item: QTreeWidgetItem) -> None:
+        finding = item.data(0, FINDING_ROLE)
+        if isinstance(finding, Finding):
+            self.play_from(finding.start_s)
+
+    def _play_comment(self, item: QListWidgetItem) -> None:
+        at_s = item.data(FINDING_ROLE)
+        if at_s is not None:
+            self.play_from(float(at_s))
+
+    def finding_items(self) -> list[QTreeWidgetItem]:
+        """Every finding row in time order (a finding may back several scores; each is listed once)."""
+        rows, seen = [], set()
+        for top in range(self.scorecard.topLevelItemCount()):
+            parent = self.scorecard.topLevelItem(top)
+            for index in range(parent.childCount()):
+                child = parent.child(index)
+                finding = child.data(0, FINDING_ROLE)
+                if isinstance(finding, Finding) and finding not in seen:
+                    seen.add(finding)
+                    rows.append(child)
+        return sorted(rows, key=lambda row: row.data(0, FINDING_ROLE).start_s)
+
+    def step_finding(self, step: int) -> None:
+        rows = self.finding_items()
+        if not rows:
+            return
+        current = self.scorecard.currentItem()
+        position = next((i for i, row in enumerate(rows) if row is current), -1 if step > 0 else len(rows))
+        target = rows[(position + step) % len(rows)]
+        self.scorecard.setCurrentItem(target)
+        self.scorecard.scrollToItem(target)
+
+    def play_from(self, seconds: float) -> None:
+        self.timeline.set_position(seconds)
+        if self.stored is None or self.stored.summary.audio_path is None:
+            return
+        try:
+            if self.player is None:
+                self.player = AudioPlayer(sessions.audio_file(self.state.db, self.stored.summary.audio_path))
+            self.player.play(seconds)
+        except CoachError as exc:
+            show_error(self, exc)
+            return
+        self.play_button.setText("Pause")
+        self._poll.start()
+
+    def toggle_playback(self) -> None:
+        if self.player is not None and self.player.playing:
+            self.player.pause()
+            self.play_button.setText("Play")
+            self._poll.stop()
+        elif self.stored is not None and self.stored.summary.audio_path is not None:
+            self.play_from(self.player.position_s if self.player is not None else 0.0)
+
+    def _show_position(self) -> None:
+        if self.player is None:
+            return
+        self.position_label.setText(f"{clock(self.player.position_s)} / {clock(self.player.duration_s)}")
+        self.timeline.set_position(self.player.position_s)
+        if not self.player.playing:
+            self.play_button.setText("Play")
+            self._poll.stop()
+
+    def current_time_s(self) -> float | None:
+        """Where the cursor is: the playback position, else the last finding or moment chosen."""
+        return self.player.position_s if self.player is not None else self.timeline.position_s
+
+    def _close_player(self) -> None:
+        self._poll.stop()
+        if self.player is not None:
+            self.player.close()
+            self.player = None
+        self.play_button.setText("Play")
+
+    # Comments
+
+    def add_comment(self) -> None:
+        body = self.comment_edit.text().strip()
+        if self.stored is None or not body:
+            return
+        author = self.state.settings.rep_name or None
+        try:
+            sessions.add_comment(self.state.db, self.stored.summary.id, body, at_s=self.current_time_s(), author=author)
+        except CoachError as exc:
+            show_error(self, exc)
+            return
+        self.comment_edit.clear()
+        self.open_session(self.stored.summary.id)

@@ -1,0 +1,57 @@
+"""Spoken partner practice through the real capture path: speech played into a PulseAudio null sink, the real
+Vosk engine (the Korean model: English speech gives Korean words, but real timings), Space to start and stop."""
+
+import pytest
+import speech
+from model_trees import KOREAN_MODEL
+from pulse_server import REP_DEVICE
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from qt_dialogs import answer_next_dialog
+
+from coach_app.storage.sessions import audio_file, list_sessions, load_session
+
+
+@pytest.fixture
+def voice_window(window, pulse):
+    window.state.update_settings(microphone=REP_DEVICE, speech_model_path=str(KOREAN_MODEL), rep_name="Sam")
+    practice = window.show_screen("practice")
+    practice.scenarios.setCurrentRow(0)  # partner practice: two people, one microphone
+    return window
+
+
+def test_space_records_live_and_stop_stores_the_session(qtbot, voice_window, pulse, tmp_path_factory):
+    """Space starts recording (meter and elapsed move, partial text appears), Space stops; the session is stored
+    with its recording and a two-speaker transcript and opens in Review."""
+    dialogue = speech.cached_dialogue(tmp_path_factory, speech.TAKE_TURNS)
+    practice = voice_window.page("practice")
+    qtbot.keyClick(practice.scenarios, Qt.Key.Key_Space)
+    assert practice.recording
+    player = pulse.play(dialogue.mono_path)
+    qtbot.waitUntil(lambda: practice.meter.dbfs > -40, timeout=15000)
+    qtbot.waitUntil(lambda: practice.partial.text() != "", timeout=30000)
+    player.wait(timeout=60)
+    assert practice.elapsed.text() != "0:00"
+    with qtbot.waitSignal(voice_window.state.session_opened, timeout=60000) as opened:
+        qtbot.keyClick(practice.scenarios, Qt.Key.Key_Space)
+    stored = load_session(voice_window.state.db, opened.args[0])
+    assert stored.summary.audio_path is not None
+    assert audio_file(voice_window.state.db, stored.summary.audio_path).is_file()
+    assert stored.summary.duration_s > 0.5 * dialogue.duration_s
+    assert {turn.speaker for turn in stored.transcript.turns} == {"rep", "customer"}
+    assert voice_window.current_key() == "review"
+
+
+def test_closing_while_recording_asks_and_keeps_the_recording(qtbot, voice_window, pulse, tmp_path_factory):
+    """Closing during a recording asks first; answering Yes stops, scores and stores it before the window goes."""
+    dialogue = speech.cached_dialogue(tmp_path_factory, speech.GREETING)
+    practice = voice_window.page("practice")
+    practice.start_recording()
+    player = pulse.play(dialogue.mono_path)
+    player.wait(timeout=60)
+    qtbot.waitUntil(lambda: practice.partial.text() != "", timeout=30000)
+    answer_next_dialog(QMessageBox.StandardButton.Yes, "recording is running")
+    assert voice_window.close()
+    stored = list_sessions(voice_window.state.db)
+    assert len(stored) == 1 and stored[0].audio_path is not None
+    assert audio_file(voice_window.state.db, stored[0].audio_path).is_file()
