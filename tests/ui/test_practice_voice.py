@@ -11,6 +11,11 @@ from qt_dialogs import answer_next_dialog
 
 from coach_app.storage.sessions import audio_file, list_sessions, load_session
 
+SHORT_EXCHANGE = (
+    speech.Line("customer", "Hello, my parcel is late.", 0.0),
+    speech.Line("rep", "I am sorry, let me check that for you.", 2.6),
+)
+
 
 @pytest.fixture
 def voice_window(window, pulse):
@@ -44,7 +49,7 @@ def test_space_records_live_and_stop_stores_the_session(qtbot, voice_window, pul
 
 def test_closing_while_recording_asks_and_keeps_the_recording(qtbot, voice_window, pulse, tmp_path_factory):
     """Closing during a recording asks first; answering Yes stops, scores and stores it before the window goes."""
-    dialogue = speech.cached_dialogue(tmp_path_factory, speech.GREETING)
+    dialogue = speech.cached_dialogue(tmp_path_factory, SHORT_EXCHANGE)
     practice = voice_window.page("practice")
     practice.start_recording()
     player = pulse.play(dialogue.mono_path)
