@@ -63,6 +63,12 @@ TAKE_TURNS = (
     Line("customer", "Thank you so much.", 19.8),
 )
 
+# Two short lines, one each, for tests that only need a quick real exchange.
+GREETING = (
+    Line("customer", "Hello, my parcel is late.", 0.0),
+    Line("rep", "I am sorry, let me check that for you.", 2.6),
+)
+
 
 def synthesize(text: str, voice: str, samplerate: int = SAMPLERATE, speed_wpm: int = 165) -> np.ndarray:
     """Speak `text` with espeak-ng and return trimmed mono int16 samples at `samplerate`."""

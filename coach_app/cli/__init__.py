@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "evaluate",
     "practice",
     "analyze",
+    "transcribe",
     "record",
     "sessions",
     "progress",

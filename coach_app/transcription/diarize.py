@@ -13,7 +13,9 @@ from coach_app.transcription.turns import TURN_GAP_S, make_turn, sort_turns, spl
 SEGMENT_GAP_S = 0.25  # people hand over the turn after pauses this short; a segment is one speaker's stretch
 FEATURE_BLOCK_S = 10.0  # features are computed as audio arrives, this much at a time, so Stop has little left
 FRAME_STEP_S = 0.01
-PITCH_WEIGHT = 2.0  # pitch separates most pairs of voices best; MFCCs tell apart voices of similar pitch
+# Pitch counts as much as all 12 MFCCs together: it separates most pairs of voices best, while the MFCCs (vocal
+# tract, timbre) tell apart voices of similar pitch.
+PITCH_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ def _two_clusters(features: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Label rows 0/1 with weighted 2-means on standardised features, started from the main axis of variation."""
     spread = features.std(axis=0)
     scaled = (features - features.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-    scaled[:, -1] *= PITCH_WEIGHT
+    scaled[:, :-1] *= np.sqrt((1 - PITCH_SHARE) / (scaled.shape[1] - 1))
+    scaled[:, -1] *= np.sqrt(PITCH_SHARE)
     _, _, axes = np.linalg.svd(scaled, full_matrices=False)
     labels = (scaled @ axes[0] > 0).astype(int)
     for _ in range(50):

@@ -9,36 +9,11 @@ import numpy as np
 
 from coach_app.core import Word
 from coach_app.errors import ModelError
+from coach_app.transcription.models import check_layout
 
 DEFAULT_MODEL_RATE = 16000
 _models: dict[Path, object] = {}
 _models_lock = threading.Lock()
-
-GET_A_MODEL = (
-    "run `coach-app models install vosk-model-small-en-us-0.15` (downloads about 40 MB) "
-    "or `coach-app models import FILE.zip` with a model you downloaded"
-)
-
-
-def check_model(path: Path | str) -> Path:
-    """Return the model folder if it looks like a complete Vosk model, else raise ModelError saying what is missing."""
-    folder = Path(path).expanduser()
-    if not folder.is_dir():
-        raise ModelError(f"Speech model folder {folder} does not exist; {GET_A_MODEL}.")
-    graph = folder / "graph"
-    needed = {
-        "am/final.mdl": (folder / "am" / "final.mdl").is_file(),
-        "conf/model.conf": (folder / "conf" / "model.conf").is_file(),
-        "graph/HCLG.fst or graph/HCLr.fst + Gr.fst": (graph / "HCLG.fst").is_file()
-        or ((graph / "HCLr.fst").is_file() and (graph / "Gr.fst").is_file()),
-    }
-    missing = [name for name, present in needed.items() if not present]
-    if missing:
-        raise ModelError(
-            f"{folder} is not a complete Vosk speech model (missing {', '.join(missing)}); "
-            f"point to the unpacked model folder itself, or {GET_A_MODEL}."
-        )
-    return folder
 
 
 def model_samplerate(path: Path | str) -> int:
@@ -59,8 +34,10 @@ def _vosk():
 
 
 def load_model(path: Path | str):
-    """The loaded Vosk model for `path`, loading it once per process (loading takes seconds and hundreds of MB)."""
-    folder = check_model(path).resolve()
+    """The Vosk model in folder `path` (checked first), loaded once per process (it takes seconds and ~0.5 GB)."""
+    folder = Path(path).expanduser()
+    check_layout(folder)
+    folder = folder.resolve()
     with _models_lock:
         if folder not in _models:
             vosk = _vosk()
@@ -69,7 +46,7 @@ def load_model(path: Path | str):
             except Exception as exc:  # vosk raises a bare Exception when Kaldi refuses the files
                 raise ModelError(
                     f"Vosk could not load the speech model in {folder} (its files may be damaged); "
-                    f"reinstall it: {GET_A_MODEL}."
+                    "download it again and re-import it with `coach-app models import FILE.zip`."
                 ) from exc
         return _models[folder]
 
