@@ -21,7 +21,7 @@ GOOD, BAD, NEUTRAL = "#1a9850", "#d73027", "#7f7f7f"
 
 def rolling_mean(values: Sequence[float | None], window: int) -> np.ndarray:
     """Mean of the last `window` known values at each point (missing values are skipped, not zeros)."""
-    data = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    data = np.array(values, dtype=float)  # None becomes NaN
     known = ~np.isnan(data)
     sums = np.cumsum(np.where(known, data, 0.0))
     counts = np.cumsum(known)
@@ -70,8 +70,9 @@ def radar_figure(progress: Progress) -> Figure:
     return fig
 
 
-def _first_known(series: Sequence[int | None]) -> int:
-    return next((v for v in series if v is not None), 0)
+def _first_known(series: np.ndarray) -> float:
+    known = series[~np.isnan(series)]
+    return float(known[0]) if len(known) else 0.0
 
 
 def timeline_figure(transcript: Transcript, findings: Sequence[Finding] = ()) -> Figure:

@@ -1,5 +1,6 @@
 """Rep goals written the way people say them ("median pause ≥ 0.8 s", "2+ reflections per call")."""
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -52,7 +53,7 @@ class Goal:
     label: str
 
     def met_by(self, value: float | None) -> bool:
-        if value is None:
+        if value is None or math.isnan(value):
             return False
         return value >= self.target if self.op == ">=" else value <= self.target
 

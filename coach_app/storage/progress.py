@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import numpy as np
 from sqlite_utils import Database
 
 from coach_app.storage.goals import Goal, list_goals
@@ -34,15 +35,15 @@ class GoalProgress:
 
 @dataclass(frozen=True)
 class Progress:
-    """Series are aligned with `session_ids`, oldest first; dimension series hold None where a score is missing."""
+    """A rep's history; every series is aligned with `session_ids`, oldest first."""
 
     rep: str
     session_ids: tuple[int, ...]
     started_at: tuple[datetime, ...]
     overall: tuple[int, ...]
     dimension_labels: dict[str, str]
-    dimensions: dict[str, tuple[int | None, ...]]
-    behaviours: dict[str, tuple[float | None, ...]]
+    dimensions: dict[str, np.ndarray]  # float scores, NaN where a session has no score for the dimension
+    behaviours: dict[str, np.ndarray]  # float counts per session, NaN where unknown
     personal_bests: dict[str, tuple[int, int]] = field(default_factory=dict)  # key → (score, session id)
     current_streak_days: int = 0
     longest_streak_days: int = 0
@@ -80,9 +81,6 @@ class Progress:
         }
 
 
-EFFECTIVE_VIEW = "CASE WHEN s.corrected_overall IS NULL THEN 'automatic' ELSE 'corrected' END"
-
-
 def rep_progress(
     db: Database, rep: str, since: str | None = None, until: str | None = None, today: date | None = None
 ) -> Progress:
@@ -95,68 +93,76 @@ def rep_progress(
     if until:
         where += " AND s.started_at < ?"
         params.append(until)
-
-    def select(columns: str, join: str = "", tail: str = "", extra: tuple = ()):
-        sql = f"SELECT {columns} FROM sessions s JOIN people p ON p.id = s.person_id {join} WHERE {where} {tail}"
-        return db.execute(sql, [*params, *extra])
-
-    rows = select("s.id, s.started_at, coalesce(s.corrected_overall, s.overall)", tail="ORDER BY s.started_at, s.id")
-    rows = rows.fetchall()
-    position = {row[0]: i for i, row in enumerate(rows)}
+    # The rep's sessions in time order, each with its position and the score view to use (corrected if any).
+    mine = f"""WITH mine AS (
+        SELECT s.id, s.started_at, coalesce(s.corrected_overall, s.overall) AS overall,
+               CASE WHEN s.corrected_overall IS NULL THEN 'automatic' ELSE 'corrected' END AS view,
+               row_number() OVER (ORDER BY s.started_at, s.id) - 1 AS pos
+        FROM sessions s JOIN people p ON p.id = s.person_id WHERE {where})"""
+    rows = db.execute(f"{mine} SELECT id, started_at, overall FROM mine ORDER BY pos", params).fetchall()
     ids = tuple(row[0] for row in rows)
     started = tuple(datetime.fromisoformat(row[1]) for row in rows)
     overall = tuple(row[2] for row in rows)
+    # One row per dimension or metric with its values as text, so 5,000 sessions cost a few rows, not 40,000.
     labels: dict[str, str] = {}
-    dims: dict[str, list[int | None]] = {}
-    scores = select(
-        "s.id, sc.dimension, sc.label, sc.score",
-        join=f"JOIN scores sc ON sc.session_id = s.id AND sc.view = {EFFECTIVE_VIEW}",
-        tail="ORDER BY sc.position",
-    )
-    for session_id, dimension, label, value in scores:
-        labels.setdefault(dimension, label)
-        dims.setdefault(dimension, [None] * len(ids))[position[session_id]] = value
+    dims: dict[str, np.ndarray] = {}
+    for dimension, label, positions, values in db.execute(
+        f"{mine} SELECT sc.dimension, min(sc.label), group_concat(m.pos), group_concat(sc.score) FROM mine m "
+        "JOIN scores sc ON sc.session_id = m.id AND sc.view = m.view GROUP BY sc.dimension ORDER BY min(sc.position)",
+        params,
+    ):
+        labels[dimension] = label
+        dims[dimension] = _series(len(ids), positions, values)
     goals = list_goals(db, rep)
     wanted = sorted(set(BEHAVIOUR_METRICS) | {g.metric for g in goals})
-    metrics: dict[str, list[float | None]] = {name: [None] * len(ids) for name in wanted}
-    values = select(
-        "s.id, m.name, m.value",
-        join=f"JOIN metrics m ON m.session_id = s.id AND m.view = {EFFECTIVE_VIEW}",
-        tail=f"AND m.name IN ({', '.join('?' * len(wanted))})",
-        extra=tuple(wanted),
-    )
-    for session_id, name, value in values:
-        metrics[name][position[session_id]] = value
-    missed = select(
-        "f.kind, count(*)",
-        join="JOIN findings f ON f.session_id = s.id",
-        tail="AND f.origin = 'trainer' GROUP BY f.kind ORDER BY count(*) DESC, f.kind LIMIT 5",
+    metrics = {name: np.full(len(ids), np.nan) for name in wanted}
+    for name, positions, values in db.execute(
+        f"{mine} SELECT mt.name, group_concat(m.pos), group_concat(coalesce(mt.value, 'nan')) FROM mine m "
+        "JOIN metrics mt ON mt.session_id = m.id AND mt.view = m.view "
+        f"WHERE mt.name IN ({', '.join('?' * len(wanted))}) GROUP BY mt.name",
+        [*params, *wanted],
+    ):
+        metrics[name] = _series(len(ids), positions, values)
+    missed = db.execute(
+        f"{mine} SELECT f.kind, count(*) FROM mine m JOIN findings f ON f.session_id = m.id "
+        "WHERE f.origin = 'trainer' GROUP BY f.kind ORDER BY count(*) DESC, f.kind LIMIT 5",
+        params,
     ).fetchall()
-    current, longest = _streaks({d.astimezone().date() for d in started}, today)
+    offset = datetime.now().astimezone().utcoffset()  # stored times are UTC; days are the user's local days
+    days = [(moment + offset).date() if moment.tzinfo else moment.date() for moment in started]
+    current, longest = _streaks(set(days), today)
     return Progress(
         rep=rep,
         session_ids=ids,
         started_at=started,
         overall=overall,
         dimension_labels=labels,
-        dimensions={k: tuple(v) for k, v in dims.items()},
-        behaviours={k: tuple(metrics[k]) for k in BEHAVIOUR_METRICS},
+        dimensions=dims,
+        behaviours={k: metrics[k] for k in BEHAVIOUR_METRICS},
         personal_bests=_bests(ids, overall, dims),
         current_streak_days=current,
         longest_streak_days=longest,
-        weakest_this_week=_weakest(started, dims, today),
+        weakest_this_week=_weakest(days, dims, today),
         goals=tuple(_goal_progress(g, metrics[g.metric]) for g in goals),
         most_missed=tuple((kind, n) for kind, n in missed),
     )
 
 
+def _series(length: int, positions: str, values: str) -> np.ndarray:
+    """Values at their sessions' positions; NaN where a session has none."""
+    series = np.full(length, np.nan)
+    series[np.array(positions.split(","), dtype=int)] = np.array(values.split(","), dtype=float)
+    return series
+
+
 def _bests(ids, overall, dims) -> dict[str, tuple[int, int]]:
+    """Each series' best score and the first session that reached it."""
     bests: dict[str, tuple[int, int]] = {}
-    for key, series in [("overall", list(overall)), *dims.items()]:
-        scored = [(value, -i) for i, value in enumerate(series) if value is not None]
-        if scored:
-            value, neg_index = max(scored)  # the earliest session reaching the best score
-            bests[key] = (value, ids[-neg_index])
+    for key, series in [("overall", overall), *dims.items()]:
+        values = np.array(series, dtype=float)  # None becomes NaN
+        if len(values) and not np.isnan(values).all():
+            best = int(np.nanargmax(values))
+            bests[key] = (int(values[best]), ids[best])
     return bests
 
 
@@ -176,21 +182,22 @@ def _streaks(days: set[date], today: date) -> tuple[int, int]:
     return current, longest
 
 
-def _weakest(started, dims, today: date) -> tuple[str, float] | None:
+def _weakest(days: list[date], dims: dict[str, np.ndarray], today: date) -> tuple[str, float] | None:
     week_start = today - timedelta(days=6)
-    recent = [i for i, moment in enumerate(started) if week_start <= moment.astimezone().date() <= today]
+    recent = [i for i, day in enumerate(days) if week_start <= day <= today]
     means = []
     for key, series in dims.items():
-        values = [series[i] for i in recent if series[i] is not None]
-        if values:
-            means.append((sum(values) / len(values), key))
+        values = series[recent]
+        values = values[~np.isnan(values)]
+        if len(values):
+            means.append((float(values.mean()), key))
     if not means:
         return None
     mean, key = min(means)
     return key, mean
 
 
-def _goal_progress(goal: Goal, series: list[float | None]) -> GoalProgress:
+def _goal_progress(goal: Goal, series: np.ndarray) -> GoalProgress:
     recent = series[-RECENT_SESSIONS:]
-    latest = series[-1] if series else None
-    return GoalProgress(goal, latest, sum(goal.met_by(v) for v in recent), len(recent))
+    latest = float(series[-1]) if len(series) and not np.isnan(series[-1]) else None
+    return GoalProgress(goal, latest, sum(goal.met_by(float(v)) for v in recent), len(recent))
