@@ -11,13 +11,17 @@ import numpy as np
 import soxr
 
 from coach_app.analysis import analyze
-from coach_app.core import Transcript
+from coach_app.core import Finding, Transcript
 from coach_app.errors import Cancelled, CoachError
 from coach_app.scenarios.conversation import PracticeResult
 from coach_app.scoring.rubric import Rubric, load_rubric
 from coach_app.settings import Settings
+from coach_app.storage import corrections
+from coach_app.storage.bundle_import import import_bundle
+from coach_app.storage.bundles import export_bundle
 from coach_app.storage.db import open_db
-from coach_app.storage.sessions import save_session
+from coach_app.storage.files import write_private
+from coach_app.storage.sessions import load_session, save_session
 from coach_app.transcript_io import load_transcript
 from coach_app.transcription.engine import StreamingTranscriber
 from coach_app.transcription.models import require_model
@@ -26,6 +30,7 @@ from coach_app.transcription.pipeline import LiveTranscription, transcribe_file
 ProgressFn = Callable[[float, str], None]
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
 TRANSCRIPT_SUFFIXES = (".json",)
+BUNDLE_SUFFIX = ".zip"
 DEFAULT_REP = "Me"
 
 
@@ -56,9 +61,12 @@ def turn_transcriber(model_path: Path) -> Callable[[np.ndarray, int], str]:
 
 
 def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
-    """Import one recording or transcript as a scored session; returns the new session's id."""
+    """Import a recording or transcript as a scored session, or a session bundle; returns the session's id."""
     suffix = path.suffix.lower()
     audio: Path | None = None
+    if suffix == BUNDLE_SUFFIX:
+        on_progress(0.5, f"Checking {path.name}")
+        return import_bundle(open_db(), path).session_id
     if suffix in TRANSCRIPT_SUFFIXES:
         transcript = load_transcript(path)
     elif suffix in AUDIO_SUFFIXES:
@@ -127,3 +135,37 @@ def finish_recording(
     on_progress(0.6, "Scoring")
     scorecard = analyze(transcript, rubric_for(settings))
     return save_session(open_db(), transcript, scorecard, rep_for(settings), title, audio, None, "practice")
+
+
+def reject_finding(finding_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
+    """Mark a finding wrong and re-score its session; returns the corrected overall score."""
+    on_progress(0.2, "Re-scoring")
+    author = settings.rep_name or None
+    return corrections.reject_finding(open_db(), finding_id, rubric_for(settings), author=author)
+
+
+def add_missed_finding(
+    session_id: int, finding: Finding, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event
+) -> int:
+    """Add a finding the analysis missed and re-score; returns the new finding's id."""
+    on_progress(0.2, "Re-scoring")
+    author = settings.rep_name or None
+    return corrections.add_missed_finding(open_db(), session_id, finding, rubric_for(settings), author=author)
+
+
+def export_session(session_id: int, target: Path, *, on_progress: ProgressFn, cancel: threading.Event) -> Path:
+    """Write a session as an HTML report, a PDF report or a bundle, chosen by `target`'s extension."""
+    from coach_app.reports.html import session_report_html  # matplotlib loads only when a report is made
+    from coach_app.reports.pdf import session_report_pdf
+
+    db = open_db()
+    suffix = target.suffix.lower()
+    on_progress(0.1, f"Writing {target.name}")
+    if suffix == ".zip":
+        return export_bundle(db, session_id, target)
+    stored = load_session(db, session_id)
+    if suffix == ".pdf":
+        return session_report_pdf(stored, target)
+    if suffix in (".html", ".htm"):
+        return write_private(target, session_report_html(stored).encode("utf-8"))
+    raise CoachError(f"Cannot export to {target.name}: choose a .html or .pdf report, or a .zip bundle.")

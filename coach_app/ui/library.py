@@ -97,7 +97,7 @@ class LibraryScreen(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
         self.import_button = QPushButton("Import…")
-        self.import_button.setAccessibleName("Import recordings or transcripts")
+        self.import_button.setAccessibleName("Import recordings, transcripts or session bundles")
         self.import_button.clicked.connect(self.ask_import)
         self.open_button = QPushButton("Open")
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
@@ -125,7 +125,7 @@ class LibraryScreen(QWidget):
         undo_row.addWidget(self.undo_button)
         self.undo_bar.hide()
 
-        self.hint = QLabel("Drop recordings (WAV, FLAC, OGG, MP3) or transcripts (.json) here to import them.")
+        self.hint = QLabel("Drop recordings (WAV, FLAC, OGG, MP3), transcripts (.json) or session bundles (.zip) here.")
         self.hint.setEnabled(False)
         column = QVBoxLayout(self)
         column.addLayout(filters)
@@ -276,9 +276,9 @@ class LibraryScreen(QWidget):
     def ask_import(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
             self,
-            "Import recordings or transcripts",
+            "Import recordings, transcripts or session bundles",
             "",
-            "Recordings and transcripts (*.wav *.flac *.ogg *.mp3 *.json);;All files (*)",
+            "Recordings, transcripts and bundles (*.wav *.flac *.ogg *.mp3 *.json *.zip);;All files (*)",
         )
         if files:
             self.import_files([Path(f) for f in files])

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        import_action = QAction("&Import recordings or transcripts…", self)
+        import_action = QAction("&Import recordings, transcripts or bundles…", self)
         import_action.setShortcut(QKeySequence("Ctrl+I"))
         import_action.triggered.connect(lambda: self.show_screen("library").ask_import())
         file_menu.addAction(import_action)

@@ -1,10 +1,12 @@
 """Review one stored session: scorecard with evidence, timeline, transcript, playback, comments, corrections."""
 
 import logging
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,12 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from coach_app.core import Finding
-from coach_app.errors import CoachError
+from coach_app.errors import Cancelled, CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import StoredSession
+from coach_app.ui import jobs
 from coach_app.ui.error_dialog import show_error
+from coach_app.ui.missed_finding import MissedFindingDialog
 from coach_app.ui.player import AudioPlayer
 from coach_app.ui.state import AppState
+from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.task_panel import TaskPanel
 from coach_app.ui.widgets.timeline import Timeline
 from coach_app.ui.widgets.transcript_view import TranscriptView
@@ -34,6 +39,7 @@ from coach_app.ui.widgets.transcript_view import TranscriptView
 log = logging.getLogger(__name__)
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
+FINDING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 POSITION_POLL_MS = 100
 
 
@@ -47,6 +53,8 @@ def finding_label(finding: Finding) -> str:
 
 class ReviewScreen(QWidget):
     """Shows one stored session; the main window calls `open_session` when one is opened anywhere."""
+
+    exported = Signal(str)
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
@@ -88,6 +96,20 @@ class ReviewScreen(QWidget):
         titles.addWidget(self.details_label)
         header.addLayout(titles, 1)
         header.addWidget(self.overall_label)
+        self.reject_button = QPushButton("Mark finding wrong")
+        self.reject_button.setAccessibleName("Mark the selected finding as wrong")
+        self.reject_button.setToolTip("The finding is kept but no longer counts; the scores are recalculated")
+        self.reject_button.clicked.connect(self.reject_selected)
+        self.add_button = QPushButton("Add missed finding…")
+        self.add_button.setToolTip("Add something the analysis missed at the current moment; the scores update")
+        self.add_button.clicked.connect(self.ask_missed_finding)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save a report (HTML or PDF) or a session bundle (.zip) to send to a trainer")
+        self.export_button.clicked.connect(self.ask_export)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        for button in (self.reject_button, self.add_button, self.export_button):
+            actions.addWidget(button)
 
         self.timeline = Timeline()
         self.timeline.seek_requested.connect(self.play_from)
@@ -156,6 +178,7 @@ class ReviewScreen(QWidget):
         self.tasks = TaskPanel()
         column = QVBoxLayout(page)
         column.addLayout(header)
+        column.addLayout(actions)
         column.addWidget(self.timeline)
         column.addLayout(controls)
         column.addWidget(self.splitter, 1)
@@ -218,6 +241,7 @@ class ReviewScreen(QWidget):
     def _fill_scorecard(self) -> None:
         assert self.stored is not None
         card = self.stored.scorecard
+        ids = {stored.finding: stored.id for stored in self.stored.findings if not stored.rejected}
         self.scorecard.clear()
         for dimension in card.dimensions:
             item = QTreeWidgetItem([dimension.label, str(dimension.score)])
@@ -227,12 +251,17 @@ class ReviewScreen(QWidget):
                 finding = card.findings[index]
                 child = QTreeWidgetItem([finding_label(finding)])
                 child.setData(0, FINDING_ROLE, finding)
+                child.setData(0, FINDING_ID_ROLE, ids.get(finding))
                 child.setToolTip(0, f"{finding.reason}\nTip: {finding.tip}")
                 item.addChild(child)
             if not dimension.evidence:
                 item.addChild(QTreeWidgetItem(["No evidence in this conversation."]))
             self.scorecard.addTopLevelItem(item)
-        self.explanation.setText("Open a score to see the moments behind it; double-click one to play it.")
+        rejected = sum(stored.rejected for stored in self.stored.findings)
+        added = sum(stored.origin == "trainer" for stored in self.stored.findings)
+        note = f" Corrections: {rejected} marked wrong, {added} added." if rejected or added else ""
+        self.explanation.setText("Open a score to see the moments behind it; double-click one to play it." + note)
+        self.reject_button.setEnabled(False)
 
     def _fill_comments(self) -> None:
         assert self.stored is not None
@@ -247,6 +276,7 @@ class ReviewScreen(QWidget):
 
     def _finding_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         finding = item.data(0, FINDING_ROLE) if item is not None else None
+        self.reject_button.setEnabled(item is not None and item.data(0, FINDING_ID_ROLE) is not None)
         if isinstance(finding, Finding):
             self.explanation.setText(f"<b>Why:</b> {finding.reason}<br><b>Try:</b> {finding.tip}")
             self.transcript.select_finding(finding)
@@ -343,3 +373,57 @@ class ReviewScreen(QWidget):
             return
         self.comment_edit.clear()
         self.open_session(self.stored.summary.id)
+
+    # Corrections and exports run in the background; the view reloads when they are done.
+
+    def _run(self, fn, *args, message: str, on_done=None) -> None:
+        if self.tasks.busy:
+            return
+        handle = run_task(fn, *args, on_done=on_done or self._corrected, on_error=self._failed)
+        self.tasks.follow(handle, message)
+
+    def _corrected(self, _result: object) -> None:
+        assert self.stored is not None
+        self.open_session(self.stored.summary.id)
+        self.state.sessions_changed.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, Cancelled):
+            show_error(self, exc)
+
+    def reject_selected(self) -> None:
+        item = self.scorecard.currentItem()
+        finding_id = item.data(0, FINDING_ID_ROLE) if item is not None else None
+        if finding_id is not None:
+            self._run(jobs.reject_finding, finding_id, self.state.settings, message="Re-scoring…")
+
+    def ask_missed_finding(self) -> None:
+        if self.stored is None:
+            return
+        dialog = MissedFindingDialog(self.stored.transcript, self.current_time_s() or 0.0, self)
+        dialog.accepted.connect(lambda: self.add_missed_finding(dialog.finding()))
+        dialog.open()
+
+    def add_missed_finding(self, finding: Finding) -> None:
+        assert self.stored is not None
+        self._run(jobs.add_missed_finding, self.stored.summary.id, finding, self.state.settings, message="Re-scoring…")
+
+    def ask_export(self) -> None:
+        if self.stored is None:
+            return
+        stem = self.stored.summary.title.replace("/", "-")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export session", f"{stem}.html", "HTML report (*.html);;PDF report (*.pdf);;Session bundle (*.zip)"
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, target: Path) -> None:
+        assert self.stored is not None
+        self._run(
+            jobs.export_session,
+            self.stored.summary.id,
+            target,
+            message=f"Exporting {target.name}…",
+            on_done=lambda path: self.exported.emit(str(path)),
+        )

@@ -1,4 +1,4 @@
-"""Library: import by drag-and-drop, full-text search and filters, delete with confirmation and undo."""
+"""Library: import by drag-and-drop (transcripts and bundles), search and filters, delete with confirmation and undo."""
 
 from pathlib import Path
 
@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QMessageBox
 from qt_dialogs import answer_next_dialog
 
 from coach_app import paths
-from coach_app.storage.sessions import list_sessions
+from coach_app.storage.bundles import export_bundle
+from coach_app.storage.sessions import add_comment, list_sessions, load_session
 
 SAMPLES = paths.resources_root().parent / "data" / "samples"
 
@@ -80,3 +81,23 @@ def test_delete_asks_then_can_be_undone_or_completed(qtbot, window):
         pass
     assert len(list_sessions(window.state.db)) == 1
     assert library.table.rowCount() == 1
+
+
+def test_a_session_bundle_comes_back_with_its_comments(qtbot, window, tmp_path):
+    """A bundle exported from the library, deleted, then dropped back in restores the session and its comments."""
+    library = window.show_screen("library")
+    import_samples(qtbot, library, ["birthday_gift_good.json"])
+    (original,) = list_sessions(window.state.db)
+    add_comment(window.state.db, original.id, "Great recap at the end", at_s=70.0, author="Jo")
+    bundle = export_bundle(window.state.db, original.id, tmp_path / "call.zip")
+    library.delete_with_undo([original.id])
+    library.finish_deletes()
+    assert list_sessions(window.state.db) == []
+
+    with qtbot.waitSignal(window.state.session_opened, timeout=20000) as opened:
+        drop_files(library, [bundle])
+    restored = load_session(window.state.db, opened.args[0])
+    assert restored.summary.title == original.title and restored.summary.overall == original.overall
+    assert [(c.body, c.at_s) for c in restored.comments] == [("Great recap at the end", 70.0)]
+    assert library.table.rowCount() == 1
+    assert window.current_key() == "review"
