@@ -1,1 +1,1 @@
-"""Audio capture: microphones, crash-safe WAV recording, recovery of interrupted recordings."""
+"""Audio: recording from microphones into crash-safe WAVs and recovering them, reading audio files, voice measures."""

@@ -92,6 +92,8 @@ class Recorder:
     One device gives `channels` (1 or 2) of its own; two devices give a stereo file, the first device's first
     channel on the left and the second's on the right (e.g. the rep's microphone and the customer's playback).
     The file is `<name>.partial.wav` while recording and is renamed to `<name>.wav` when it stops cleanly.
+    A UI polls `elapsed_s` and `level` (e.g. from a timer) and waits for `finished`, set when the recording ends,
+    whether by `stop()` or by itself (`max_seconds`, low disk, a dead device); `result` then says why.
     """
 
     def __init__(
@@ -125,6 +127,7 @@ class Recorder:
         self.samplerate = samplerate
         self._streams: list = []
         self._writer: CrashSafeWavWriter | None = None
+        self._aligner: FrameAligner | None = None
         self._thread: threading.Thread | None = None
         self._frames_written = 0
         self._overflows = 0
