@@ -17,6 +17,8 @@ from coach_app.storage.progress import Progress
 
 SPEAKER_COLOURS = {"customer": "#8da0cb", "rep": "#66c2a5"}
 GOOD, BAD, NEUTRAL = "#1a9850", "#d73027", "#7f7f7f"
+MARKERS_UP_TO = 300
+FIXED_MARGINS = {"left": 0.09, "right": 0.98, "top": 0.93, "hspace": 0.12}
 
 
 def rolling_mean(values: Sequence[float | None], window: int) -> np.ndarray:
@@ -31,12 +33,20 @@ def rolling_mean(values: Sequence[float | None], window: int) -> np.ndarray:
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def trend_figure(progress: Progress, window: int = 5) -> Figure:
+def smoothing_window(sessions: int) -> int:
+    """Sessions per rolling mean: 5 for a few dozen sessions, growing so thousands still show a trend."""
+    return max(5, sessions // 50)
+
+
+def trend_figure(progress: Progress, window: int | None = None) -> Figure:
     """Overall score per session with its rolling mean, and each dimension's rolling mean below it."""
-    fig = Figure(figsize=(8, 6), layout="constrained")
+    window = window or smoothing_window(len(progress.session_ids))
+    fig = Figure(figsize=(8, 6))
+    fig.subplots_adjust(**FIXED_MARGINS)  # fixed margins: constrained layout would double the drawing time
     top, bottom = fig.subplots(2, 1, sharex=True)
     x = np.arange(1, len(progress.overall) + 1)
-    top.plot(x, progress.overall, "o", ms=3, alpha=0.35, color=NEUTRAL, label="each session")
+    style = "o" if len(x) <= MARKERS_UP_TO else "-"  # thousands of markers only blur together and draw slowly
+    top.plot(x, progress.overall, style, ms=3, lw=0.6, alpha=0.35, color=NEUTRAL, label="each session")
     top.plot(x, rolling_mean(progress.overall, window), color="#2c7fb8", lw=2.2, label=f"mean of last {window}")
     top.set(ylim=(0, 100), ylabel="Overall score", title=f"Progress of {progress.rep}")
     top.legend(loc="lower right", fontsize=8)
@@ -117,9 +127,11 @@ def scorecard_figure(automatic: Scorecard, corrected: Scorecard | None = None) -
     return fig
 
 
-def behaviour_figure(progress: Progress, window: int = 5) -> Figure:
+def behaviour_figure(progress: Progress, window: int | None = None) -> Figure:
     """How often each behaviour happened per session over time (rolling mean)."""
-    fig = Figure(figsize=(8, 3.6), layout="constrained")
+    window = window or smoothing_window(len(progress.session_ids))
+    fig = Figure(figsize=(8, 3.6))
+    fig.subplots_adjust(**FIXED_MARGINS | {"bottom": 0.14})
     ax = fig.add_subplot()
     x = np.arange(1, len(progress.session_ids) + 1)
     for name, series in progress.behaviours.items():
