@@ -1,11 +1,12 @@
-"""`coach-app analyze TRANSCRIPT.json [--rubric FILE] [--json]`: a scorecard with the evidence behind every score."""
+"""`coach-app analyze TRANSCRIPT.json|AUDIO [--rubric FILE] [--json]`: a scorecard with the evidence for every score."""
 
 import argparse
 import json
-import os
+from pathlib import Path
 
 from coach_app.analysis import analyze
 from coach_app.cli.saving import add_save_arguments, save_analyzed
+from coach_app.cli.transcribe import add_audio_options, transcribe_audio
 from coach_app.core import Finding, Scorecard
 from coach_app.scoring.rubric import load_rubric
 from coach_app.transcript_io import load_transcript
@@ -27,27 +28,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "analyze",
         help="score the active listening in a transcript",
-        description="Analyse a transcript (JSON, see README) and print a scorecard with evidence for every score.",
+        description="Analyse a transcript (JSON, see README) or a recording (transcribed first, offline) and print "
+        "a scorecard with evidence for every score.",
     )
-    parser.add_argument("transcript", metavar="TRANSCRIPT.json", help="transcript file in the shared JSON format")
+    parser.add_argument(
+        "transcript", metavar="TRANSCRIPT.json|AUDIO", help="transcript in the shared JSON format, or a recording"
+    )
     parser.add_argument("--rubric", metavar="FILE", help="a rubric TOML file (default: the shipped rubric)")
     parser.add_argument("--json", action="store_true", help="print {metrics, findings, scores} as JSON")
     add_save_arguments(parser)
+    add_audio_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    scorecard = analyze_transcript_file(args.transcript, args.rubric)
+    source = Path(args.transcript)
+    if source.suffix.lower() == ".json":
+        transcript = load_transcript(source)
+    else:  # a recording: transcribe it first, as `coach-app transcribe` does
+        transcript = transcribe_audio(args, source)
+        args.audio = args.audio or str(source)
+    scorecard = analyze(transcript, load_rubric(args.rubric))
     if args.save:
-        return save_analyzed(args, scorecard)
+        return save_analyzed(args, scorecard, transcript)
     print(json.dumps(scorecard.to_dict(), indent=2, ensure_ascii=False) if args.json else render_text(scorecard))
     return 0
-
-
-def analyze_transcript_file(path: str | os.PathLike, rubric_path: str | os.PathLike | None = None) -> Scorecard:
-    """Load a transcript (and rubric) and analyse it; bad files raise CoachError subclasses."""
-    rubric = load_rubric(rubric_path)
-    return analyze(load_transcript(path), rubric)
 
 
 def render_text(scorecard: Scorecard) -> str:

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from coach_app.core import Scorecard
+from coach_app.core import Scorecard, Transcript
 from coach_app.storage.db import open_db
 from coach_app.storage.sessions import latest_rep, save_session
 from coach_app.transcript_io import load_transcript
@@ -21,13 +21,13 @@ def add_save_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", help="with --save: the practice scenario's id")
 
 
-def save_analyzed(args: argparse.Namespace, scorecard: Scorecard) -> int:
+def save_analyzed(args: argparse.Namespace, scorecard: Scorecard, transcript: Transcript | None = None) -> int:
     """Store the transcript and scorecard; stdout gets only the id (or {"session_id": id} with --json)."""
     db = open_db()
     rep = args.rep or latest_rep(db) or DEFAULT_REP
     title = args.title or Path(args.transcript).stem.replace("_", " ")
     source = "practice" if args.scenario else "imported_call"
-    transcript = load_transcript(args.transcript)
+    transcript = transcript or load_transcript(args.transcript)
     session_id = save_session(db, transcript, scorecard, rep, title, args.audio, args.scenario, source)
     print(json.dumps({"session_id": session_id}) if args.json else session_id)
     print(f"Saved session {session_id} for {rep} (overall {scorecard.overall}/100).", file=sys.stderr)
