@@ -96,20 +96,30 @@ def rescore_all(
     for done, session_id in enumerate(ids):
         if cancel is not None and cancel.is_set():
             raise Cancelled(f"Rescoring cancelled after {done} of {len(ids)} sessions; the rest keep their scores.")
-        with writing(db):
-            _rescore_one(db, session_id, rubric)
+        with db.atomic():  # one consistent read; the analysis then runs without holding the write lock
+            transcript = read_transcript(db, session_id)
+            voice = [
+                Finding(*row)
+                for row in db.execute(
+                    f"SELECT {FINDING_COLUMNS} FROM findings WHERE session_id = ? AND origin = 'automatic' "
+                    "AND kind LIKE 'voice\\_%' ESCAPE '\\' ORDER BY idx",
+                    [session_id],
+                )
+            ]  # voice findings come from the audio: the transcript cannot re-derive them
+        if transcript.turns:  # no turns: the session was deleted meanwhile
+            scorecard = analyze(transcript, rubric, extra_findings=voice)
+            with writing(db):
+                _replace_automatic(db, session_id, scorecard, rubric)
         if on_progress is not None:
             on_progress((done + 1) / len(ids), f"Rescored session {done + 1} of {len(ids)}")
     return len(ids)
 
 
-def _rescore_one(db: Database, session_id: int, rubric: Rubric) -> None:
+def _replace_automatic(db: Database, session_id: int, scorecard, rubric: Rubric) -> None:
     """Replace the automatic findings and scores; a finding that survives keeps its id, so rejections stick."""
     old = db.execute(
         f"SELECT id, {FINDING_COLUMNS} FROM findings WHERE session_id = ? AND origin = 'automatic'", [session_id]
     ).fetchall()
-    voice = [Finding(*row[1:]) for row in old if row[1].startswith("voice_")]  # from audio: not re-derivable
-    scorecard = analyze(read_transcript(db, session_id), rubric, extra_findings=voice)
     old_ids = {(row[1], row[2], row[5]): row[0] for row in old}
     kept: list[int] = []
     db.execute("UPDATE findings SET idx = -1 - idx WHERE session_id = ?", [session_id])  # free the positions

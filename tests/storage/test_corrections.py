@@ -96,3 +96,12 @@ def test_rescore_all_can_be_cancelled(db):
     with pytest.raises(Cancelled):
         rescore_all(db, cancel=cancel)
     assert load_session(db, session_id) == before
+
+
+def test_rescore_keeps_voice_findings_from_the_audio(db):
+    """Findings from voice analysis cannot be re-derived from the transcript, so rescoring keeps them."""
+    transcript = load_transcript(SAMPLES / "birthday_gift_good.json")
+    voice = Finding("voice_pace_fast", 1, 4.0, 9.0, "", "spoke fast", "slow down")
+    session_id = save_session(db, transcript, analyze(transcript, extra_findings=[voice]), "Sam", "voice")
+    rescore_all(db)
+    assert voice in load_session(db, session_id).automatic.findings

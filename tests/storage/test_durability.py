@@ -2,6 +2,7 @@
 
 import os
 import random
+import select
 import signal
 import threading
 import time
@@ -58,6 +59,7 @@ def test_killing_the_writer_never_corrupts_or_loses_commits(tmp_path):
     for attempt in range(30):
         pid, ready = _start_writer(path)
         if attempt % 3:  # two kills in three land while writing; the rest anywhere from start-up on
+            assert select.select([ready], [], [], 60)[0], "the writer never became ready"
             assert os.read(ready, 1) == b"r"
         time.sleep(rng.uniform(0.0, 0.3))  # the random moment of the crash
         os.kill(pid, signal.SIGKILL)

@@ -74,11 +74,15 @@ def test_delete_removes_rows_and_audio(db, tmp_path):
         load_session(db, session_id)
 
 
-def test_database_file_is_private(tmp_path):
-    """The database file is created readable and writable by the user only."""
+def test_database_files_are_private(tmp_path):
+    """The database and its write-ahead log are readable and writable by the user only."""
     path = tmp_path / "private.db"
-    open_db(path).close()
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    db = open_db(path)
+    t = make_transcript(2)
+    save_session(db, t, make_scorecard(t), "Sam", "private")
+    for name in ("private.db", "private.db-wal", "private.db-shm"):
+        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600, name
+    db.close()
 
 
 def test_comments_are_pinned_and_ordered(db):
