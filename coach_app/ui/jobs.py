@@ -169,3 +169,19 @@ def export_session(session_id: int, target: Path, *, on_progress: ProgressFn, ca
     if suffix in (".html", ".htm"):
         return write_private(target, session_report_html(stored).encode("utf-8"))
     raise CoachError(f"Cannot export to {target.name}: choose a .html or .pdf report, or a .zip bundle.")
+
+
+def progress_charts(rep: str, since: str | None, *, on_progress: ProgressFn, cancel: threading.Event):
+    """A rep's progress and its charts (trend, radar, behaviours), built off the UI thread."""
+    from coach_app.reports.charts import behaviour_figure, radar_figure, trend_figure  # matplotlib only here
+    from coach_app.storage.progress import rep_progress
+
+    progress = rep_progress(open_db(), rep, since=since)
+    on_progress(0.3, "Drawing charts")
+    if not progress.session_ids:
+        return progress, ()
+    return progress, (
+        ("Trend", trend_figure(progress)),
+        ("Skills", radar_figure(progress)),
+        ("Behaviours", behaviour_figure(progress)),
+    )

@@ -41,6 +41,7 @@ class ScreenSpec:
 SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec("practice", "Practice", "coach_app.ui.practice", "PracticeScreen", "Ctrl+1"),
     ScreenSpec("review", "Review", "coach_app.ui.review", "ReviewScreen", "Ctrl+2"),
+    ScreenSpec("progress", "Progress", "coach_app.ui.progress_view", "ProgressScreen", "Ctrl+3"),
     ScreenSpec("library", "Library", "coach_app.ui.library", "LibraryScreen", "Ctrl+4"),
     ScreenSpec("settings", "Settings", "coach_app.ui.settings_view", "SettingsScreen", "Ctrl+5"),
 )
