@@ -51,14 +51,32 @@ def writing(db: Database) -> Iterator[Database]:
     if db.conn.in_transaction:
         yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
     try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        raise StorageError(_write_failure(db, exc)) from exc
+
+
+def _write_failure(db: Database, exc: sqlite3.OperationalError) -> str:
+    """A sentence for a failed write: nothing was changed, and what to do about it."""
+    where = db.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()[0]
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        advice = "another Listening Coach window or command kept it busy; close it and try again"
+    elif "full" in text:
+        advice = "the disk is full; free some space and try again"
+    elif "readonly" in text:
+        advice = "the file is read-only; check its permissions"
+    else:
+        advice = "check the disk, or restore a backup copy if the problem persists"
+    return f"Could not save to the sessions database {where} ({text}); nothing was changed: {advice}."
 
 
 def now_iso() -> str:

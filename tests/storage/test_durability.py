@@ -9,8 +9,11 @@ import time
 from pathlib import Path
 
 import crash_writer
+import pytest
 from session_factory import make_scorecard, make_transcript
 
+from coach_app.errors import StorageError
+from coach_app.storage import db as db_module
 from coach_app.storage.db import open_db
 from coach_app.storage.search import search_text
 from coach_app.storage.sessions import list_sessions, load_session, save_session
@@ -136,3 +139,21 @@ def test_two_writers_wait_for_each_other(tmp_path):
         t.join()
     assert errors == []
     assert _check_consistent(path) == 30
+
+
+def test_a_writer_blocked_too_long_gets_a_clear_error(tmp_path, monkeypatch):
+    """When another connection holds the write lock past the busy timeout, saving fails cleanly with nothing stored."""
+    path = tmp_path / "coach.db"
+    holder = open_db(path)
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)
+    blocked = open_db(path)
+    holder.conn.execute("BEGIN IMMEDIATE")
+    t = make_transcript(4)
+    with pytest.raises(
+        StorageError, match="nothing was changed: another .* kept it busy"
+    ):
+        save_session(blocked, t, make_scorecard(t), "Sam", "blocked")
+    holder.conn.execute("ROLLBACK")
+    assert list_sessions(blocked) == []
+    holder.close()
+    blocked.close()
