@@ -125,11 +125,13 @@ def scenario_from_dict(data: dict, source: str) -> Scenario:
     needs = _hidden_needs(top)
     need_ids = {need.id for need in needs}
     resolution = top.table("resolution")
+    resolution.reject_unknown({"requires_needs"})
     requires_needs = resolution.texts("requires_needs", (), non_empty=False)
     for need_id in requires_needs:
         if need_id not in need_ids:
             raise resolution.fail("requires_needs", f"names unknown hidden need {need_id!r}: use one of the ids")
     closing = top.table("closing")
+    closing.reject_unknown({"resolved", "escalated"})
     return Scenario(
         id=scenario_id,
         title=top.text("title"),
@@ -156,7 +158,9 @@ def _mood(table: _Table, name: str, default: object = ...) -> int:
 
 
 def _persona(table: _Table) -> Persona:
+    table.reject_unknown({"name", "mood", "voice"})
     voice = table.table("voice")
+    voice.reject_unknown({"gender", "language", "rate_wpm"})
     gender = voice.text("gender")
     if gender not in ("female", "male"):
         raise voice.fail("gender", f"is {gender!r}: use female or male")
@@ -179,6 +183,7 @@ def _hidden_needs(top: _Table) -> tuple[HiddenNeed, ...]:
         if not isinstance(item, dict):
             raise top.fail(f"hidden_needs[{i}]", "must be a table")
         table = _Table(item, top.source, f"hidden_needs[{i}].")
+        table.reject_unknown({"id", "description", "reveal", "unlocked_by", "topics", "requires", "min_mood"})
         need_id = table.text("id")
         if need_id in {need.id for need in needs}:
             raise table.fail("id", f"repeats hidden need id {need_id!r}: give each need its own id")
@@ -206,6 +211,7 @@ def _hidden_needs(top: _Table) -> tuple[HiddenNeed, ...]:
 
 
 def _reactions(table: _Table) -> Reactions:
+    table.reject_unknown({"calmer", "escalated", "neutral", "not_yet", "mood_effects"})
     effects = table.table("mood_effects", optional=True)
     for kind, delta in effects.data.items():
         if kind not in FINDING_KINDS:

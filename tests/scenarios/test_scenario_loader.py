@@ -30,7 +30,8 @@ def broken_file(tmp_path, old: str, new: str):
         ('requires = ["birthday"]', 'requires = ["birthdya"]', "hidden_needs[1].requires"),
         ('requires_needs = ["birthday", "make-it-right"]', 'requires_needs = ["refund"]', "resolution.requires_needs"),
         ('id = "make-it-right"', 'id = "birthday"', "hidden_needs[1].id"),
-        ("calmer = [", "calmer = 3\nx = [", "reactions.calmer"),
+        ('requires_needs = ["birthday", "make-it-right"]', 'requires_needs = "birthday"', "resolution.requires_needs"),
+        ('topics = ["else"', 'topic = ["else"', "hidden_needs[0].topic"),
         ("[resolution]", "[reactions.mood_effects]\nshouting = -1\n\n[resolution]", "reactions.mood_effects.shouting"),
     ],
 )
