@@ -57,7 +57,7 @@ def test_kill_9_loses_at_most_half_a_second_and_recovery_keeps_it(pulse):
     print(
         f"kill -9 after the meter showed {reported_s:.2f} s: header said "
         f"{as_left.frames / 16000:.2f} s, repaired file has {found.duration_s:.2f} s; {wall_s:.2f} s of wall-clock "
-        "time from start to kill (an upper bound: it includes the device's start-up)"
+        "time from start to kill (it includes the device's start-up)"
     )
 
 
