@@ -13,7 +13,8 @@ from coach_app.core import Scorecard
 from coach_app.errors import StorageError
 from coach_app.storage.db import now_iso
 from coach_app.storage.records import StoredSession
-from coach_app.storage.sessions import audio_file, load_session, transcript_checksum
+from coach_app.storage.sessions import audio_file, load_session
+from coach_app.storage.word_packing import transcript_checksum
 
 FORMAT = "listening-coach-session"
 FORMAT_VERSION = 1

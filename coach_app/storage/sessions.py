@@ -1,52 +1,21 @@
 """Save, load, list and delete stored sessions; each write is one transaction."""
 
-import array
 import contextlib
-import hashlib
 import json
 import os
 import shutil
-import sys
 import uuid
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from coach_app.core import DimensionScore, Finding, Scorecard, Transcript, Turn, Word
+from coach_app.core import DimensionScore, Finding, Scorecard, Transcript, Turn
 from coach_app.errors import StorageError
 from coach_app.storage.db import now_iso, writing
 from coach_app.storage.records import Comment, Correction, SessionSummary, StoredFinding, StoredSession
+from coach_app.storage.word_packing import pack_words, transcript_checksum, unpack_words
 
 SOURCES = ("practice", "imported_call", "bundle")
-
-
-def pack_words(turn: Turn) -> tuple[str, bytes]:
-    """A turn's words as stored: a JSON list of texts and little-endian float64 (start_s, end_s, conf) triples."""
-    timings = array.array("d", [v for w in turn.words for v in (w.start_s, w.end_s, w.conf)])
-    if sys.byteorder == "big":
-        timings.byteswap()
-    return json.dumps([w.text for w in turn.words], ensure_ascii=False), timings.tobytes()
-
-
-def unpack_words(texts_json: str, timings_blob: bytes) -> tuple[Word, ...]:
-    timings = array.array("d")
-    timings.frombytes(timings_blob)
-    if sys.byteorder == "big":
-        timings.byteswap()
-    return tuple(
-        Word(text, timings[3 * i], timings[3 * i + 1], timings[3 * i + 2])
-        for i, text in enumerate(json.loads(texts_json))
-    )
-
-
-def transcript_checksum(transcript: Transcript, packed: list[tuple[str, bytes]] | None = None) -> str:
-    """SHA-256 over every turn and word: the same conversation always gives the same checksum."""
-    digest = hashlib.sha256()
-    for turn, (texts_json, timings) in zip(transcript.turns, packed or map(pack_words, transcript.turns), strict=True):
-        digest.update(repr((turn.speaker, turn.start_s, turn.end_s, turn.text)).encode("utf-8"))
-        digest.update(texts_json.encode("utf-8"))
-        digest.update(timings)
-    return digest.hexdigest()
 
 
 def library_dir(db: Database) -> Path:
@@ -167,8 +136,8 @@ def insert_findings(db: Database, session_id: int, findings, origin: str) -> lis
     ]
     db.conn.executemany(
         "INSERT INTO findings (id, session_id, idx, kind, turn, start_s, end_s, quote, reason, tip, origin) "
-        f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{origin}')",
-        rows,
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, origin) for row in rows],
     )
     return [row[0] for row in rows]
 
