@@ -64,3 +64,14 @@ def test_damaged_file_gives_clear_error(tmp_path):
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StorageError, match=r"coach\.db.*move it away"):
         open_db(path)
+
+
+def test_released_steps_are_never_renamed_or_reordered():
+    """Schema steps are append-only: the released names stay, in order, so older databases keep migrating."""
+    released = (
+        "m001_people_sessions",
+        "m002_comments_corrections",
+        "m003_tags_goals_settings",
+        "m004_full_text_search",
+    )
+    assert KNOWN_STEPS[: len(released)] == released
