@@ -1,31 +1,31 @@
 """The background jobs the screens start with `run_task`: plain functions (no Qt) stringing the services together.
 
-Each runs on a worker thread, so each opens its own database connection (one connection per thread).
+Each runs on a worker thread, so each opens its own database connection (one connection per thread). The
+analysis, speech and chart libraries are imported inside the jobs that need them, so the app starts fast.
 """
 
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import soxr
-
-from coach_app.analysis import analyze
-from coach_app.core import Finding, Transcript
+from coach_app.core import Finding
 from coach_app.errors import Cancelled, CoachError
-from coach_app.scenarios.conversation import PracticeResult
 from coach_app.scoring.rubric import Rubric, load_rubric
 from coach_app.settings import Settings
-from coach_app.storage import corrections
 from coach_app.storage.bundle_import import import_bundle
 from coach_app.storage.bundles import export_bundle
 from coach_app.storage.db import open_db
 from coach_app.storage.files import write_private
 from coach_app.storage.sessions import load_session, save_session
 from coach_app.transcript_io import load_transcript
-from coach_app.transcription.engine import StreamingTranscriber
 from coach_app.transcription.models import require_model
-from coach_app.transcription.pipeline import LiveTranscription, transcribe_file
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from coach_app.scenarios.conversation import PracticeResult
+    from coach_app.transcription.pipeline import LiveTranscription
 
 ProgressFn = Callable[[float, str], None]
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
@@ -47,10 +47,15 @@ def rep_for(settings: Settings) -> str:
     return settings.rep_name or DEFAULT_REP
 
 
-def turn_transcriber(model_path: Path) -> Callable[[np.ndarray, int], str]:
+def turn_transcriber(model_path: Path) -> Callable[["np.ndarray", int], str]:
     """What the rep said in one turn of a spoken scenario call (the scenarios' turn loop calls this)."""
 
-    def transcribe(samples: np.ndarray, samplerate: int) -> str:
+    def transcribe(samples: "np.ndarray", samplerate: int) -> str:
+        import numpy as np
+        import soxr
+
+        from coach_app.transcription.engine import StreamingTranscriber
+
         recogniser = StreamingTranscriber(model_path)
         if samplerate != recogniser.samplerate:
             samples = soxr.resample(samples, samplerate, recogniser.samplerate).astype(np.int16)
@@ -62,6 +67,9 @@ def turn_transcriber(model_path: Path) -> Callable[[np.ndarray, int], str]:
 
 def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
     """Import a recording or transcript as a scored session, or a session bundle; returns the session's id."""
+    from coach_app.analysis import analyze
+    from coach_app.transcription.pipeline import transcribe_file
+
     suffix = path.suffix.lower()
     audio: Path | None = None
     if suffix == BUNDLE_SUFFIX:
@@ -104,7 +112,7 @@ def import_files(
 
 
 def save_practice(
-    result: PracticeResult,
+    result: "PracticeResult",
     title: str,
     settings: Settings,
     audio: Path | None,
@@ -121,7 +129,7 @@ def save_practice(
 
 
 def finish_recording(
-    live: LiveTranscription,
+    live: "LiveTranscription",
     audio: Path,
     settings: Settings,
     title: str,
@@ -130,8 +138,10 @@ def finish_recording(
     cancel: threading.Event,
 ) -> int:
     """After Stop: finish the streaming transcript, score it and store the session with its recording."""
+    from coach_app.analysis import analyze
+
     on_progress(0.1, "Finishing the transcript")
-    transcript: Transcript = live.finish()
+    transcript = live.finish()
     on_progress(0.6, "Scoring")
     scorecard = analyze(transcript, rubric_for(settings))
     return save_session(open_db(), transcript, scorecard, rep_for(settings), title, audio, None, "practice")
@@ -139,6 +149,8 @@ def finish_recording(
 
 def reject_finding(finding_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
     """Mark a finding wrong and re-score its session; returns the corrected overall score."""
+    from coach_app.storage import corrections  # it loads the analysis
+
     on_progress(0.2, "Re-scoring")
     author = settings.rep_name or None
     return corrections.reject_finding(open_db(), finding_id, rubric_for(settings), author=author)
@@ -148,6 +160,8 @@ def add_missed_finding(
     session_id: int, finding: Finding, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event
 ) -> int:
     """Add a finding the analysis missed and re-score; returns the new finding's id."""
+    from coach_app.storage import corrections  # it loads the analysis
+
     on_progress(0.2, "Re-scoring")
     author = settings.rep_name or None
     return corrections.add_missed_finding(open_db(), session_id, finding, rubric_for(settings), author=author)

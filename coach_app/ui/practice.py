@@ -7,6 +7,7 @@ turn loop (the customer answers aloud); partner practice transcribes two people 
 import html
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,24 +27,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach_app.audio.capture import DEFAULT_SAMPLERATE, Recorder
 from coach_app.errors import Cancelled, CoachError
 from coach_app.scenarios.catalog import list_scenarios
-from coach_app.scenarios.conversation import Conversation
 from coach_app.scenarios.model import Scenario
-from coach_app.scenarios.playback import Player
-from coach_app.scenarios.text_driver import CUSTOMER_PAUSE_S, REP_PAUSE_S, speaking_time_s
-from coach_app.scenarios.turn_loop import TurnLoop
-from coach_app.scenarios.voice import CustomerVoice
-from coach_app.transcription.pipeline import LiveTranscription
 from coach_app.ui import jobs
 from coach_app.ui.error_dialog import show_error
-from coach_app.ui.review import clock
+from coach_app.ui.formatting import clock
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.level_meter import LevelMeter
 from coach_app.ui.widgets.nudges import NudgeBar, nudge_for
 from coach_app.ui.widgets.task_panel import TaskPanel
+
+if TYPE_CHECKING:  # the audio, speech and analysis modules load when a call starts, keeping start-up fast
+    from coach_app.audio.capture import Recorder
+    from coach_app.scenarios.conversation import Conversation
+    from coach_app.scenarios.turn_loop import TurnLoop
+    from coach_app.transcription.pipeline import LiveTranscription
 
 log = logging.getLogger(__name__)
 
@@ -236,6 +236,8 @@ class PracticeScreen(QWidget):
     # Typed practice
 
     def start_typed(self) -> None:
+        from coach_app.scenarios.conversation import Conversation
+
         scenario = self.selected_scenario()
         if scenario is None or self.busy:
             return
@@ -254,6 +256,8 @@ class PracticeScreen(QWidget):
 
     def send_typed(self) -> None:
         """The customer's pending line and the rep's typed answer go into the call at natural speaking times."""
+        from coach_app.scenarios.text_driver import CUSTOMER_PAUSE_S, REP_PAUSE_S, speaking_time_s
+
         text = self.reply_edit.text().strip()
         conversation = self.conversation
         if conversation is None or not text or conversation.customer.ended:
@@ -273,6 +277,8 @@ class PracticeScreen(QWidget):
             self.call.append("<p><i>The customer has ended the call. Press Finish and score.</i></p>")
 
     def finish_typed(self) -> None:
+        from coach_app.scenarios.text_driver import speaking_time_s
+
         conversation = self.conversation
         if conversation is None:
             return
@@ -304,6 +310,13 @@ class PracticeScreen(QWidget):
             self.start_recording()
 
     def start_recording(self) -> None:
+        from coach_app.audio.capture import DEFAULT_SAMPLERATE, Recorder
+        from coach_app.scenarios.conversation import Conversation
+        from coach_app.scenarios.playback import Player
+        from coach_app.scenarios.turn_loop import TurnLoop
+        from coach_app.scenarios.voice import CustomerVoice
+        from coach_app.transcription.pipeline import LiveTranscription
+
         settings = self.state.settings
         scenario = self.selected_scenario()
         try:

@@ -2,6 +2,7 @@
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,23 +29,22 @@ from coach_app.storage import sessions
 from coach_app.storage.records import StoredSession
 from coach_app.ui import jobs
 from coach_app.ui.error_dialog import show_error
+from coach_app.ui.formatting import clock
 from coach_app.ui.missed_finding import MissedFindingDialog
-from coach_app.ui.player import AudioPlayer
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.task_panel import TaskPanel
 from coach_app.ui.widgets.timeline import Timeline
 from coach_app.ui.widgets.transcript_view import TranscriptView
 
+if TYPE_CHECKING:
+    from coach_app.ui.player import AudioPlayer
+
 log = logging.getLogger(__name__)
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
 FINDING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 POSITION_POLL_MS = 100
-
-
-def clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 def finding_label(finding: Finding) -> str:
@@ -321,6 +321,8 @@ class ReviewScreen(QWidget):
         self.timeline.set_position(seconds)
         if self.stored is None or self.stored.summary.audio_path is None:
             return
+        from coach_app.ui.player import AudioPlayer  # sound libraries load on first playback
+
         try:
             if self.player is None:
                 self.player = AudioPlayer(sessions.audio_file(self.state.db, self.stored.summary.audio_path))
