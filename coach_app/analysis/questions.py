@@ -91,24 +91,29 @@ def _phrase_starts(text: TurnText, sentence: Span, anywhere: bool = False) -> li
     norm_sentence = " ".join(text.tokens[sentence.first : sentence.last])
     offset = sentence.first
     categories = lexicon("questions")
-    discourse = categories["discourse"].words
     for rank, name in enumerate(PRIORITY):
         for match in categories[name].finditer(norm_sentence):
             local = _local_span(norm_sentence, match)
             span = Span(local.first + offset, local.last + offset)
-            free = anywhere or name in ANYWHERE
-            if not free and not _can_start_question(text.tokens, span.first, sentence.first, discourse):
+            if not _may_start(text.tokens, span.first, sentence.first, name, anywhere):
                 continue
             if span.first not in chosen or chosen[span.first][0] > rank:
                 chosen[span.first] = (rank, name, span)
     return [(name, span) for _, name, span in sorted(chosen.values(), key=lambda item: item[2].first)]
 
 
-def _can_start_question(tokens: list[str], first: int, sentence_first: int, discourse: frozenset[str]) -> bool:
-    if first == sentence_first or tokens[first] in IMPERATIVE_STARTS:
+def _may_start(tokens: list[str], first: int, sentence_first: int, name: str, anywhere: bool) -> bool:
+    """Requests ('could you tell me…') may start anywhere. Otherwise a question starts a sentence or follows a
+    discourse word; with `anywhere`, any place except right after a subject ('we have it' states, not asks)."""
+    if name in ANYWHERE:
         return True
-    previous = tokens[first - 1]
-    return previous in discourse or (previous == "you" and first >= 2 and tokens[first - 2] == "thank")
+    cues = lexicon("questions")
+    previous = tokens[first - 1] if first > sentence_first else ""
+    if anywhere:
+        return previous not in cues["subjects"].words
+    if not previous or tokens[first] in IMPERATIVE_STARTS:
+        return True
+    return previous in cues["discourse"].words or (previous == "you" and first >= 2 and tokens[first - 2] == "thank")
 
 
 def _local_span(norm: str, match: re.Match[str]) -> Span:

@@ -12,6 +12,7 @@ _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
 _EDGE_APOSTROPHES = re.compile(r"(?<![a-z0-9])'|'(?![a-z0-9])")
 _SPACES = re.compile(r" +")
 _SENTENCE_END = re.compile(r"[.?!]+(?=\s|$)")
+_SPOKEN_WORD = re.compile(r"\S*[^\W_]\S*")
 
 # Function words that say nothing about the customer's situation; content-word overlap ignores them.
 _STOPWORD_TEXT = """
@@ -57,7 +58,7 @@ def content_stems(text: str) -> frozenset[str]:
 
 def spoken_word_count(text: str) -> int:
     """Words as a listener counts them: whitespace-separated pieces with a letter or digit ('mm-hmm' is one)."""
-    return sum(1 for piece in text.split() if any(ch.isalnum() for ch in piece))
+    return len(_SPOKEN_WORD.findall(text))
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,10 @@ class TurnText:
         self._token_starts = _token_starts(self.norm)
         self._pieces = turn.text.split()
         self._piece_of_token = [i for i, piece in enumerate(self._pieces) for _ in normalise(piece).split()]
+
+    @cached_property
+    def spoken_words(self) -> int:
+        return spoken_word_count(self.turn.text)
 
     @cached_property
     def content(self) -> frozenset[str]:

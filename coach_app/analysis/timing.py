@@ -11,7 +11,7 @@ from statistics import median
 
 from coach_app.analysis.context import Conversation
 from coach_app.analysis.lexicon import lexicon
-from coach_app.analysis.text import Span, spoken_word_count
+from coach_app.analysis.text import Span
 from coach_app.core import Finding
 
 BACKCHANNEL_MAX_WORDS = 2
@@ -46,7 +46,7 @@ def _turn_timing(conv: Conversation, index: int) -> TurnTiming:
     turn = conv.turns[index]
     covering, covering_end = conv.covering_customer(index)
     inside = covering is not None and covering_end > turn.start_s
-    if inside and spoken_word_count(turn.text) <= BACKCHANNEL_MAX_WORDS:
+    if inside and conv.text(index).spoken_words <= BACKCHANNEL_MAX_WORDS:
         return TurnTiming(backchannel=True)
     if inside and covering_end - turn.start_s >= INTERRUPTION_MIN_OVERLAP_S - EPSILON_S:
         return TurnTiming(interrupted=covering)
@@ -105,7 +105,7 @@ def filler_spans(conv: Conversation, index: int) -> list[Span]:
 def turn_words_per_minute(conv: Conversation, index: int) -> float | None:
     """Speaking rate of one turn long enough to judge (by word timings when present), else None."""
     turn = conv.turns[index]
-    count = spoken_word_count(turn.text)
+    count = conv.text(index).spoken_words
     seconds = (turn.words[-1].end_s - turn.words[0].start_s) if turn.words else turn.duration_s
     if count < FAST_PACE_MIN_WORDS or seconds <= 0:
         return None
@@ -133,7 +133,7 @@ def monologue_start(conv: Conversation, index: int) -> tuple[float, float]:
         if other.speaker == "rep":
             start_s = min(start_s, other.start_s)
             end_s = max(end_s, other.end_s)
-        elif spoken_word_count(other.text) > BACKCHANNEL_MAX_WORDS or other.start_s >= end_s:
+        elif conv.text(j).spoken_words > BACKCHANNEL_MAX_WORDS or other.start_s >= end_s:
             break
     return start_s, end_s
 
@@ -165,7 +165,7 @@ def timing_metrics(conv: Conversation) -> dict:
     rep_indices = [i for i, t in enumerate(conv.turns) if t.speaker == "rep"]
     timings = [turn_timing(conv, i) for i in rep_indices]
     latencies = [t.latency_s for t in timings if t.latency_s is not None]
-    rep_words = sum(spoken_word_count(conv.turns[i].text) for i in rep_indices)
+    rep_words = sum(conv.text(i).spoken_words for i in rep_indices)
     longest = 0.0
     for i in rep_indices:
         start_s, before_s = monologue_start(conv, i)
