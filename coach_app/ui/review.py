@@ -222,7 +222,8 @@ class ReviewScreen(QWidget):
         self.details_label.setText(f"{summary.rep} · {when} · {clock(summary.duration_s)} · {summary.source}")
         corrected = stored.corrected is not None and summary.overall != summary.automatic_overall
         self.overall_label.setText(
-            f"{card.overall}" + (f"  <small>(automatic {summary.automatic_overall})</small>" if corrected else "")
+            f"{card.overall}<small>/100</small>"
+            + (f"  <small>(automatic {summary.automatic_overall})</small>" if corrected else "")
         )
         self.overall_label.setToolTip("Overall score, 0–100" + (", after trainer corrections" if corrected else ""))
         active = self._active_findings()

@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from coach_app import paths
@@ -14,14 +15,17 @@ from coach_app.analysis import analyze
 from coach_app.errors import CoachError
 from coach_app.storage import sessions
 from coach_app.storage.db import open_db
+from coach_app.storage.goals import add_goal
 from coach_app.transcript_io import load_transcript
 from coach_app.ui.app import create_application
-from coach_app.ui.main_window import SCREENS, MainWindow
+from coach_app.ui.main_window import MainWindow
 from coach_app.ui.state import AppState
 
 log = logging.getLogger(__name__)
 
 SAMPLE_REP = "Sam Taylor"
+SAMPLE_GOALS = ("2+ reflections per call", "median pause ≥ 0.8 s")
+CHARTS_TIMEOUT_MS = 30_000
 PRACTICE_LINES = (
     "I'm so sorry about that. Can you tell me a bit more about what happened?",
     "So if I'm hearing you right, the money has left your account twice and your rent is due on Friday?",
@@ -34,14 +38,15 @@ def samples_dir() -> Path:
 
 def fill_library(db) -> list[int]:
     """Store the sample conversations, spread over the past weeks, with tags and a trainer's comment."""
-    files = sorted(samples_dir().glob("*.json"))
+    files = sorted(samples_dir().glob("*.json"), key=lambda path: ("good" in path.stem, path.stem))
     if not files:
         raise CoachError(f"No sample transcripts in {samples_dir()}: run this from a Listening Coach source checkout.")
     now = datetime.now(UTC).replace(microsecond=0)
     ids = []
-    for number, path in enumerate(files * 2):  # twice, so the progress charts have a trend to show
+    history = [path for path in files for _ in range(2)]  # poor calls first, then good ones: a rep improving
+    for number, path in enumerate(history):
         transcript = load_transcript(path)
-        when = now - timedelta(days=3 * (2 * len(files) - number))
+        when = now - timedelta(days=2 * (len(history) - number))
         title = path.stem.replace("_", " ").replace(" asr", " (speech)").capitalize()
         ids.append(
             sessions.save_session(
@@ -52,10 +57,12 @@ def fill_library(db) -> list[int]:
                 title,
                 source="practice" if number % 2 else "imported_call",
                 started_at=when.isoformat(),
-                tags=("seed story",) if "birthday" in path.stem else ("billing",),
+                tags=(path.stem.split("_")[0],),
             )
         )
     sessions.add_comment(db, ids[-1], "Lovely reflection here: keep doing this.", at_s=52.0, author="Jo (trainer)")
+    for goal in SAMPLE_GOALS:
+        add_goal(db, SAMPLE_REP, goal)
     return ids
 
 
@@ -94,10 +101,16 @@ def take_screenshots(folder: Path) -> list[Path]:
     review.step_finding(1)
     shots.append(_save(window, folder, "2-review"))
 
-    for number, key in enumerate(("progress", "library", "settings"), start=3):
-        if any(spec.key == key for spec in SCREENS):
-            window.show_screen(key)
-            shots.append(_save(window, folder, f"{number}-{key}"))
+    progress = window.page("progress")
+    charts_drawn = QEventLoop()
+    progress.charts_shown.connect(charts_drawn.quit)
+    window.show_screen("progress")
+    QTimer.singleShot(CHARTS_TIMEOUT_MS, charts_drawn.quit)
+    charts_drawn.exec()
+    shots.append(_save(window, folder, "3-progress"))
+    for number, key in enumerate(("library", "settings"), start=4):
+        window.show_screen(key)
+        shots.append(_save(window, folder, f"{number}-{key}"))
 
     wizard = window.open_first_run()
     wizard.about.name.setText(SAMPLE_REP)
