@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from qt_dialogs import answer_next_dialog
 
 from coach_app.storage.sessions import audio_file, list_sessions, load_session
+from coach_app.ui.widgets.mic_check import MicCheck
 
 SHORT_EXCHANGE = (
     speech.Line("customer", "Hello, my parcel is late.", 0.0),
@@ -45,6 +46,30 @@ def test_space_records_live_and_stop_stores_the_session(qtbot, voice_window, pul
     assert stored.summary.duration_s > 0.5 * dialogue.duration_s
     assert {turn.speaker for turn in stored.transcript.turns} == {"rep", "customer"}
     assert voice_window.current_key() == "review"
+
+    review = voice_window.page("review")  # clicking a moment plays the recording from there
+    review.play_from(2.0)
+    qtbot.waitUntil(lambda: review.player.position_s > 2.3, timeout=10000)
+    qtbot.keyClick(review, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
+    assert not review.player.playing and review.play_button.text() == "Play"
+
+
+def test_microphone_check_shows_the_level_and_plays_the_test_back(qtbot, pulse, tmp_path_factory, state):
+    """The first-run microphone check records a few seconds with a moving meter, then plays them back."""
+    check = MicCheck(REP_DEVICE)
+    qtbot.addWidget(check)
+    assert check.chosen_device() == REP_DEVICE
+    clip = speech.speech_wav(tmp_path_factory.mktemp("mic") / "hello.wav", "Hello, this is my microphone test.")
+    check.start_test()
+    player = pulse.play(clip)
+    qtbot.waitUntil(lambda: check.meter.dbfs > -40, timeout=10000)
+    with qtbot.waitSignal(check.test_finished, timeout=15000) as finished:
+        pass
+    player.wait(timeout=30)
+    assert finished.args[0] > 3.5 and check.play_button.isEnabled()
+    check.play_test()
+    qtbot.waitUntil(lambda: check.player.position_s > 0.5, timeout=10000)
+    check.stop()
 
 
 def test_closing_while_recording_asks_and_keeps_the_recording(qtbot, voice_window, pulse, tmp_path_factory):

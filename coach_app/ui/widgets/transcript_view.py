@@ -3,7 +3,7 @@
 import html
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
 from coach_app.core import Finding, Transcript, Turn
 from coach_app.scoring.kinds import NEGATIVE_KINDS, POSITIVE_KINDS
@@ -33,6 +33,7 @@ class TranscriptView(QTextBrowser):
         self.setAccessibleName("Transcript")
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._clicked)
+        QApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self._render())  # light ↔ dark
         self._transcript = Transcript(())
         self._findings: tuple[Finding, ...] = ()
         self._selected: Finding | None = None
