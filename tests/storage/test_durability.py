@@ -149,9 +149,7 @@ def test_a_writer_blocked_too_long_gets_a_clear_error(tmp_path, monkeypatch):
     blocked = open_db(path)
     holder.conn.execute("BEGIN IMMEDIATE")
     t = make_transcript(4)
-    with pytest.raises(
-        StorageError, match="nothing was changed: another .* kept it busy"
-    ):
+    with pytest.raises(StorageError, match="nothing was changed: another .* kept it busy"):
         save_session(blocked, t, make_scorecard(t), "Sam", "blocked")
     holder.conn.execute("ROLLBACK")
     assert list_sessions(blocked) == []
