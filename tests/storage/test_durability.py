@@ -35,6 +35,11 @@ def _check_consistent(path: Path) -> int:
             [TURNS],
         ).fetchall()
         assert incomplete == []
+        half_corrected = db.execute(
+            "SELECT s.id FROM sessions s WHERE (s.corrected_overall IS NULL) = "
+            "EXISTS (SELECT 1 FROM corrections c WHERE c.session_id = s.id)"
+        ).fetchall()
+        assert half_corrected == []
         return db["sessions"].count
     finally:
         db.close()
@@ -75,6 +80,9 @@ def test_killing_the_writer_never_corrupts_or_loses_commits(tmp_path):
         assert committed <= ids  # a writer only deletes its own new sessions, so nothing committed may vanish
         committed = ids
     assert len(committed) > 30, "the writer hardly committed anything"
+    db = open_db(path)
+    assert db["corrections"].count > 5, "the writer hardly corrected anything"
+    db.close()
 
 
 def test_readers_see_complete_sessions_while_a_writer_writes(tmp_path):
