@@ -8,7 +8,7 @@ import parselmouth
 
 from coach_app.core import SPEAKERS, Speaker, Transcript, Word
 from coach_app.errors import TranscriptError
-from coach_app.transcription.turns import TURN_GAP_S, make_turn, sort_turns, split_at_pauses
+from coach_app.transcription.turns import TURN_GAP_S, make_turn, sort_turns, speech_spans, split_at_pauses
 
 SEGMENT_GAP_S = 0.25  # people hand over the turn after pauses this short; a segment is one speaker's stretch
 FEATURE_BLOCK_S = 10.0  # features are computed as audio arrives, this much at a time, so Stop has little left
@@ -101,9 +101,11 @@ def _two_clusters(features: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return labels
 
 
-def split_speakers(words: Sequence[Word], frames: VoiceFrames, first_speaker: Speaker = "rep") -> Transcript:
+def split_speakers(
+    words: Sequence[Word], frames: VoiceFrames, first_speaker: Speaker = "rep", active: np.ndarray | None = None
+) -> Transcript:
     """Turns for a mono recording: stretches of speech grouped into two voices; whoever speaks first is
-    `first_speaker` (reps usually answer the call, so the default is "rep")."""
+    `first_speaker` (reps usually answer the call, so the default is "rep"); `active` marks speech frames."""
     segments = split_at_pauses(words, SEGMENT_GAP_S)
     if len(segments) < 2:
         labels = np.zeros(len(segments), dtype=int)
@@ -112,10 +114,9 @@ def split_speakers(words: Sequence[Word], frames: VoiceFrames, first_speaker: Sp
         labels = _two_clusters(_segment_features(segments, frames), weights)
     other = SPEAKERS[1 - SPEAKERS.index(first_speaker)]
     names = {labels[0]: first_speaker, 1 - labels[0]: other}
-    turns = []
-    for speaker, run in _runs_by_speaker(segments, [names[k] for k in labels]):
-        turns.append(make_turn(speaker, run))
-    return sort_turns(turns)
+    runs = _runs_by_speaker(segments, [names[k] for k in labels])
+    spans = speech_spans([words for _, words in runs], active)
+    return sort_turns([make_turn(speaker, words, span) for (speaker, words), span in zip(runs, spans, strict=True)])
 
 
 def _runs_by_speaker(segments: list[list[Word]], speakers: list[Speaker]):

@@ -12,6 +12,7 @@ import soxr
 from coach_app.audio.convert import ProgressFn, read_blocks
 from coach_app.core import Speaker, Transcript, Word
 from coach_app.errors import AudioError
+from coach_app.transcription.activity import Loudness
 from coach_app.transcription.diarize import VoiceFeatures, split_speakers
 from coach_app.transcription.engine import StreamingTranscriber, load_model, model_samplerate
 from coach_app.transcription.turns import turns_from_speakers
@@ -33,6 +34,7 @@ class _ChannelWorker:
             self._resampler = soxr.ResampleStream(in_rate, self.transcriber.samplerate, 1, dtype="int16")
         # voice features for telling speakers apart, computed as the audio arrives (mono recordings only)
         self.features = VoiceFeatures(self.transcriber.samplerate) if voices else None
+        self.loudness = Loudness(self.transcriber.samplerate)  # to place turn edges the recogniser misses
         self.words: list[Word] = []
         self.error: BaseException | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=backlog)
@@ -59,6 +61,7 @@ class _ChannelWorker:
 
     def _accept(self, samples: np.ndarray) -> None:
         self.transcriber.accept(samples)
+        self.loudness.add(samples)
         if self.features is not None:
             self.features.add(samples)
 
@@ -139,8 +142,9 @@ class LiveTranscription:
                 "level is up, and that the speech model matches the language spoken."
             )
         if "both" in words:
-            return split_speakers(words["both"], self._workers["both"].features.finish(), self.first_speaker)
-        return turns_from_speakers(words)
+            both = self._workers["both"]
+            return split_speakers(words["both"], both.features.finish(), self.first_speaker, both.loudness.active())
+        return turns_from_speakers(words, {name: worker.loudness.active() for name, worker in self._workers.items()})
 
 
 def _mixdown(frames: np.ndarray) -> np.ndarray:

@@ -2,7 +2,10 @@
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from coach_app.core import Speaker, Transcript, Turn, Word
+from coach_app.transcription.activity import snap_to_speech
 
 # A pause this long ends a turn. Speakers (and espeak) pause up to ~0.7 s at commas and full stops inside a turn;
 # a second or more of silence is where a listener would reply.
@@ -20,15 +23,22 @@ def split_at_pauses(words: Sequence[Word], gap_s: float = TURN_GAP_S) -> list[li
     return runs
 
 
-def make_turn(speaker: Speaker, words: Sequence[Word]) -> Turn:
-    """One turn spanning its words, its text the words joined by spaces."""
-    return Turn(
-        speaker=speaker,
-        start_s=words[0].start_s,
-        end_s=max(w.end_s for w in words),
-        text=" ".join(w.text for w in words),
-        words=tuple(words),
-    )
+def make_turn(speaker: Speaker, words: Sequence[Word], span_s: tuple[float, float] | None = None) -> Turn:
+    """One turn spanning its words (or `span_s` when the speech is known to reach further), text joined by spaces."""
+    start_s, end_s = span_s or (words[0].start_s, max(w.end_s for w in words))
+    return Turn(speaker=speaker, start_s=start_s, end_s=end_s, text=" ".join(w.text for w in words), words=tuple(words))
+
+
+def speech_spans(runs: Sequence[Sequence[Word]], active: np.ndarray | None) -> list[tuple[float, float] | None]:
+    """Each run's (start, end), widened to the speech around it (`active` frames) without reaching its neighbours."""
+    if active is None:
+        return [None] * len(runs)
+    spans = []
+    for index, run in enumerate(runs):
+        lower = runs[index - 1][-1].end_s if index else 0.0
+        upper = runs[index + 1][0].start_s if index + 1 < len(runs) else float("inf")
+        spans.append(snap_to_speech(run[0].start_s, max(w.end_s for w in run), active, lower, upper))
+    return spans
 
 
 def sort_turns(turns: Sequence[Turn]) -> Transcript:
@@ -36,9 +46,14 @@ def sort_turns(turns: Sequence[Turn]) -> Transcript:
     return Transcript(turns=tuple(sorted(turns, key=lambda t: (t.start_s, t.end_s))))
 
 
-def turns_from_speakers(words_by_speaker: Mapping[Speaker, Sequence[Word]], gap_s: float = TURN_GAP_S) -> Transcript:
-    """Turns for each speaker's own words (e.g. one channel each), merged in time; overlapping turns stay so."""
-    turns = [
-        make_turn(speaker, run) for speaker, words in words_by_speaker.items() for run in split_at_pauses(words, gap_s)
-    ]
+def turns_from_speakers(
+    words_by_speaker: Mapping[Speaker, Sequence[Word]], active_by_speaker: Mapping[Speaker, np.ndarray] | None = None
+) -> Transcript:
+    """Turns for each speaker's own words (one channel each; `active_by_speaker` its speech frames), merged in time;
+    overlapping turns stay so."""
+    turns = []
+    for speaker, words in words_by_speaker.items():
+        runs = split_at_pauses(words)
+        active = active_by_speaker.get(speaker) if active_by_speaker else None
+        turns += [make_turn(speaker, run, span) for run, span in zip(runs, speech_spans(runs, active), strict=True)]
     return sort_turns(turns)
