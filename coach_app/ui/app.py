@@ -88,6 +88,7 @@ def run_app(argv: Sequence[str] = ()) -> int:
     window.show()
     if not window.state.settings.first_run_done:
         window.open_first_run()
+    window.offer_recovery()
     code = app.exec()
     log.info("Listening Coach closed with code %s", code)
     return code

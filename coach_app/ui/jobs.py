@@ -24,6 +24,7 @@ from coach_app.transcription.models import require_model
 if TYPE_CHECKING:
     import numpy as np
 
+    from coach_app.core import Transcript
     from coach_app.scenarios.conversation import PracticeResult
     from coach_app.transcription.pipeline import LiveTranscription
 
@@ -65,6 +66,20 @@ def turn_transcriber(model_path: Path) -> Callable[["np.ndarray", int], str]:
     return transcribe
 
 
+def delivery_for(audio: Path, transcript: "Transcript", settings: Settings) -> list[Finding]:
+    """Findings on the rep's voice (pace, loudness, pitch) from the recording, for the delivery score."""
+    from coach_app.audio.delivery import delivery_findings
+
+    return delivery_findings(audio, transcript, rep_channel=settings.rep_channel)  # mono files use their one track
+
+
+def recover_recordings(*, on_progress: ProgressFn, cancel: threading.Event) -> list[Path]:
+    """Recordings interrupted by a crash, repaired and kept as normal recordings (never deleted)."""
+    from coach_app.audio.recovery import find_partial_recordings, recover
+
+    return [recover(partial) for partial in find_partial_recordings()]
+
+
 def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
     """Import a recording or transcript as a scored session, or a session bundle; returns the session's id."""
     from coach_app.analysis import analyze
@@ -90,7 +105,8 @@ def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, canc
     if cancel.is_set():
         raise Cancelled(f"Import of {path.name} cancelled; nothing was saved.")
     on_progress(0.95, f"Scoring {path.name}")
-    scorecard = analyze(transcript, rubric_for(settings))
+    extra = delivery_for(audio, transcript, settings) if audio is not None else []
+    scorecard = analyze(transcript, rubric_for(settings), extra_findings=extra)
     return save_session(
         open_db(), transcript, scorecard, rep_for(settings), path.stem, audio_path=audio, source="imported_call"
     )
@@ -143,7 +159,7 @@ def finish_recording(
     on_progress(0.1, "Finishing the transcript")
     transcript = live.finish()
     on_progress(0.6, "Scoring")
-    scorecard = analyze(transcript, rubric_for(settings))
+    scorecard = analyze(transcript, rubric_for(settings), extra_findings=delivery_for(audio, transcript, settings))
     return save_session(open_db(), transcript, scorecard, rep_for(settings), title, audio, None, "practice")
 
 

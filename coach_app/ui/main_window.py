@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from coach_app import __version__, paths
 from coach_app.ui.error_dialog import open_log_folder
 from coach_app.ui.state import AppState
+from coach_app.ui.tasks import TaskHandle, run_task
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,25 @@ class MainWindow(QMainWindow):
         wizard.setObjectName("firstRunWizard")
         wizard.open()
         return wizard
+
+    def offer_recovery(self) -> TaskHandle:
+        """Look for recordings interrupted by a crash (in the background) and offer to import them."""
+        from coach_app.ui import jobs
+
+        return run_task(jobs.recover_recordings, on_done=self._offer_recovered, name="recover recordings")
+
+    def _offer_recovered(self, recovered: list) -> None:
+        if not recovered:
+            return
+        names = "".join(f"<li>{path.name}</li>" for path in recovered)
+        answer = QMessageBox.question(
+            self,
+            "Recordings recovered",
+            f"{len(recovered)} recording(s) were interrupted last time (for example by a crash) and have been "
+            f"recovered in {recovered[0].parent}:<ul>{names}</ul>Transcribe and add them to the Library now?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.show_screen("library").import_files(recovered)
 
     # Menus
 

@@ -5,11 +5,14 @@ import os
 import subprocess
 import sys
 
+import speech
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
+from qt_dialogs import answer_next_dialog
 
 from coach_app import paths
 from coach_app.errors import StorageError
+from coach_app.storage.sessions import list_sessions
 from coach_app.ui.app import LOG_FILE_NAME, configure_logging
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.main_window import SCREENS
@@ -62,3 +65,16 @@ def test_without_a_display_the_command_says_what_to_do(coach_home):
     done = subprocess.run([sys.executable, "-m", "coach_app"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "No display found" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_interrupted_recordings_are_recovered_and_offered(qtbot, window, tmp_path):
+    """A recording left half-written by a crash is repaired and kept at start, and the user is asked about it."""
+    partial = paths.recordings_dir() / "2026-01-01_10-00-00.partial.wav"
+    speech.speech_wav(partial, "My parcel never arrived.")
+    answer_next_dialog(QMessageBox.StandardButton.No, "2026-01-01_10-00-00.wav")
+    handle = window.offer_recovery()
+    with qtbot.waitSignal(handle.ended, timeout=10000):
+        pass
+    qtbot.waitUntil(lambda: not partial.exists(), timeout=5000)
+    assert (paths.recordings_dir() / "2026-01-01_10-00-00.wav").is_file()
+    assert list_sessions(window.state.db) == []
