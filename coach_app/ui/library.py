@@ -104,6 +104,10 @@ class LibraryScreen(QWidget):
         self.tags_button = QPushButton("Tags…")
         self.tags_button.setAccessibleName("Edit the selected session's tags")
         self.tags_button.clicked.connect(self.edit_tags)
+        self.export_button = QPushButton("Export bundle…")
+        self.export_button.setAccessibleName("Export the selected session as a bundle")
+        self.export_button.setToolTip("Save the session (audio, transcript, findings, comments) as a .zip to share")
+        self.export_button.clicked.connect(self.ask_export)
         self.delete_button = QPushButton("Delete…")
         self.delete_button.setAccessibleName("Delete the selected sessions")
         self.delete_button.clicked.connect(self.delete_selected)
@@ -111,7 +115,7 @@ class LibraryScreen(QWidget):
         self.count_label = QLabel()
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
-        for button in (self.import_button, self.open_button, self.tags_button, self.delete_button):
+        for button in (self.import_button, self.open_button, self.tags_button, self.export_button, self.delete_button):
             actions.addWidget(button)
 
         self.undo_label = QLabel()
@@ -207,6 +211,7 @@ class LibraryScreen(QWidget):
         count = len(self.selected_ids())
         self.open_button.setEnabled(count == 1)
         self.tags_button.setEnabled(count == 1)
+        self.export_button.setEnabled(count == 1)
         self.delete_button.setEnabled(count > 0)
 
     def open_row(self, row: int) -> None:
@@ -289,7 +294,7 @@ class LibraryScreen(QWidget):
             show_error(self, CoachError("An import is already running: wait for it to finish, or cancel it first."))
             return
         handle = run_task(
-            jobs.import_files, files, self.state.settings, on_done=self._imported, on_error=self._import_failed
+            jobs.import_files, files, self.state.settings, on_done=self._imported, on_error=self._task_failed
         )
         noun = files[0].name if len(files) == 1 else f"{len(files)} files"
         self.tasks.follow(handle, f"Importing {noun}…")
@@ -300,10 +305,23 @@ class LibraryScreen(QWidget):
         if len(ids) == 1:
             self.state.session_opened.emit(ids[0])
 
-    def _import_failed(self, exc: BaseException) -> None:
+    def _task_failed(self, exc: BaseException) -> None:
         self.state.sessions_changed.emit()  # files imported before the failure are listed
         if not isinstance(exc, Cancelled):
             show_error(self, exc)
+
+    def ask_export(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return
+        title = sessions.get_summary(self.state.db, ids[0]).title.replace("/", "-")
+        path, _ = QFileDialog.getSaveFileName(self, "Export session bundle", f"{title}.zip", "Session bundle (*.zip)")
+        if path:
+            self.export_to(ids[0], Path(path))
+
+    def export_to(self, session_id: int, target: Path) -> None:
+        handle = run_task(jobs.export_session, session_id, target, on_error=self._task_failed)
+        self.tasks.follow(handle, f"Exporting {target.name}…")
 
     # Drag and drop
 

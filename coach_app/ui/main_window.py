@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from coach_app import __version__, paths
 from coach_app.ui.error_dialog import open_log_folder
 from coach_app.ui.state import AppState
-from coach_app.ui.tasks import TaskHandle, run_task
+from coach_app.ui.tasks import TaskHandle, cancel_all, run_task
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
             if confirm is not None and not confirm():
                 event.ignore()
                 return
+        cancel_all()
         for widget in self._screens.values():
             closing = getattr(widget, "closing", None)
             if closing is not None:

@@ -120,5 +120,11 @@ def _show_failure(exc: BaseException) -> None:
 
 
 def running_tasks() -> int:
-    """How many tasks are still running (used when the window closes)."""
+    """How many tasks are still held (none should outlive its result)."""
     return len(_running)
+
+
+def cancel_all() -> None:
+    """Ask every running task to stop (the window is closing): nothing half-done is saved, and quitting is quick."""
+    for handle in list(_running):
+        handle.cancel()

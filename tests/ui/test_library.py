@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QMessageBox
 from qt_dialogs import answer_next_dialog
 
 from coach_app import paths
-from coach_app.storage.bundles import export_bundle
 from coach_app.storage.sessions import add_comment, list_sessions, load_session
 
 SAMPLES = paths.resources_root().parent / "data" / "samples"
@@ -89,7 +88,11 @@ def test_a_session_bundle_comes_back_with_its_comments(qtbot, window, tmp_path):
     import_samples(qtbot, library, ["birthday_gift_good.json"])
     (original,) = list_sessions(window.state.db)
     add_comment(window.state.db, original.id, "Great recap at the end", at_s=70.0, author="Jo")
-    bundle = export_bundle(window.state.db, original.id, tmp_path / "call.zip")
+    bundle = tmp_path / "call.zip"
+    library.table.selectRow(0)
+    assert library.export_button.isEnabled()
+    library.export_to(original.id, bundle)
+    qtbot.waitUntil(lambda: not library.tasks.busy and bundle.is_file(), timeout=20000)
     library.delete_with_undo([original.id])
     library.finish_deletes()
     assert list_sessions(window.state.db) == []

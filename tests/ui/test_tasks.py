@@ -59,6 +59,24 @@ def test_cancel_reaches_the_running_function(qtbot):
     assert len(errors) == 1 and isinstance(errors[0], Cancelled)
 
 
+def test_closing_the_window_cancels_running_tasks(qtbot, window):
+    """Running tasks are asked to stop when the main window closes, so quitting never waits on long work."""
+    started = threading.Event()
+
+    def long_job(*, on_progress, cancel):
+        started.set()
+        if cancel.wait(30):
+            raise Cancelled("Cancelled.")
+        return "finished"
+
+    errors = []
+    handle = run_task(long_job, on_error=errors.append)
+    assert started.wait(5)
+    with qtbot.waitSignal(handle.ended, timeout=5000):
+        assert window.close()
+    assert isinstance(errors[0], Cancelled)
+
+
 @pytest.mark.parametrize("count", [20])
 def test_many_tasks_all_finish(qtbot, count):
     """Many concurrent tasks each deliver exactly one result."""
