@@ -24,6 +24,7 @@ td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-
 .finding{border-left:4px solid #2c7fb8;padding:.2rem .8rem;margin:.6rem 0}
 .rejected{opacity:.55;text-decoration:line-through} .trainer{border-color:#1a9850}
 .quote{font-style:italic} .rep{color:#1b7a5a} .customer{color:#3b4f8c} .time{color:#777;font-size:.85em}
+a.time{text-decoration:none}
 """
 
 
@@ -70,8 +71,12 @@ def session_report_html(stored: StoredSession) -> str:
             " (marked wrong by a trainer)" if f.rejected else " (added by a trainer)" if f.origin == "trainer" else ""
         )
         x = f.finding
+        time = clock(x.start_s)
+        when = (
+            f'<a class="time" href="#turn-{x.turn}">{time}</a>' if x.turn >= 0 else f'<span class="time">{time}</span>'
+        )
         body.append(
-            f'<div class="{css}"><span class="time">{clock(x.start_s)}</span> '
+            f'<div class="{css}">{when} '
             f"<b>{escape(x.kind.replace('_', ' '))}</b>{note}: "
             f'<span class="quote">\u201c{escape(x.quote)}\u201d</span><br>'
             f"Why: {escape(x.reason)}<br>Tip: {escape(x.tip)}</div>"

@@ -41,6 +41,8 @@ def test_session_html_has_every_finding_comment_and_turn(library):
     for f in stored.findings:
         assert escape(f.finding.quote) in page
         assert escape(f.finding.tip) in page
+        if f.finding.turn >= 0:  # whole-conversation findings (turn -1) have no turn to link to
+            assert f'href="#turn-{f.finding.turn}"' in page and f'id="turn-{f.finding.turn}"' in page
     assert "Try a pause &lt;here&gt; &amp; listen" in page
     assert all(escape(t.text) in page for t in stored.transcript.turns)
     assert len(re.findall(r'src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', page)) == 2
