@@ -8,8 +8,9 @@ from pathlib import Path
 
 from coach_app.paths import HOME_ENV
 
-# A laptop-sized virtual screen for Qt's offscreen platform (its default is 800×800).
-SCREEN = {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 720, "logicalDpi": 96, "logicalBaseDpi": 96}
+# A laptop-sized virtual screen (1280×720 logical pixels) for Qt's offscreen platform (its default is 800×800).
+SCREEN = {"name": "laptop", "x": 0, "y": 0, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+LOGICAL_SIZE = (1280, 720)
 
 
 def register(subparsers) -> None:
@@ -27,7 +28,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="coach-screenshots-") as scratch:
         config = Path(scratch) / "screen.json"
-        config.write_text(json.dumps({"screens": [{**SCREEN, "dpr": args.scale}]}), encoding="utf-8")
+        width, height = (round(side * args.scale) for side in LOGICAL_SIZE)
+        config.write_text(json.dumps({"screens": [{**SCREEN, "width": width, "height": height}]}), encoding="utf-8")
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)  # HiDPI: the offscreen platform ignores a screen's dpr
         os.environ[HOME_ENV] = str(Path(scratch) / "profile")
         os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
         from coach_app.ui.screenshots import take_screenshots  # Qt only here: other commands work without it

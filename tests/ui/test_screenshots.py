@@ -8,11 +8,11 @@ from PySide6.QtGui import QImage
 
 
 def test_screenshots_command_writes_one_png_per_screen(tmp_path, coach_home):
-    """A fresh process writes the seven PNGs at 1280×720 (main window) and touches no real profile."""
+    """A fresh process writes the seven PNGs of a 1280×720 window at HiDPI (2×) and touches no real profile."""
     out = tmp_path / "shots"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-m", "coach_app", "screenshots", str(out)],
+        [sys.executable, "-m", "coach_app", "screenshots", "--scale", "2", str(out)],
         env=env,
         capture_output=True,
         text=True,
@@ -31,5 +31,5 @@ def test_screenshots_command_writes_one_png_per_screen(tmp_path, coach_home):
     ]
     for name in names[:5]:
         image = QImage(str(out / name))
-        assert (image.width(), image.height()) == (1280, 720), name
+        assert (image.width(), image.height()) == (2560, 1440), name
     assert not coach_home.exists()  # the samples went into a throwaway profile

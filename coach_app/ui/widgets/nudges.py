@@ -21,12 +21,13 @@ NUDGES: dict[str, str] = {
 
 
 def nudge_for(findings: list[Finding]) -> str | None:
-    """The nudge for one rep turn: a correction first, else encouragement, else nothing."""
+    """The nudge for one rep turn: a problem first, then encouragement, then a closed-question hint, or nothing."""
     kinds = [f.kind for f in findings]
     for kind in kinds:
-        if kind in NEGATIVE_KINDS or kind == "closed_question":
+        if kind in NEGATIVE_KINDS:
             return NUDGES.get(kind) or next(f.tip for f in findings if f.kind == kind)
-    return next((NUDGES[kind] for kind in kinds if kind in NUDGES), None)
+    encouragement = next((NUDGES[kind] for kind in kinds if kind in NUDGES and kind != "closed_question"), None)
+    return encouragement or (NUDGES["closed_question"] if "closed_question" in kinds else None)
 
 
 class NudgeBar(QLabel):
