@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from coach_app.errors import Cancelled, CoachError
 from coach_app.scenarios.catalog import list_scenarios
-from coach_app.scenarios.model import Scenario
+from coach_app.scenarios.model import Scenario, mood_name
 from coach_app.ui import jobs
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.formatting import clock
@@ -118,6 +118,8 @@ class PracticeScreen(QWidget):
         self.partial.setWordWrap(True)
         self.partial.setAccessibleName("What is being heard now")
         self.partial.setStyleSheet("color: gray;")
+        self.mood = QLabel()
+        self.mood.setAccessibleName("How the customer feels")
         self.nudge = NudgeBar()
         self.nudge.set_enabled_by_user(state.settings.nudges_enabled)
         self.reply_edit = QLineEdit()
@@ -132,6 +134,7 @@ class PracticeScreen(QWidget):
         right_column.addLayout(controls)
         right_column.addWidget(self.call, 1)
         right_column.addWidget(self.partial)
+        right_column.addWidget(self.mood)
         right_column.addWidget(self.nudge)
         right_column.addWidget(self.reply_edit)
         right_column.addWidget(self.tasks)
@@ -231,7 +234,16 @@ class PracticeScreen(QWidget):
         if len(turns) > self._shown_turns and any(t.speaker == "rep" for t in turns[self._shown_turns :]):
             last_rep = max(i for i, t in enumerate(turns) if t.speaker == "rep")
             self.nudge.show_nudge(nudge_for([f for f in self.conversation.findings if f.turn == last_rep]))
+        self._show_mood()
         self._shown_turns = len(turns)
+
+    def _show_mood(self) -> None:
+        conversation = self.conversation
+        if conversation is None:
+            self.mood.clear()
+            return
+        customer = conversation.customer
+        self.mood.setText(f"{conversation.scenario.persona.name} feels: <b>{mood_name(customer.mood)}</b>")
 
     # Typed practice
 
@@ -248,6 +260,7 @@ class PracticeScreen(QWidget):
         self._typed_clock_s = 0.0
         self._typed_reply = self.conversation.customer.opening()
         self._add_line("Customer", self._typed_reply.text)
+        self._show_mood()
         self._set_choosing(False)
         self.record_button.setEnabled(False)
         self.finish_button.show()
@@ -437,6 +450,7 @@ class PracticeScreen(QWidget):
             show_error(self, CoachError(f"{exc} The recording is kept at {audio}."))
 
     def _reset(self) -> None:
+        self.mood.clear()
         self._set_choosing(True)
         self.record_button.setEnabled(True)
         self.record_button.setText("Record")

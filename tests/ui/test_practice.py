@@ -15,6 +15,7 @@ def test_typed_call_is_scored_saved_and_opened_in_review(qtbot, window):
     assert practice.nudge.isVisible() and "open question" in practice.nudge.text()
     practice.reply_edit.setText("I'm so sorry about that. Can you tell me a bit more about what happened?")
     practice.send_typed()
+    assert practice.mood.text().startswith(f"{scenario.persona.name} feels: ")
     html = practice.call.toPlainText()
     assert html.count("You:") == 2 and html.count("Customer:") == 3
     with qtbot.waitSignal(window.state.session_opened, timeout=20000) as opened:
