@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -28,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from coach_app.errors import Cancelled, CoachError
-from coach_app.scenarios.catalog import list_scenarios
 from coach_app.scenarios.model import Scenario, mood_name
 from coach_app.ui import jobs
 from coach_app.ui.error_dialog import show_error
@@ -37,6 +34,7 @@ from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.level_meter import LevelMeter
 from coach_app.ui.widgets.nudges import NudgeBar, nudge_for
+from coach_app.ui.widgets.scenario_picker import ScenarioPicker
 from coach_app.ui.widgets.task_panel import TaskPanel
 
 if TYPE_CHECKING:  # the audio, speech and analysis modules load when a call starts, keeping start-up fast
@@ -48,8 +46,6 @@ if TYPE_CHECKING:  # the audio, speech and analysis modules load when a call sta
 log = logging.getLogger(__name__)
 
 POLL_MS = 50
-PARTNER = "partner"
-SCENARIO_ROLE = Qt.ItemDataRole.UserRole
 
 
 class PracticeScreen(QWidget):
@@ -66,26 +62,8 @@ class PracticeScreen(QWidget):
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._update_live)
 
-        self.scenarios = QListWidget()
-        self.scenarios.setObjectName("scenarioList")
-        self.scenarios.setAccessibleName("Scenarios")
-        partner = QListWidgetItem("Partner practice — two people, one microphone")
-        partner.setData(SCENARIO_ROLE, PARTNER)
-        self.scenarios.addItem(partner)
-        for scenario in list_scenarios():
-            item = QListWidgetItem(f"{scenario.title}  ·  {scenario.difficulty}")
-            item.setData(SCENARIO_ROLE, scenario)
-            item.setToolTip(scenario.domain)
-            self.scenarios.addItem(item)
-        self.scenarios.currentItemChanged.connect(self._show_brief)
-        self.brief = QTextBrowser()
-        self.brief.setAccessibleName("Brief")
-        left = QWidget()
-        left_column = QVBoxLayout(left)
-        left_column.setContentsMargins(0, 0, 0, 0)
-        left_column.addWidget(QLabel("Choose a call to practise"))
-        left_column.addWidget(self.scenarios, 3)
-        left_column.addWidget(self.brief, 2)
+        self.picker = ScenarioPicker()
+        self.picker.chosen.connect(self._scenario_chosen)
 
         self.record_button = QPushButton("Record")
         self.record_button.setObjectName("recordButton")
@@ -140,7 +118,7 @@ class PracticeScreen(QWidget):
         right_column.addWidget(self.tasks)
 
         self.splitter = QSplitter()
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.picker)
         self.splitter.addWidget(right)
         self.splitter.setSizes([380, 720])
         outer = QVBoxLayout(self)
@@ -150,7 +128,7 @@ class PracticeScreen(QWidget):
         self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle_recording)
         self.space.setContext(Qt.ShortcutContext.WindowShortcut)
         state.settings_changed.connect(self._settings_changed)
-        self.scenarios.setCurrentRow(1 if self.scenarios.count() > 1 else 0)
+        self.picker.list.setCurrentRow(1 if self.picker.list.count() > 1 else 0)
 
     # Screen hooks
 
@@ -190,33 +168,17 @@ class PracticeScreen(QWidget):
     # Choosing
 
     def selected_scenario(self) -> Scenario | None:
-        item = self.scenarios.currentItem()
-        value = item.data(SCENARIO_ROLE) if item is not None else None
-        return value if isinstance(value, Scenario) else None
+        return self.picker.selected()
 
-    def _show_brief(self) -> None:
-        scenario = self.selected_scenario()
-        if scenario is None:
-            self.brief.setHtml(
-                "<h3>Partner practice</h3><p>A colleague plays the customer beside you; one microphone hears you "
-                "both and the app tells your voices apart. Press <b>Record</b> (Space), talk, then press Stop.</p>"
-            )
-            self.type_button.setEnabled(False)
-            return
-        persona = scenario.persona
-        self.brief.setHtml(
-            f"<h3>{html.escape(scenario.title)}</h3><p><i>{html.escape(scenario.domain)} · "
-            f"{scenario.difficulty}</i></p><p>{html.escape(scenario.brief)}</p>"
-            f"<p>Customer: <b>{html.escape(persona.name)}</b></p>"
-        )
-        self.type_button.setEnabled(not self.busy)
+    def _scenario_chosen(self, scenario: Scenario | None) -> None:
+        self.type_button.setEnabled(scenario is not None and not self.busy)
 
     @property
     def busy(self) -> bool:
         return self.recording or self.conversation is not None or self.tasks.busy
 
     def _set_choosing(self, enabled: bool) -> None:
-        self.scenarios.setEnabled(enabled)
+        self.picker.list.setEnabled(enabled)
         self.type_button.setEnabled(enabled and self.selected_scenario() is not None)
 
     # The call view

@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,6 +31,7 @@ from coach_app.ui.formatting import clock
 from coach_app.ui.missed_finding import MissedFindingDialog
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
+from coach_app.ui.widgets.scorecard_tree import ScorecardTree
 from coach_app.ui.widgets.task_panel import TaskPanel
 from coach_app.ui.widgets.timeline import Timeline
 from coach_app.ui.widgets.transcript_view import TranscriptView
@@ -42,13 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FINDING_ROLE = Qt.ItemDataRole.UserRole
-FINDING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 POSITION_POLL_MS = 100
-
-
-def finding_label(finding: Finding) -> str:
-    return f"{clock(finding.start_s)}  {finding.kind.replace('_', ' ')}: “{finding.quote}”"
+AT_ROLE = Qt.ItemDataRole.UserRole  # a comment's time
 
 
 class ReviewScreen(QWidget):
@@ -131,13 +125,7 @@ class ReviewScreen(QWidget):
         controls.addWidget(self.previous_button)
         controls.addWidget(self.next_button)
 
-        self.scorecard = QTreeWidget()
-        self.scorecard.setObjectName("scorecard")
-        self.scorecard.setAccessibleName("Scorecard: each score opens to its evidence")
-        self.scorecard.setHeaderLabels(["Skill and evidence", "Score"])
-        self.scorecard.header().setStretchLastSection(False)
-        self.scorecard.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.scorecard.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.scorecard = ScorecardTree()
         self.scorecard.currentItemChanged.connect(self._finding_chosen)
         self.scorecard.itemActivated.connect(lambda item, _col: self._play_item(item))
         self.explanation = QLabel()
@@ -241,23 +229,8 @@ class ReviewScreen(QWidget):
 
     def _fill_scorecard(self) -> None:
         assert self.stored is not None
-        card = self.stored.scorecard
         ids = {stored.finding: stored.id for stored in self.stored.findings if not stored.rejected}
-        self.scorecard.clear()
-        for dimension in card.dimensions:
-            item = QTreeWidgetItem([dimension.label, str(dimension.score)])
-            item.setToolTip(0, dimension.explanation)
-            item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{dimension.label}: {dimension.score} of 100")
-            for index in dimension.evidence:
-                finding = card.findings[index]
-                child = QTreeWidgetItem([finding_label(finding)])
-                child.setData(0, FINDING_ROLE, finding)
-                child.setData(0, FINDING_ID_ROLE, ids.get(finding))
-                child.setToolTip(0, f"{finding.reason}\nTip: {finding.tip}")
-                item.addChild(child)
-            if not dimension.evidence:
-                item.addChild(QTreeWidgetItem(["No evidence in this conversation."]))
-            self.scorecard.addTopLevelItem(item)
+        self.scorecard.show_scorecard(self.stored.scorecard, ids)
         rejected = sum(stored.rejected for stored in self.stored.findings)
         added = sum(stored.origin == "trainer" for stored in self.stored.findings)
         note = f" Corrections: {rejected} marked wrong, {added} added." if rejected or added else ""
@@ -270,53 +243,33 @@ class ReviewScreen(QWidget):
         for comment in self.stored.comments:
             when = clock(comment.at_s) if comment.at_s is not None else "whole call"
             item = QListWidgetItem(f"{when} — {comment.body}" + (f" ({comment.author})" if comment.author else ""))
-            item.setData(FINDING_ROLE, comment.at_s)
+            item.setData(AT_ROLE, comment.at_s)
             self.comments.addItem(item)
 
     # Findings and playback
 
     def _finding_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
-        finding = item.data(0, FINDING_ROLE) if item is not None else None
-        self.reject_button.setEnabled(item is not None and item.data(0, FINDING_ID_ROLE) is not None)
-        if isinstance(finding, Finding):
+        finding = self.scorecard.current_finding()
+        self.reject_button.setEnabled(self.scorecard.current_finding_id() is not None)
+        if finding is not None:
             self.explanation.setText(f"<b>Why:</b> {finding.reason}<br><b>Try:</b> {finding.tip}")
             self.transcript.select_finding(finding)
             self.timeline.set_position(finding.start_s)
         elif item is not None:
             self.explanation.setText(item.toolTip(0))
 
-    def _play_item(self, item: QTreeWidgetItem) -> None:
-        finding = item.data(0, FINDING_ROLE)
-        if isinstance(finding, Finding):
+    def _play_item(self, _item: QTreeWidgetItem) -> None:
+        finding = self.scorecard.current_finding()
+        if finding is not None:
             self.play_from(finding.start_s)
 
     def _play_comment(self, item: QListWidgetItem) -> None:
-        at_s = item.data(FINDING_ROLE)
+        at_s = item.data(AT_ROLE)
         if at_s is not None:
             self.play_from(float(at_s))
 
-    def finding_items(self) -> list[QTreeWidgetItem]:
-        """Every finding row in time order (a finding may back several scores; each is listed once)."""
-        rows, seen = [], set()
-        for top in range(self.scorecard.topLevelItemCount()):
-            parent = self.scorecard.topLevelItem(top)
-            for index in range(parent.childCount()):
-                child = parent.child(index)
-                finding = child.data(0, FINDING_ROLE)
-                if isinstance(finding, Finding) and finding not in seen:
-                    seen.add(finding)
-                    rows.append(child)
-        return sorted(rows, key=lambda row: row.data(0, FINDING_ROLE).start_s)
-
     def step_finding(self, step: int) -> None:
-        rows = self.finding_items()
-        if not rows:
-            return
-        current = self.scorecard.currentItem()
-        position = next((i for i, row in enumerate(rows) if row is current), -1 if step > 0 else len(rows))
-        target = rows[(position + step) % len(rows)]
-        self.scorecard.setCurrentItem(target)
-        self.scorecard.scrollToItem(target)
+        self.scorecard.step(step)
 
     def play_from(self, seconds: float) -> None:
         self.timeline.set_position(seconds)
@@ -395,8 +348,7 @@ class ReviewScreen(QWidget):
             show_error(self, exc)
 
     def reject_selected(self) -> None:
-        item = self.scorecard.currentItem()
-        finding_id = item.data(0, FINDING_ID_ROLE) if item is not None else None
+        finding_id = self.scorecard.current_finding_id()
         if finding_id is not None:
             self._run(jobs.reject_finding, finding_id, self.state.settings, message="Re-scoring…")
 

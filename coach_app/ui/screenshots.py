@@ -88,7 +88,7 @@ def take_screenshots(folder: Path) -> list[Path]:
     shots = []
 
     practice = window.show_screen("practice")
-    practice.scenarios.setCurrentRow(1)
+    practice.picker.list.setCurrentRow(1)
     practice.start_typed()
     for line in PRACTICE_LINES:
         practice.reply_edit.setText(line)

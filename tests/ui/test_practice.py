@@ -6,10 +6,10 @@ from coach_app.storage.sessions import list_sessions
 def test_typed_call_is_scored_saved_and_opened_in_review(qtbot, window):
     """Typing replies gets customer answers and nudges; Finish stores the call and Review shows its scorecard."""
     practice = window.show_screen("practice")
-    practice.scenarios.setCurrentRow(1)
+    practice.picker.list.setCurrentRow(1)
     scenario = practice.selected_scenario()
     practice.start_typed()
-    assert not practice.scenarios.isEnabled()
+    assert not practice.picker.list.isEnabled()
     practice.reply_edit.setText("Is your account number 1234?")
     practice.send_typed()
     assert practice.nudge.isVisible() and "open question" in practice.nudge.text()
@@ -27,7 +27,7 @@ def test_typed_call_is_scored_saved_and_opened_in_review(qtbot, window):
     review = window.page("review")
     assert review.title_label.text() == f"Practice: {scenario.title}"
     assert review.scorecard.topLevelItemCount() >= 5
-    assert practice.scenarios.isEnabled()
+    assert practice.picker.list.isEnabled()
 
 
 def test_nudges_can_be_turned_off(qtbot, window):
@@ -35,7 +35,7 @@ def test_nudges_can_be_turned_off(qtbot, window):
     practice = window.show_screen("practice")
     practice.nudges_box.setChecked(False)
     assert window.state.settings.nudges_enabled is False
-    practice.scenarios.setCurrentRow(1)
+    practice.picker.list.setCurrentRow(1)
     practice.start_typed()
     practice.reply_edit.setText("Is your account number 1234?")
     practice.send_typed()

@@ -22,7 +22,7 @@ SHORT_EXCHANGE = (
 def voice_window(window, pulse):
     window.state.update_settings(microphone=REP_DEVICE, speech_model_path=str(KOREAN_MODEL), rep_name="Sam")
     practice = window.show_screen("practice")
-    practice.scenarios.setCurrentRow(0)  # partner practice: two people, one microphone
+    practice.picker.list.setCurrentRow(0)  # partner practice: two people, one microphone
     return window
 
 
@@ -31,7 +31,7 @@ def test_space_records_live_and_stop_stores_the_session(qtbot, voice_window, pul
     with its recording and a two-speaker transcript and opens in Review."""
     dialogue = speech.cached_dialogue(tmp_path_factory, speech.TAKE_TURNS)
     practice = voice_window.page("practice")
-    qtbot.keyClick(practice.scenarios, Qt.Key.Key_Space)
+    qtbot.keyClick(practice.picker.list, Qt.Key.Key_Space)
     assert practice.recording
     player = pulse.play(dialogue.mono_path)
     qtbot.waitUntil(lambda: practice.meter.dbfs > -40, timeout=15000)
@@ -39,7 +39,7 @@ def test_space_records_live_and_stop_stores_the_session(qtbot, voice_window, pul
     player.wait(timeout=60)
     assert practice.elapsed.text() != "0:00"
     with qtbot.waitSignal(voice_window.state.session_opened, timeout=60000) as opened:
-        qtbot.keyClick(practice.scenarios, Qt.Key.Key_Space)
+        qtbot.keyClick(practice.picker.list, Qt.Key.Key_Space)
     stored = load_session(voice_window.state.db, opened.args[0])
     assert stored.summary.audio_path is not None
     assert audio_file(voice_window.state.db, stored.summary.audio_path).is_file()

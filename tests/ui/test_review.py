@@ -9,7 +9,7 @@ from coach_app.analysis import analyze
 from coach_app.storage.sessions import add_comment, load_session, save_session
 from coach_app.transcript_io import load_transcript
 from coach_app.ui.missed_finding import MissedFindingDialog
-from coach_app.ui.review import FINDING_ROLE
+from coach_app.ui.widgets.scorecard_tree import FINDING_ROLE
 
 SAMPLE = paths.resources_root().parent / "data" / "samples" / "telecom_complaint_poor_asr.json"
 
@@ -20,7 +20,7 @@ def stored_sample(state) -> int:
 
 
 def finding_row(review, kind: str):
-    return next(row for row in review.finding_items() if row.data(0, FINDING_ROLE).kind == kind)
+    return next(row for row in review.scorecard.finding_items() if row.data(0, FINDING_ROLE).kind == kind)
 
 
 def test_every_score_opens_to_its_evidence_and_findings_step_in_time_order(qtbot, window, state):
