@@ -143,6 +143,14 @@ class LibraryScreen(QWidget):
         self._fill_filters()
         self.refresh()
 
+    def save_layout(self, stored, key: str) -> None:
+        stored.setValue(f"{key}/columns", self.table.horizontalHeader().saveState())
+
+    def restore_layout(self, stored, key: str) -> None:
+        value = stored.value(f"{key}/columns")
+        if value is not None:
+            self.table.horizontalHeader().restoreState(value)
+
     def activated(self) -> None:
         self._fill_filters()
         self.refresh()

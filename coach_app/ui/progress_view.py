@@ -99,6 +99,14 @@ class ProgressScreen(QWidget):
         self.period.currentIndexChanged.connect(self.reload)
         state.sessions_changed.connect(self.activated)
 
+    def save_layout(self, stored, key: str) -> None:
+        stored.setValue(f"{key}/splitter", self.splitter.saveState())
+
+    def restore_layout(self, stored, key: str) -> None:
+        value = stored.value(f"{key}/splitter")
+        if value is not None:
+            self.splitter.restoreState(value)
+
     def activated(self) -> None:
         current = self.rep.currentText() or self.state.settings.rep_name
         names = [name for (name,) in self.state.db.execute("SELECT name FROM people ORDER BY name")]

@@ -10,7 +10,7 @@ from coach_app.ui.state import AppState
 
 
 def test_settings_and_layout_persist_across_restarts(qtbot, window, tmp_path):
-    """Name, rep channel, nudges, rubric, window size and the last screen come back after a restart."""
+    """Name, rep channel, nudges, rubric, window size, splitter positions and the last screen come back."""
     screen = window.show_screen("settings")
     screen.name.setText("Priya")
     screen.name.editingFinished.emit()
@@ -20,6 +20,9 @@ def test_settings_and_layout_persist_across_restarts(qtbot, window, tmp_path):
     rubric.write_text(paths.resource("rubrics", "default.toml").read_text())
     screen.set_rubric(str(rubric))
     window.resize(QSize(1100, 650))
+    review = window.page("review")
+    review.splitter.setSizes([250, 500, 250])
+    saved_sizes = review.splitter.sizes()
     assert window.close()
 
     reopened = MainWindow(AppState(open_db()))
@@ -32,6 +35,7 @@ def test_settings_and_layout_persist_across_restarts(qtbot, window, tmp_path):
     again = reopened.page("settings")
     assert again.name.text() == "Priya" and not again.nudges.isChecked()
     assert reopened.size() == QSize(1100, 650)
+    assert reopened.page("review").splitter.sizes() == saved_sizes
 
 
 def test_a_broken_rubric_is_refused_with_a_dialog(qtbot, window, tmp_path):
