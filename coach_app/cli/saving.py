@@ -19,6 +19,7 @@ def add_save_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title", help="with --save: a title (default: the transcript's file name)")
     parser.add_argument("--audio", metavar="FILE", help="with --save: the recording to keep with the session")
     parser.add_argument("--scenario", help="with --save: the practice scenario's id")
+    parser.add_argument("--tag", action="append", default=[], help="with --save: a tag (repeat for several)")
 
 
 def save_analyzed(args: argparse.Namespace, scorecard: Scorecard, transcript: Transcript | None = None) -> int:
@@ -28,7 +29,9 @@ def save_analyzed(args: argparse.Namespace, scorecard: Scorecard, transcript: Tr
     title = args.title or Path(args.transcript).stem.replace("_", " ")
     source = "practice" if args.scenario else "imported_call"
     transcript = transcript or load_transcript(args.transcript)
-    session_id = save_session(db, transcript, scorecard, rep, title, args.audio, args.scenario, source)
+    session_id = save_session(
+        db, transcript, scorecard, rep, title, args.audio, args.scenario, source, tags=tuple(args.tag)
+    )
     print(json.dumps({"session_id": session_id}) if args.json else session_id)
     print(f"Saved session {session_id} for {rep} (overall {scorecard.overall}/100).", file=sys.stderr)
     return 0

@@ -1,4 +1,4 @@
-"""`coach-app sessions list|show|delete|search|comment`: browse and manage the sessions library."""
+"""`coach-app sessions list|show|delete|search|tag|comment`: browse and manage the sessions library."""
 
 import argparse
 import json
@@ -8,7 +8,7 @@ from coach_app.reports.csv_export import write_sessions_csv
 from coach_app.storage.db import open_db
 from coach_app.storage.records import StoredSession
 from coach_app.storage.search import search_text
-from coach_app.storage.sessions import add_comment, delete_session, list_sessions, load_session
+from coach_app.storage.sessions import add_comment, delete_session, list_sessions, load_session, set_tags
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,6 +39,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("--rep", help="only this rep's sessions")
     search.add_argument("--json", action="store_true", help="print a JSON list of matches")
     search.set_defaults(func=run_search)
+
+    tag = commands.add_parser("tag", help="replace a session's tags")
+    tag.add_argument("session", type=int, metavar="SESSION")
+    tag.add_argument("tags", nargs="*", metavar="TAG", help="the tags to keep (none removes every tag)")
+    tag.set_defaults(func=run_tag)
 
     comment = commands.add_parser("comment", help="add a trainer comment to a session")
     comment.add_argument("session", type=int, metavar="SESSION")
@@ -125,4 +130,10 @@ def run_search(args: argparse.Namespace) -> int:
 def run_comment(args: argparse.Namespace) -> int:
     comment_id = add_comment(open_db(), args.session, args.text, at_s=args.at, turn=args.turn, author=args.author)
     print(f"Added comment {comment_id} to session {args.session}.")
+    return 0
+
+
+def run_tag(args: argparse.Namespace) -> int:
+    set_tags(open_db(), args.session, args.tags)
+    print(f"Session {args.session} tags: {', '.join(sorted(set(args.tags))) or 'none'}.")
     return 0

@@ -15,7 +15,7 @@ COACH_APP = Path(sys.executable).parent / "coach-app"
 
 
 def _save(capsys, name: str, rep: str = "Sam") -> int:
-    assert main(["analyze", str(SAMPLES / name), "--save", "--rep", rep]) == 0
+    assert main(["analyze", str(SAMPLES / name), "--save", "--rep", rep, "--tag", "sample"]) == 0
     return int(capsys.readouterr().out.strip())
 
 
@@ -52,6 +52,10 @@ def test_show_search_comment_and_delete(capsys):
     assert main(["sessions", "show", str(session_id), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["id"] == session_id and shown["findings"] and shown["comments"][0]["at_s"] == 12.0
+    assert main(["sessions", "tag", str(session_id), "telecom", "review"]) == 0
+    capsys.readouterr()
+    assert main(["sessions", "list", "--tag", "review", "--json"]) == 0
+    assert [r["tags"] for r in json.loads(capsys.readouterr().out)] == [["review", "telecom"]]
     assert main(["sessions", "search", "interruptions", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert hits[0]["session_id"] == session_id and hits[0]["in"] == "comment"
