@@ -1,4 +1,4 @@
-"""`coach-app practice SCENARIO --text [--script FILE] [--json]`: a practice call with the simulated customer."""
+"""`coach-app practice SCENARIO [--text [--script FILE]] [--json]`: a practice call with the simulated customer."""
 
 import argparse
 import json
@@ -6,48 +6,97 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from coach_app.errors import CoachError, ScenarioError
+from coach_app.audio.capture import Recorder
+from coach_app.errors import ModelError, ScenarioError
 from coach_app.scenarios.catalog import find_scenario
-from coach_app.scenarios.conversation import PracticeResult
+from coach_app.scenarios.conversation import Conversation, PracticeResult
 from coach_app.scenarios.model import Scenario
+from coach_app.scenarios.playback import Player
+from coach_app.scenarios.recognition import TurnRecogniser
 from coach_app.scenarios.simulator import CustomerReply
 from coach_app.scenarios.text_driver import INTERRUPT_MARK, run_text_practice
+from coach_app.scenarios.turn_loop import TurnLoop
+from coach_app.scenarios.vad import VadSettings
+from coach_app.scenarios.voice import CustomerVoice
 from coach_app.scoring.rubric import load_rubric
+from coach_app.transcription.models import default_model_path
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "practice",
         help="practise a call with a simulated customer",
-        description="Practise a scenario by typing (or scripting) the rep's lines; the customer answers and the "
-        f"call is scored at the end. Start a line with {INTERRUPT_MARK!r} to cut in over the customer.",
+        description="Practise a scenario by speaking (microphone and speakers), or by typing or scripting the rep's "
+        "lines with --text; the customer answers and the call is scored at the end. In typed practice, start a "
+        f"line with {INTERRUPT_MARK!r} to cut in over the customer.",
     )
     parser.add_argument("scenario", metavar="SCENARIO", help="a scenario id (`coach-app scenarios list`) or .toml")
-    parser.add_argument("--text", action="store_true", help="typed practice (spoken practice is in the app)")
-    parser.add_argument("--script", metavar="FILE", help="rep lines, one per line of FILE, instead of typing")
+    parser.add_argument("--text", action="store_true", help="practise by typing instead of speaking")
+    parser.add_argument("--script", metavar="FILE", help="with --text: rep lines, one per line of FILE")
+    parser.add_argument("--model", metavar="PATH", help="spoken: speech model folder (default: the best installed)")
+    parser.add_argument("--device", help="spoken: microphone name or number (default: the system's)")
+    parser.add_argument("--output-device", help="spoken: speakers or headset for the customer (default: the system's)")
+    parser.add_argument("--pause", type=float, default=VadSettings().end_pause_s, metavar="SECONDS",
+                        help="spoken: silence that ends your turn (default %(default)s)")  # fmt: skip
+    parser.add_argument("--max-seconds", type=float, help="spoken: stop the call after this long")
     parser.add_argument("--rubric", metavar="FILE", help="score with this rubric instead of the default")
     parser.add_argument("--json", action="store_true", help="print the outcome, transcript and scores as JSON")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.text:
-        raise CoachError("Spoken practice runs in the app: add --text to practise by typing in the terminal.")
     scenario = find_scenario(args.scenario)
     rubric = load_rubric(args.rubric) if args.rubric else None
-    if args.script:
-        lines, say = _script_lines(Path(args.script)), None if args.json else _printer(scenario, sys.stdout)
-    else:
-        # Typed practice keeps stdout for the result when --json is given; the dialogue goes to stderr.
-        out = sys.stderr if args.json else sys.stdout
-        print(f"{scenario.title}\n{scenario.brief}\n(End the call with Ctrl-D.)\n", file=out)
-        lines, say = _typed_lines(out), _printer(scenario, out)
-    result = run_text_practice(scenario, lines, on_reply=say, rubric=rubric)
+    typed = args.text or args.script
+    result = _typed(args, scenario, rubric) if typed else _spoken(args, scenario, rubric)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         _print_summary(result)
     return 0
+
+
+def _typed(args: argparse.Namespace, scenario: Scenario, rubric) -> PracticeResult:
+    """Scripted lines run silently under --json; typed ones show the dialogue (on stderr under --json)."""
+    if args.script:
+        lines, say = _script_lines(Path(args.script)), None if args.json else _printer(scenario, sys.stdout)
+    else:
+        out = sys.stderr if args.json else sys.stdout
+        print(f"{scenario.title}\n{scenario.brief}\n(End the call with Ctrl-D.)\n", file=out)
+        lines, say = _typed_lines(out), _printer(scenario, out)
+    return run_text_practice(scenario, lines, on_reply=say, rubric=rubric)
+
+
+def _spoken(args: argparse.Namespace, scenario: Scenario, rubric) -> PracticeResult:
+    """Speak with the customer through the microphone until the call ends, Ctrl-C or --max-seconds."""
+    model = Path(args.model) if args.model else default_model_path()
+    if model is None:
+        raise ModelError(
+            "Spoken practice needs a speech model: run `coach-app models install vosk-model-small-en-us-0.15` "
+            "(or `coach-app models import FILE.zip`), or practise by typing with --text."
+        )
+    recogniser = TurnRecogniser(model)
+    out = sys.stderr if args.json else sys.stdout
+    print(f"{scenario.title}\n{scenario.brief}\n(Speak after the customer; Ctrl-C ends the call.)\n", file=out)
+    player = Player(_device(args.output_device))
+    loop = TurnLoop(Conversation(scenario), CustomerVoice(scenario), player, recogniser,
+                    VadSettings(end_pause_s=args.pause), on_reply=_printer(scenario, out))  # fmt: skip
+    recorder = Recorder(devices=[_device(args.device)], max_seconds=args.max_seconds, on_chunk=[loop.feed])
+    recorder.start()
+    try:
+        while not (recorder.finished.is_set() or loop.call_ended.wait(0.2)):
+            pass
+        player.wait()
+    except KeyboardInterrupt:
+        print(file=out)
+    finally:
+        recording = recorder.stop()
+    print(f"Recording saved: {recording.path}", file=out)
+    return loop.finish(rubric)
+
+
+def _device(name: str | None) -> int | str | None:
+    return int(name) if name and name.isdigit() else name
 
 
 def _script_lines(path: Path) -> list[str]:

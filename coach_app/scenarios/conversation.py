@@ -37,6 +37,10 @@ class Conversation:
         self.turns: list[Turn] = []
         self.findings: list[Finding] = []
 
+    def warm_up(self) -> None:
+        """Load the analysis models now (e.g. while the opening plays), so the first reply is as quick as the rest."""
+        analyze_turn(Transcript((Turn("customer", 0.0, 1.0, "Hello."), Turn("rep", 1.5, 2.5, "How can I help?"))), 1)
+
     def add_customer_turn(self, reply: CustomerReply, start_s: float, end_s: float) -> None:
         """Record when the customer actually spoke the reply (from playback, or synthetic for typed practice)."""
         self.turns.append(Turn("customer", start_s, end_s, reply.text))

@@ -5,20 +5,33 @@ Everything runs on one clock, seconds of microphone audio fed so far, and on one
 actually started, so the transcript, and the interruption analysis, see exact times.
 """
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from coach_app.scenarios.conversation import Conversation, PracticeResult
 from coach_app.scenarios.playback import Player
 from coach_app.scenarios.simulator import CustomerReply
-from coach_app.scenarios.vad import TurnDetector, TurnEnded, VadSettings
+from coach_app.scenarios.vad import SpeechStarted, TurnDetector, TurnEnded, VadSettings
 from coach_app.scenarios.voice import CustomerVoice
 
-# The rep's turn audio (mono int16) and its sample rate → what the rep said (e.g. a speech recogniser).
-Transcriber = Callable[[np.ndarray, int], str]
+
+class TurnTranscriber(Protocol):
+    """Recognises the rep's speech while it is spoken, so little is left to decode when the turn ends."""
+
+    def start_turn(self, samplerate: int) -> None:
+        """A new rep turn begins (the samples that follow are mono int16 at `samplerate`)."""
+
+    def accept(self, samples: np.ndarray) -> None:
+        """More of the turn's audio, as it arrives."""
+
+    def finish_turn(self) -> str:
+        """What the rep said in the turn (empty if no words were recognised)."""
+
 
 PRE_ROLL_S = 0.2  # audio kept before the detected start, so the first syllable reaches the recogniser
 KEEP_WHILE_SILENT_S = 1.0  # between turns only the last second is kept: enough for the pre-roll and onset
@@ -45,45 +58,51 @@ class TurnLoop:
         conversation: Conversation,
         voice: CustomerVoice,
         player: Player,
-        transcribe: Transcriber,
-        samplerate: int,
+        transcriber: TurnTranscriber,
         vad: VadSettings | None = None,
         on_reply: Callable[[CustomerReply], None] | None = None,
     ) -> None:
         self.conversation = conversation
         self.voice = voice
         self.player = player
-        self.transcribe = transcribe
-        self.samplerate = samplerate
+        self.transcriber = transcriber
+        self.vad = vad
         self.on_reply = on_reply
-        self.detector = TurnDetector(samplerate, vad)
+        self.samplerate = 0  # the microphone's, from its first block
+        self.detector: TurnDetector | None = None
         self.timings: list[ReplyTiming] = []
-        self._started = False
+        self.call_ended = threading.Event()  # set once the customer has resolved the call or hung up
         self._clock = (0.0, time.monotonic())  # (audio seconds, time.monotonic()) of the latest block's end
         self._audio: list[np.ndarray] = []
         self._audio_start_s = 0.0
-
-    @property
-    def ended(self) -> bool:
-        return self.conversation.customer.ended
+        self._sent_to_s = 0.0  # audio before this time has gone to the transcriber
 
     def feed(self, frames: np.ndarray, samplerate: int) -> None:
         """Process one block of microphone audio (int16, shape (n,) or (n, channels); the first channel is used)."""
-        if samplerate != self.samplerate:
-            raise ValueError(f"the loop expects {self.samplerate} Hz audio, got {samplerate} Hz")
         arrived_mono = time.monotonic()
+        first_block = self.detector is None
+        if first_block:
+            self.samplerate = samplerate
+            self.detector = TurnDetector(samplerate, self.vad)
+        elif samplerate != self.samplerate:
+            raise ValueError(f"the microphone changed from {self.samplerate} Hz to {samplerate} Hz mid-call")
         mono = frames[:, 0] if frames.ndim == 2 else frames
         self._audio.append(np.asarray(mono, np.int16))
         events = self.detector.feed(mono)
         # The block's last sample was captured about when it arrived: that ties the audio clock to the wall clock.
         self._clock = (self.detector.now_s, arrived_mono)
-        if not self._started:
-            self._started = True
+        if first_block:
             self._speak(self.conversation.customer.opening())
+            self.conversation.warm_up()
         for event in events:
-            if isinstance(event, TurnEnded) and not self.ended:
+            if isinstance(event, SpeechStarted):
+                self.transcriber.start_turn(samplerate)
+                self._sent_to_s = event.start_s - PRE_ROLL_S
+            elif not self.call_ended.is_set():
                 self._answer(event)
-        if not self.detector.in_speech:
+        if self.detector.in_speech:
+            self._send_audio(self._audio_start_s + sum(map(len, self._audio)) / samplerate)
+        else:
             self._drop_audio_before(self.detector.now_s - KEEP_WHILE_SILENT_S)
 
     def finish(self, rubric: object = None) -> PracticeResult:
@@ -92,7 +111,8 @@ class TurnLoop:
         return self.conversation.finish(rubric)
 
     def _answer(self, turn: TurnEnded) -> None:
-        text = self.transcribe(self._take_audio(turn.start_s - PRE_ROLL_S, turn.end_s), self.samplerate).strip()
+        self._send_audio(turn.end_s)
+        text = self.transcriber.finish_turn().strip()
         if not text:
             return  # a noise the recogniser found no words in is not a turn
         reply = self.conversation.add_rep_turn(text, turn.start_s, turn.end_s)
@@ -110,6 +130,8 @@ class TurnLoop:
             self.timings.append(ReplyTiming(ready_mono - decided_mono, start_mono - decided_mono))
         if self.on_reply is not None:
             self.on_reply(reply)
+        if reply.ended:
+            self.call_ended.set()
 
     def _audio_time(self, mono: float) -> float:
         audio_s, wall_mono = self._clock
@@ -125,8 +147,11 @@ class TurnLoop:
         self._audio = [audio[drop:]]
         self._audio_start_s += drop / self.samplerate
 
-    def _take_audio(self, from_s: float, to_s: float) -> np.ndarray:
+    def _send_audio(self, to_s: float) -> None:
+        """Hand the transcriber the turn's audio it has not had yet, up to `to_s`."""
         audio = np.concatenate(self._audio)
-        first = max(0, round((from_s - self._audio_start_s) * self.samplerate))
+        first = max(0, round((self._sent_to_s - self._audio_start_s) * self.samplerate))
         last = max(first, round((to_s - self._audio_start_s) * self.samplerate))
-        return audio[first:last]
+        if last > first:
+            self.transcriber.accept(audio[first:last])
+            self._sent_to_s = self._audio_start_s + last / self.samplerate

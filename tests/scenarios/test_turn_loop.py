@@ -4,6 +4,7 @@ import threading
 
 import numpy as np
 import soundfile as sf
+from audible import Audible
 from pulse_server import CUSTOMER_DEVICE, REP_DEVICE, REP_SINK
 from scenario_data import valid_scenario_dict
 from speech import speech_wav
@@ -29,27 +30,21 @@ REP_LINES = (
 class ScriptedRecogniser:
     """Stands in for speech recognition of English (the test model is Korean): the n-th turn says the n-th line.
 
-    It keeps the audio it was handed, so the test can check the loop cut the right stretch of the microphone.
+    It keeps the audio it was handed per turn, so the test can check the loop streamed the right stretch.
     """
 
     def __init__(self, lines: tuple[str, ...]) -> None:
         self.lines = list(lines)
-        self.heard: list[np.ndarray] = []
+        self.heard: list[list[np.ndarray]] = []
 
-    def __call__(self, audio: np.ndarray, samplerate: int) -> str:
-        self.heard.append(audio)
+    def start_turn(self, samplerate: int) -> None:
+        self.heard.append([])
+
+    def accept(self, samples: np.ndarray) -> None:
+        self.heard[-1].append(samples)
+
+    def finish_turn(self) -> str:
         return self.lines.pop(0)
-
-
-class Audible:
-    """A chunk consumer on the customer's playback that signals once the customer's voice is really heard."""
-
-    def __init__(self) -> None:
-        self.heard = threading.Event()
-
-    def __call__(self, frames: np.ndarray, samplerate: int) -> None:
-        if np.abs(frames.astype(np.int32)).max(initial=0) > 1000:
-            self.heard.set()
 
 
 class Replies:
@@ -76,7 +71,7 @@ def test_spoken_call_with_a_cut_in(pulse_for_practice, tmp_path):
     scenario = scenario_from_dict(data, str(tmp_path / "test.toml"))
     clips = [speech_wav(tmp_path / f"rep{i}.wav", line) for i, line in enumerate(REP_LINES)]
     recogniser, replies, player = ScriptedRecogniser(REP_LINES), Replies(), Player()
-    loop = TurnLoop(Conversation(scenario), CustomerVoice(scenario), player, recogniser, 16000,
+    loop = TurnLoop(Conversation(scenario), CustomerVoice(scenario), player, recogniser,
                     VadSettings(end_pause_s=PAUSE_S), on_reply=replies)  # fmt: skip
     recorder = Recorder(tmp_path / "call.wav", devices=[REP_DEVICE], on_chunk=[loop.feed])
     customer_ear = Audible()
@@ -104,7 +99,8 @@ def test_spoken_call_with_a_cut_in(pulse_for_practice, tmp_path):
     assert first.start_s >= opening.end_s - CLOCK_TOLERANCE_S  # the rep waited for the opening
     assert answer.start_s >= first.end_s + PAUSE_S  # the customer waited for the rep's pause, never talked over
     assert cut_in.start_s < answer.end_s - 0.3  # the rep started while the customer was still talking
-    for heard, clip in zip(recogniser.heard, clips, strict=True):
+    for blocks, clip in zip(recogniser.heard, clips, strict=True):
+        heard = np.concatenate(blocks)
         # The utterance (soft word endings may fall under the VAD); a loaded machine may stretch it with gaps.
         assert sf.info(clip).duration - 0.5 < len(heard) / 16000 < sf.info(clip).duration + 2.0
     cut_in_kinds = {f.kind for f in result.scorecard.findings if f.turn == 3}
