@@ -1,5 +1,6 @@
 """Every shipped scenario, played from trainer-written scripts: good listening wins the customer over, poor doesn't."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,11 @@ SCRIPTS = Path(__file__).parent / "scripts"
 IDS = [scenario.id for scenario in list_scenarios()]
 
 
-def play(scenario_id: str, kind: str):
+def play(scenario_id: str, kind: str, as_recognised: bool = False):
     scenario = next(s for s in list_scenarios() if s.id == scenario_id)
     lines = (SCRIPTS / f"{scenario_id}.{kind}.txt").read_text(encoding="utf-8").splitlines()
+    if as_recognised:  # as speech recognition gives it: lower case, no punctuation
+        lines = [" ".join(re.sub(r"[^a-z0-9' ]+", " ", line.lower()).split()) for line in lines]
     return run_text_practice(scenario, lines)
 
 
@@ -54,6 +57,14 @@ def test_customer_never_says_the_same_thing_twice_in_a_row(runs):
     for result in runs:
         said = [t.text for t in result.transcript.turns if t.speaker == "customer"]
         assert all(a != b for a, b in zip(said, said[1:], strict=False))
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_good_listener_wins_with_speech_recognition_text(scenario_id):
+    """The same good run, without capitals or punctuation, still uncovers every need and resolves the call."""
+    outcome = play(scenario_id, "good", as_recognised=True).outcome
+    assert outcome.hidden_needs_found == outcome.hidden_needs_total
+    assert outcome.resolved and outcome.final_mood >= CALM_MOOD
 
 
 def test_cut_in_lines_are_found_as_interruptions():
