@@ -48,6 +48,20 @@ SCREENS: tuple[ScreenSpec, ...] = (
 )
 
 
+def shortcuts_table() -> str:
+    """Every keyboard shortcut as an HTML table (Help menu and Settings)."""
+    native = QKeySequence.SequenceFormat.NativeText
+    rows = [(QKeySequence(s.shortcut).toString(native), f"Go to {s.title}") for s in SCREENS]
+    rows += [
+        ("Space", "Record / stop (Practice)"),
+        ("Ctrl+Space", "Play / pause the recording (Review)"),
+        ("F8 / Shift+F8", "Next / previous finding (Review)"),
+        (QKeySequence("Ctrl+I").toString(native), "Import recordings, transcripts or bundles"),
+        (QKeySequence(QKeySequence.StandardKey.Quit).toString(native), "Quit"),
+    ]
+    return "<table>" + "".join(f"<tr><td><b>{key}</b></td><td>&nbsp;&nbsp;{what}</td></tr>" for key, what in rows)
+
+
 def layout_settings() -> QSettings:
     """Window geometry and splitter positions, in the config folder (so COACH_APP_HOME redirects them)."""
     return QSettings(str(paths.config_dir() / LAYOUT_FILE), QSettings.Format.IniFormat)
@@ -69,7 +83,8 @@ class MainWindow(QMainWindow):
         self._stack = QStackedWidget()
         for spec in SCREENS:
             item = QListWidgetItem(spec.title)
-            item.setToolTip(f"{spec.title} ({QKeySequence(spec.shortcut).toString(QKeySequence.NativeText)})")
+            native = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+            item.setToolTip(f"{spec.title} ({native})")
             item.setSizeHint(QSize(150, 36))
             self._nav.addItem(item)
         self._nav.currentRowChanged.connect(self._show_row)
@@ -183,15 +198,7 @@ class MainWindow(QMainWindow):
             help_menu.addAction(action)
 
     def _show_shortcuts(self) -> None:
-        rows = [(QKeySequence(s.shortcut).toString(QKeySequence.NativeText), f"Go to {s.title}") for s in SCREENS]
-        rows += [
-            ("Space", "Record / stop (Practice)"),
-            ("Ctrl+Space", "Play / pause the recording (Review)"),
-            ("F8 / Shift+F8", "Next / previous finding (Review)"),
-            (QKeySequence(QKeySequence.StandardKey.Quit).toString(QKeySequence.NativeText), "Quit"),
-        ]
-        table = "".join(f"<tr><td><b>{key}</b></td><td>&nbsp;&nbsp;{what}</td></tr>" for key, what in rows)
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{table}</table>")
+        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_table())
 
     def _show_about(self) -> None:
         QMessageBox.about(

@@ -22,17 +22,10 @@ from coach_app import paths
 from coach_app.errors import CoachError
 from coach_app.scoring.rubric import load_rubric
 from coach_app.ui.error_dialog import open_log_folder, show_error
+from coach_app.ui.main_window import shortcuts_table
 from coach_app.ui.state import AppState
 from coach_app.ui.widgets.mic_check import MicCheck
 from coach_app.ui.widgets.speech_models import SpeechModelsPanel
-
-SHORTCUTS = (
-    ("Space", "Record / stop (Practice)"),
-    ("Ctrl+Space", "Play / pause the recording (Review)"),
-    ("F8 / Shift+F8", "Next / previous finding (Review)"),
-    ("Ctrl+1 … Ctrl+5", "Switch screens"),
-    ("Ctrl+I", "Import recordings, transcripts or bundles"),
-)
 
 
 def _group(title: str, *rows: QWidget) -> QGroupBox:
@@ -116,7 +109,7 @@ class SettingsScreen(QWidget):
         data_line.addWidget(open_data)
         data_line.addWidget(open_logs)
 
-        shortcuts = QLabel("<table>" + "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;{v}</td></tr>" for k, v in SHORTCUTS))
+        shortcuts = QLabel(shortcuts_table())
 
         content = QWidget()
         column = QVBoxLayout(content)
