@@ -6,11 +6,12 @@ from coach_app.analysis import analyze, analyze_turn
 from coach_app.core import Finding, Scorecard, Transcript, Turn, Word
 from coach_app.scenarios.model import Scenario
 from coach_app.scenarios.simulator import Customer, CustomerReply, ScenarioOutcome
+from coach_app.scoring.rubric import Rubric
 
 
 @dataclass(frozen=True)
 class PracticeResult:
-    """The finished call: transcript, rubric scorecard (with the scenario outcome in `extras["scenario"]`)."""
+    """The finished call: transcript, rubric scorecard (the outcome's `to_dict()` also in `extras["scenario"]`)."""
 
     transcript: Transcript
     scorecard: Scorecard
@@ -55,10 +56,10 @@ class Conversation:
     def transcript(self) -> Transcript:
         return Transcript(tuple(self.turns))
 
-    def finish(self, rubric: object = None) -> PracticeResult:
+    def finish(self, rubric: Rubric | None = None) -> PracticeResult:
         """Score the whole call with the rubric and attach the scenario outcome."""
         transcript = self.transcript()
         outcome = self.customer.outcome()
         scorecard = analyze(transcript, rubric=rubric)
-        scorecard = replace(scorecard, extras={**scorecard.extras, "scenario": outcome})
+        scorecard = replace(scorecard, extras={**scorecard.extras, "scenario": outcome.to_dict()})  # JSON-ready
         return PracticeResult(transcript, scorecard, outcome)

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from coach_app.scenarios.conversation import Conversation, PracticeResult
 from coach_app.scenarios.model import Scenario
 from coach_app.scenarios.simulator import CustomerReply
+from coach_app.scoring.rubric import Rubric
 
 WORDS_PER_S = 2.5  # a natural conversational speaking rate (150 words per minute)
 MIN_TURN_S = 0.6
@@ -22,7 +23,7 @@ def run_text_practice(
     scenario: Scenario,
     rep_lines: Iterable[str],
     on_reply: Callable[[CustomerReply], None] | None = None,
-    rubric: object = None,
+    rubric: Rubric | None = None,
 ) -> PracticeResult:
     """Play the scenario with these rep lines until they run out or the call ends; blank lines are skipped."""
     conversation = Conversation(scenario)

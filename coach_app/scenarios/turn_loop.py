@@ -18,6 +18,7 @@ from coach_app.scenarios.playback import Player
 from coach_app.scenarios.simulator import CustomerReply
 from coach_app.scenarios.vad import SpeechStarted, TurnDetector, TurnEnded, VadSettings
 from coach_app.scenarios.voice import CustomerVoice
+from coach_app.scoring.rubric import Rubric
 
 
 class TurnTranscriber(Protocol):
@@ -105,7 +106,7 @@ class TurnLoop:
         else:
             self._drop_audio_before(self.detector.now_s - KEEP_WHILE_SILENT_S)
 
-    def finish(self, rubric: object = None) -> PracticeResult:
+    def finish(self, rubric: Rubric | None = None) -> PracticeResult:
         """Score the call once the microphone has stopped (call from the thread that fed the loop, or after it)."""
         self.player.wait()
         return self.conversation.finish(rubric)

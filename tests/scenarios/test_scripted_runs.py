@@ -49,7 +49,7 @@ def test_good_run_scores_clearly_higher(runs):
     """The rubric agrees with the customer: the good run scores at least 15 points higher overall."""
     good, poor = runs
     assert good.scorecard.overall >= poor.scorecard.overall + 15
-    assert good.scorecard.extras["scenario"] == good.outcome
+    assert good.scorecard.extras["scenario"] == good.outcome.to_dict()
 
 
 def test_customer_never_says_the_same_thing_twice_in_a_row(runs):
