@@ -1,7 +1,7 @@
 """Mono recordings → two speakers by voice (MFCCs and pitch from Praat, two-way clustering), plus manual fixes."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import parselmouth
@@ -46,7 +46,7 @@ class VoiceFeatures:
     def finish(self) -> VoiceFrames:
         self._compute()
         parts = self._parts or [VoiceFrames(np.zeros(0), np.zeros((0, 12)), np.zeros(0))]
-        return VoiceFrames(*(np.concatenate([getattr(p, name) for p in parts]) for name in VoiceFrames.__annotations__))
+        return VoiceFrames(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(VoiceFrames)))
 
     def _compute(self) -> None:
         if not self._pending_frames:
