@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import classification_report, f1_score
 from sklearn.model_selection import GroupKFold
+from threadpoolctl import threadpool_limits
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -28,7 +29,9 @@ sys.path.insert(0, str(REPO))
 from coach_app.analysis.utterance_features import (  # noqa: E402
     asr_normalise,
     char_terms,
+    ends_with_question,
     handcrafted_features,
+    is_punctuated,
     word_terms,
 )
 from coach_app.analysis.utterances import LABELS, MODEL_FILE  # noqa: E402
@@ -36,32 +39,34 @@ from coach_app.analysis.utterances import LABELS, MODEL_FILE  # noqa: E402
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "listening-dev.csv"
 DEFAULT_OUT = REPO / "resources" / "models" / MODEL_FILE
 BLOCK_WEIGHTS = (1.0, 1.0, 1.0)  # words, characters, handcrafted cues
-C = 4.0
+C = 1.0  # main classifier's inverse regularisation
+QUESTION_C = 4.0  # the question-ending estimator's
 MIN_DF = 2
 
 
 @dataclass
 class Rows:
-    """Utterances with the customer's previous utterance, labels and conversation ids."""
+    """Utterances with the customer's previous utterance, labels, conversation ids, and whether they end with `?`."""
 
     texts: list[str]
     prevs: list[str]
     labels: list[str]
     groups: list[str]
+    asks: list[bool]  # the typed utterance's last sentence mark is `?` (kept for its recognised form)
 
-    def subset(self, index: np.ndarray) -> "Rows":
-        return Rows(*([values[i] for i in index] for values in (self.texts, self.prevs, self.labels, self.groups)))
+    def subset(self, index) -> "Rows":
+        return Rows(*([column[i] for i in index] for column in self._columns()))
 
     def asr(self) -> "Rows":
         """The same rows as speech recognition would give them."""
-        return Rows(
-            [asr_normalise(t) for t in self.texts], [asr_normalise(p) for p in self.prevs], self.labels, self.groups
-        )
+        texts = [asr_normalise(t) for t in self.texts]
+        return Rows(texts, [asr_normalise(p) for p in self.prevs], self.labels, self.groups, self.asks)
 
     def __add__(self, other: "Rows") -> "Rows":
-        return Rows(
-            self.texts + other.texts, self.prevs + other.prevs, self.labels + other.labels, self.groups + other.groups
-        )
+        return Rows(*(a + b for a, b in zip(self._columns(), other._columns(), strict=True)))
+
+    def _columns(self) -> tuple[list, ...]:
+        return (self.texts, self.prevs, self.labels, self.groups, self.asks)
 
 
 def read_rows(path: Path) -> Rows:
@@ -72,6 +77,7 @@ def read_rows(path: Path) -> Rows:
         [r["prev_client_text"] for r in records],
         [r["label"] for r in records],
         [r["transcript_id"] for r in records],
+        [ends_with_question(r["utterance_text"]) for r in records],
     )
 
 
@@ -80,31 +86,57 @@ def _identity(terms: list[str]) -> list[str]:
 
 
 class Featurizer:
-    """Word TF-IDF, character TF-IDF and handcrafted cues, each block scaled by its weight, side by side."""
+    """Word TF-IDF, character TF-IDF and handcrafted cues, each block scaled by its weight, side by side.
+
+    One cue is the chance that the utterance ends with a question: its `?` when punctuated, else the estimate of
+    a logistic regression on the n-gram blocks (`question`), trained on the recognised form of typed questions.
+    """
 
     def __init__(self, block_weights: tuple[float, float, float] = BLOCK_WEIGHTS, min_df: int = MIN_DF):
         self.block_weights = block_weights
         self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df)
         self.chars = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df)
+        self.question = LogisticRegression(C=QUESTION_C, max_iter=5000)
         self.cues = DictVectorizer()
 
-    def _blocks(self, rows: Rows) -> tuple[list, list, list]:
+    def _ngrams(self, rows: Rows, fit: bool = False) -> sparse.csr_matrix:
         words = [word_terms(t, p) for t, p in zip(rows.texts, rows.prevs, strict=True)]
         chars = [char_terms(t) for t in rows.texts]
-        cues = [handcrafted_features(t, p) for t, p in zip(rows.texts, rows.prevs, strict=True)]
-        return words, chars, cues
+        if fit:
+            blocks = (self.words.fit_transform(words), self.chars.fit_transform(chars))
+        else:
+            blocks = (self.words.transform(words), self.chars.transform(chars))
+        return sparse.hstack([b * w for b, w in zip(blocks, self.block_weights[:2], strict=True)]).tocsr()
+
+    def _cues(self, rows: Rows, question_probs: np.ndarray) -> list[dict[str, float]]:
+        return [
+            handcrafted_features(t, p, float(q)) for t, p, q in zip(rows.texts, rows.prevs, question_probs, strict=True)
+        ]
 
     def fit_transform(self, rows: Rows) -> sparse.csr_matrix:
-        words, chars, cues = self._blocks(rows)
-        blocks = (self.words.fit_transform(words), self.chars.fit_transform(chars), self.cues.fit_transform(cues))
-        return self._stack(blocks)
+        """Fit on training rows; their question cue comes from out-of-fold estimates, as unseen rows' will."""
+        ngrams = self._ngrams(rows, fit=True)
+        unpunctuated = np.array([not is_punctuated(t) for t in rows.texts])
+        asks = np.array(rows.asks, dtype=float)
+        question_probs = asks.copy()
+        index = np.flatnonzero(unpunctuated)
+        groups = np.array(rows.groups)[index]
+        for inner_train, inner_test in GroupKFold(n_splits=5).split(index, groups=groups):
+            model = LogisticRegression(C=QUESTION_C, max_iter=5000)
+            model.fit(ngrams[index[inner_train]], asks[index[inner_train]])
+            question_probs[index[inner_test]] = model.predict_proba(ngrams[index[inner_test]])[:, 1]
+        self.question.fit(ngrams[index], asks[index])
+        cues = self.cues.fit_transform(self._cues(rows, question_probs))
+        return sparse.hstack([ngrams, cues * self.block_weights[2]]).tocsr()
 
     def transform(self, rows: Rows) -> sparse.csr_matrix:
-        words, chars, cues = self._blocks(rows)
-        return self._stack((self.words.transform(words), self.chars.transform(chars), self.cues.transform(cues)))
-
-    def _stack(self, blocks) -> sparse.csr_matrix:
-        return sparse.hstack([b * w for b, w in zip(blocks, self.block_weights, strict=True)]).tocsr()
+        ngrams = self._ngrams(rows)
+        question_probs = np.array([float(ends_with_question(t)) for t in rows.texts])
+        unpunctuated = np.flatnonzero([not is_punctuated(t) for t in rows.texts])
+        if len(unpunctuated):
+            question_probs[unpunctuated] = self.question.predict_proba(ngrams[unpunctuated])[:, 1]
+        cues = self.cues.transform(self._cues(rows, question_probs))
+        return sparse.hstack([ngrams, cues * self.block_weights[2]]).tocsr()
 
 
 def new_classifier() -> LogisticRegression:
@@ -115,7 +147,9 @@ def fit(rows: Rows) -> tuple[Featurizer, LogisticRegression]:
     """Fit on the rows as they are and in their recognised form."""
     training = rows + rows.asr()
     featurizer = Featurizer()
-    classifier = new_classifier().fit(featurizer.fit_transform(training), training.labels)
+    # One BLAS thread: L-BFGS on this size runs many times slower when threads fight over a busy machine.
+    with threadpool_limits(limits=1):
+        classifier = new_classifier().fit(featurizer.fit_transform(training), training.labels)
     return featurizer, classifier
 
 
@@ -141,7 +175,8 @@ def export(featurizer: Featurizer, classifier: LogisticRegression, path: Path) -
     """Write the fitted parameters as a deterministic compressed .npz (fixed member dates), atomically."""
 
     def terms(vectorizer) -> np.ndarray:
-        return np.array(sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get), dtype=str)
+        ordered = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+        return np.frombuffer("\n".join(ordered).encode("utf-8"), dtype=np.uint8)
 
     arrays = {
         "labels": np.array(classifier.classes_, dtype=str),
@@ -150,7 +185,9 @@ def export(featurizer: Featurizer, classifier: LogisticRegression, path: Path) -
         "word_idf": featurizer.words.idf_,
         "char_terms": terms(featurizer.chars),
         "char_idf": featurizer.chars.idf_,
-        "cue_names": np.array(featurizer.cues.feature_names_, dtype=str),
+        "cue_names": np.frombuffer("\n".join(featurizer.cues.feature_names_).encode("utf-8"), dtype=np.uint8),
+        "question_coef": featurizer.question.coef_[0].astype(np.float32),
+        "question_intercept": featurizer.question.intercept_,
         "coef": classifier.coef_.T.astype(np.float32),
         "intercept": classifier.intercept_,
     }

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from coach_app.analysis.utterance_features import char_terms, handcrafted_features, word_terms
+from coach_app.analysis.utterance_features import (
+    char_terms,
+    ends_with_question,
+    handcrafted_features,
+    is_punctuated,
+    word_terms,
+)
 from coach_app.errors import ModelError
 from coach_app.paths import resource
 
@@ -57,26 +63,32 @@ class UtteranceModel:
     labels: tuple[str, ...]
     words: _TermBlock
     chars: _TermBlock
+    question_coef: np.ndarray  # (word and character features,): does an unpunctuated utterance end with a question?
+    question_intercept: float
     cue_columns: dict[str, int]
     cue_weight: float
     coef: np.ndarray  # (features, labels)
     intercept: np.ndarray  # (labels,)
 
     def probabilities(self, text: str, prev_text: str = "") -> np.ndarray:
+        """Each label's probability, in the order of `labels`."""
         word_cols, word_vals = self.words.vector(word_terms(text, prev_text))
         char_cols, char_vals = self.chars.vector(char_terms(text))
-        offset = len(self.words.idf)
-        char_cols = char_cols + offset
-        offset += len(self.chars.idf)
+        ngram_cols = np.concatenate([word_cols, char_cols + len(self.words.idf)])
+        ngram_vals = np.concatenate([word_vals, char_vals])
+        if is_punctuated(text):
+            question_prob = float(ends_with_question(text))
+        else:
+            question_score = self.question_intercept + ngram_vals @ self.question_coef[ngram_cols]
+            question_prob = 1.0 / (1.0 + math.exp(-question_score))
+        offset = len(self.words.idf) + len(self.chars.idf)
         cues = [
-            (self.cue_columns[name], value)
-            for name, value in handcrafted_features(text, prev_text).items()
+            (offset + self.cue_columns[name], value * self.cue_weight)
+            for name, value in handcrafted_features(text, prev_text, question_prob).items()
             if name in self.cue_columns
         ]
-        cue_cols = np.array([offset + col for col, _ in cues], dtype=np.int64)
-        cue_vals = np.array([value * self.cue_weight for _, value in cues], dtype=np.float64)
-        columns = np.concatenate([word_cols, char_cols, cue_cols])
-        values = np.concatenate([word_vals, char_vals, cue_vals])
+        columns = np.concatenate([ngram_cols, np.array([col for col, _ in cues], dtype=np.int64)])
+        values = np.concatenate([ngram_vals, np.array([value for _, value in cues], dtype=np.float64)])
         scores = self.intercept + values @ self.coef[columns]
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
@@ -97,6 +109,8 @@ def load_model(path: Path) -> UtteranceModel:
         labels=tuple(str(label) for label in arrays["labels"]),
         words=_TermBlock(_columns(arrays["word_terms"]), arrays["word_idf"], float(block_weights[0])),
         chars=_TermBlock(_columns(arrays["char_terms"]), arrays["char_idf"], float(block_weights[1])),
+        question_coef=arrays["question_coef"].astype(np.float64),
+        question_intercept=float(arrays["question_intercept"][0]),
         cue_columns=_columns(arrays["cue_names"]),
         cue_weight=float(block_weights[2]),
         coef=arrays["coef"].astype(np.float64),
@@ -104,8 +118,10 @@ def load_model(path: Path) -> UtteranceModel:
     )
 
 
-def _columns(terms: np.ndarray) -> dict[str, int]:
-    return {str(term): column for column, term in enumerate(terms)}
+def _columns(joined_terms: np.ndarray) -> dict[str, int]:
+    """Term → column from the newline-joined UTF-8 terms the training script stores (fast to load)."""
+    terms = joined_terms.tobytes().decode("utf-8").split("\n")
+    return dict(zip(terms, range(len(terms)), strict=True))
 
 
 @lru_cache(maxsize=1)
