@@ -6,6 +6,7 @@ analysis, speech and chart libraries are imported inside the jobs that need them
 
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,10 +23,11 @@ from coach_app.transcript_io import load_transcript
 from coach_app.transcription.models import require_model
 
 if TYPE_CHECKING:
-    import numpy as np
-
+    from coach_app.audio.capture import Recorder
     from coach_app.core import Transcript
     from coach_app.scenarios.conversation import PracticeResult
+    from coach_app.scenarios.model import Scenario
+    from coach_app.scenarios.turn_loop import TurnLoop
     from coach_app.transcription.pipeline import LiveTranscription
 
 ProgressFn = Callable[[float, str], None]
@@ -48,22 +50,46 @@ def rep_for(settings: Settings) -> str:
     return settings.rep_name or DEFAULT_REP
 
 
-def turn_transcriber(model_path: Path) -> Callable[["np.ndarray", int], str]:
-    """What the rep said in one turn of a spoken scenario call (the scenarios' turn loop calls this)."""
+@dataclass(frozen=True)
+class LiveCall:
+    """A spoken call in progress: the recorder, and either the scenario's turn loop or a partner transcription."""
 
-    def transcribe(samples: "np.ndarray", samplerate: int) -> str:
-        import numpy as np
-        import soxr
+    recorder: "Recorder"
+    loop: "TurnLoop | None"
+    live: "LiveTranscription | None"
 
-        from coach_app.transcription.engine import StreamingTranscriber
 
-        recogniser = StreamingTranscriber(model_path)
-        if samplerate != recogniser.samplerate:
-            samples = soxr.resample(samples, samplerate, recogniser.samplerate).astype(np.int16)
-        recogniser.accept(samples)
-        return " ".join(word.text for word in recogniser.finish())
+def start_call(
+    settings: Settings, scenario: "Scenario | None", *, on_progress: ProgressFn, cancel: threading.Event
+) -> LiveCall:
+    """Load the speech model (seconds, hence off the UI thread) and start recording the call.
 
-    return transcribe
+    With a scenario the simulated customer opens the call and answers each turn; without one (partner practice)
+    the whole recording is transcribed as it goes and split into two voices after Stop.
+    """
+    from coach_app.audio.capture import Recorder
+    from coach_app.scenarios.conversation import Conversation
+    from coach_app.scenarios.playback import Player
+    from coach_app.scenarios.recognition import TurnRecogniser
+    from coach_app.scenarios.turn_loop import TurnLoop
+    from coach_app.scenarios.voice import CustomerVoice
+    from coach_app.transcription.engine import load_model
+    from coach_app.transcription.pipeline import LiveTranscription
+
+    model = model_for(settings)
+    on_progress(0.1, "Loading the speech model")
+    loop, live = None, None
+    if scenario is None:
+        load_model(model)
+        live = LiveTranscription(model, mono=True, first_speaker="rep", source="the practice recording")
+        consumer = live.on_chunk
+    else:
+        loop = TurnLoop(Conversation(scenario), CustomerVoice(scenario), Player(), TurnRecogniser(model))
+        consumer = loop.feed
+    on_progress(0.8, "Opening the microphone")
+    recorder = Recorder(devices=(settings.microphone or None,), on_chunk=(consumer,))
+    recorder.start()
+    return LiveCall(recorder, loop, live)
 
 
 def delivery_for(audio: Path, transcript: "Transcript", settings: Settings) -> list[Finding]:

@@ -281,56 +281,36 @@ class PracticeScreen(QWidget):
     def toggle_recording(self) -> None:
         if self.recording:
             self.stop_recording()
-        elif not self.busy and self.isVisible():
+        elif not self.busy and self.isVisible() and self.record_button.isEnabled():
             self.start_recording()
 
     def start_recording(self) -> None:
-        from coach_app.audio.capture import DEFAULT_SAMPLERATE, Recorder
-        from coach_app.scenarios.conversation import Conversation
-        from coach_app.scenarios.playback import Player
-        from coach_app.scenarios.turn_loop import TurnLoop
-        from coach_app.scenarios.voice import CustomerVoice
-        from coach_app.transcription.pipeline import LiveTranscription
+        """Get the speech model and microphone ready in the background, then record (Space stops)."""
+        self._set_choosing(False)
+        self.record_button.setEnabled(False)
+        handle = run_task(
+            jobs.start_call,
+            self.state.settings,
+            self.selected_scenario(),
+            on_done=self._call_started,
+            on_error=self._start_failed,
+        )
+        self.tasks.follow(handle, "Getting ready…")
 
-        settings = self.state.settings
-        scenario = self.selected_scenario()
-        try:
-            model = jobs.model_for(settings)
-            if scenario is None:
-                self.live = LiveTranscription(model, mono=True, first_speaker="rep", source="the practice recording")
-                consumer = self.live.on_chunk
-            else:
-                self.conversation = Conversation(scenario)
-                self.loop = TurnLoop(
-                    self.conversation,
-                    CustomerVoice(scenario),
-                    Player(),
-                    jobs.turn_transcriber(model),
-                    DEFAULT_SAMPLERATE,
-                )
-                consumer = self.loop.feed
-            recorder = Recorder(
-                devices=(settings.microphone or None,), samplerate=DEFAULT_SAMPLERATE, on_chunk=(consumer,)
-            )
-            recorder.start()
-        except CoachError as exc:
-            self.live = self.loop = self.conversation = None
-            show_error(self, exc)
-            return
-        self.recorder = recorder
+    def _call_started(self, call: "jobs.LiveCall") -> None:
+        self.recorder, self.loop, self.live = call.recorder, call.loop, call.live
+        self.conversation = call.loop.conversation if call.loop is not None else None
         self.call.clear()
         self.nudge.hide()
         self._shown_turns = 0
-        self._set_choosing(False)
-        self.type_button.setEnabled(False)
+        self.record_button.setEnabled(True)
         self.record_button.setText("Stop")
         self._poll.start()
-        if self.loop is not None:  # the customer opens the call (playback start is waited for off the UI thread)
-            run_task(lambda *, on_progress, cancel: self.loop.start(), on_error=self._opening_failed)
 
-    def _opening_failed(self, exc: BaseException) -> None:
-        show_error(self, exc)
-        self.stop_recording()
+    def _start_failed(self, exc: BaseException) -> None:
+        self._reset()
+        if not isinstance(exc, Cancelled):
+            show_error(self, exc)
 
     def _update_live(self) -> None:
         recorder = self.recorder
@@ -342,7 +322,8 @@ class PracticeScreen(QWidget):
             self.partial.setText(" ".join(self.live.partials().values())[-400:])
         if self.conversation is not None:
             self._show_turns()
-        if recorder.finished.is_set():  # stopped by itself: disk full or microphone gone
+        call_over = self.loop is not None and self.loop.call_ended.is_set() and not self.loop.player.playing
+        if call_over or recorder.finished.is_set():  # the customer ended the call, or the disk or microphone failed
             self.stop_recording()
 
     def stop_recording(self) -> None:

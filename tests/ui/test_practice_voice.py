@@ -4,7 +4,7 @@ Vosk engine (the Korean model: English speech gives Korean words, but real timin
 import pytest
 import speech
 from model_trees import KOREAN_MODEL
-from pulse_server import REP_DEVICE
+from pulse_server import CUSTOMER_SINK, REP_DEVICE
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from qt_dialogs import answer_next_dialog
@@ -32,7 +32,7 @@ def test_space_records_live_and_stop_stores_the_session(qtbot, voice_window, pul
     dialogue = speech.cached_dialogue(tmp_path_factory, speech.TAKE_TURNS)
     practice = voice_window.page("practice")
     qtbot.keyClick(practice.picker.list, Qt.Key.Key_Space)
-    assert practice.recording
+    qtbot.waitUntil(lambda: practice.recording, timeout=20000)  # the model loads in the background
     player = pulse.play(dialogue.mono_path)
     qtbot.waitUntil(lambda: practice.meter.dbfs > -40, timeout=15000)
     qtbot.waitUntil(lambda: practice.partial.text() != "", timeout=30000)
@@ -77,6 +77,7 @@ def test_closing_while_recording_asks_and_keeps_the_recording(qtbot, voice_windo
     dialogue = speech.cached_dialogue(tmp_path_factory, SHORT_EXCHANGE)
     practice = voice_window.page("practice")
     practice.start_recording()
+    qtbot.waitUntil(lambda: practice.recording, timeout=20000)
     player = pulse.play(dialogue.mono_path)
     player.wait(timeout=60)
     qtbot.waitUntil(lambda: practice.partial.text() != "", timeout=30000)
@@ -85,3 +86,29 @@ def test_closing_while_recording_asks_and_keeps_the_recording(qtbot, voice_windo
     stored = list_sessions(voice_window.state.db)
     assert len(stored) == 1 and stored[0].audio_path is not None
     assert audio_file(voice_window.state.db, stored[0].audio_path).is_file()
+
+
+def test_spoken_scenario_call_the_customer_answers_and_the_call_is_stored(
+    qtbot, voice_window, pulse, tmp_path_factory, monkeypatch
+):
+    """With a scenario, the customer speaks first (into the customer sink), answers the rep's spoken turn, and
+    Stop stores the call under the scenario with its recording."""
+    monkeypatch.setenv("PULSE_SINK", CUSTOMER_SINK)  # the customer's voice must not leak into the rep's microphone
+    practice = voice_window.page("practice")
+    practice.picker.list.setCurrentRow(1)
+    scenario = practice.selected_scenario()
+    practice.start_recording()
+    qtbot.waitUntil(lambda: practice.recording, timeout=20000)
+    qtbot.waitUntil(lambda: "Customer:" in practice.call.toPlainText(), timeout=20000)  # the opening line
+    qtbot.waitUntil(lambda: not practice.loop.player.playing, timeout=30000)
+    clip = speech.speech_wav(tmp_path_factory.mktemp("turn") / "rep.wav", "I am so sorry. What happened exactly?")
+    pulse.play(clip).wait(timeout=30)
+    qtbot.waitUntil(lambda: practice.call.toPlainText().count("Customer:") >= 2, timeout=30000)
+    assert "You:" in practice.call.toPlainText()
+    assert practice.mood.text().startswith(scenario.persona.name)
+    with qtbot.waitSignal(voice_window.state.session_opened, timeout=60000) as opened:
+        practice.toggle_recording()
+    stored = load_session(voice_window.state.db, opened.args[0])
+    assert stored.summary.scenario == scenario.id and stored.summary.audio_path is not None
+    speakers = [turn.speaker for turn in stored.transcript.turns]
+    assert speakers[:3] == ["customer", "rep", "customer"]
