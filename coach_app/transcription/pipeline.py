@@ -18,6 +18,8 @@ from coach_app.transcription.engine import StreamingTranscriber, load_model, mod
 from coach_app.transcription.turns import turns_from_speakers
 
 Channel = Literal["left", "right"]
+SOUND_LEVEL = 300  # int16 peak above which a chunk holds sound rather than hiss
+MAX_HOLD_S = 5.0  # after this much near-silence, start as stereo anyway
 FILE_BACKLOG_BLOCKS = 8  # blocks read ahead of the recognisers when importing a file (bounds memory)
 
 
@@ -74,8 +76,9 @@ class _ChannelWorker:
 class LiveTranscription:
     """Transcribes audio while it is recorded: plug `on_chunk` into the recorder; `finish()` after Stop.
 
-    Stereo: each channel is one speaker (`rep_channel` says which is the rep). Mono (or `mono=True`): the channels
-    are mixed and split into two speakers by their voices after Stop (`first_speaker` says who speaks first).
+    Stereo: each channel is one speaker (`rep_channel` says which is the rep); further channels are ignored. Mono,
+    `mono=True`, or two channels that are copies of each other: the channels are mixed and split into two speakers
+    by their voices after Stop (`first_speaker` says who speaks first).
     `on_chunk` only copies the chunk into a queue, so it never holds up the recorder's writer thread.
     """
 
@@ -97,26 +100,42 @@ class LiveTranscription:
         self.source = source
         self._backlog = backlog_blocks  # 0 = unbounded (live); >0 makes on_chunk wait (file import)
         self._workers: dict[str, _ChannelWorker] = {}
-        self._started = False
+        self._held: list[np.ndarray] = []
+        self._samplerate = 0
 
     def on_chunk(self, frames: np.ndarray, samplerate: int) -> None:
         """Take a block of int16 frames shaped (n, channels) at `samplerate` (the recorder's chunk hook)."""
-        if not self._started:
-            self._start(frames.shape[1] if frames.ndim == 2 else 1, samplerate)
-        chunk = np.array(frames, dtype=np.int16, copy=True)
+        chunk = np.array(frames, dtype=np.int16, copy=True).reshape(len(frames), -1)
+        if self._workers:
+            self._feed(chunk)
+            return
+        # Until the first sound, hold the audio: a "stereo" file whose channels are copies of one track
+        # (common in phone-system exports) must be split by voice like a mono one.
+        self._held.append(chunk)
+        self._samplerate = samplerate
+        copies = _channels_are_copies(chunk)
+        held_s = sum(len(c) for c in self._held) / samplerate
+        if self.mono or chunk.shape[1] == 1 or copies is not None or held_s >= MAX_HOLD_S:
+            self._start(samplerate, mono=self.mono or chunk.shape[1] == 1 or bool(copies))
+
+    def _start(self, samplerate: int, mono: bool) -> None:
+        workers = {}
+        if mono:
+            workers["both"] = _ChannelWorker(self.model_path, _mixdown, samplerate, self._backlog, voices=True)
+        else:
+            rep_index = 0 if self.rep_channel == "left" else 1
+            for speaker, index in (("rep", rep_index), ("customer", 1 - rep_index)):
+                workers[speaker] = _ChannelWorker(
+                    self.model_path, _channel(index), samplerate, self._backlog, voices=False
+                )
+        self._workers = workers  # assigned whole: `partials()` may be reading from another thread
+        held, self._held = self._held, []
+        for chunk in held:
+            self._feed(chunk)
+
+    def _feed(self, chunk: np.ndarray) -> None:
         for worker in self._workers.values():
             worker.put(chunk)
-
-    def _start(self, channels: int, samplerate: int) -> None:
-        self._started = True
-        if self.mono or channels == 1:
-            self._workers["both"] = _ChannelWorker(self.model_path, _mixdown, samplerate, self._backlog, voices=True)
-            return
-        rep_index = 0 if self.rep_channel == "left" else 1
-        for speaker, index in (("rep", rep_index), ("customer", 1 - rep_index)):
-            self._workers[speaker] = _ChannelWorker(
-                self.model_path, _channel(index), samplerate, self._backlog, voices=False
-            )
 
     def partials(self) -> dict[str, str]:
         """Text so far per speaker ("rep", "customer"), or under "both" for a mono recording; safe from any thread."""
@@ -131,6 +150,8 @@ class LiveTranscription:
 
     def finish(self) -> Transcript:
         """Finish recognising the audio still in hand and return the transcript (raises AudioError if silent)."""
+        if self._held:  # a short or silent recording: nothing told the channels apart
+            self._start(self._samplerate, mono=self.mono or self._held[0].shape[1] == 1)
         for worker in self._workers.values():
             worker.put(None)
         for worker in self._workers.values():
@@ -145,6 +166,16 @@ class LiveTranscription:
             both = self._workers["both"]
             return split_speakers(words["both"], both.features.finish(), self.first_speaker, both.loudness.active())
         return turns_from_speakers(words, {name: worker.loudness.active() for name, worker in self._workers.items()})
+
+
+def _channels_are_copies(chunk: np.ndarray) -> bool | None:
+    """Whether the first two channels carry the same sound (within -30 dB); None while the chunk is near silent."""
+    if chunk.shape[1] < 2:
+        return False
+    left, right = chunk[:, 0].astype(np.float64), chunk[:, 1].astype(np.float64)
+    if max(np.abs(left).max(initial=0), np.abs(right).max(initial=0)) < SOUND_LEVEL:
+        return None
+    return float(np.square(left - right).sum()) <= 1e-3 * float(np.square(left).sum() + np.square(right).sum()) / 2
 
 
 def _mixdown(frames: np.ndarray) -> np.ndarray:

@@ -1,6 +1,8 @@
 """Recordings become speaker turns at the true times: stereo by channel, mono by voice; users can fix speakers."""
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 from coach_app.errors import TranscriptError
 from coach_app.transcription.diarize import reassign_turn, swap_speakers
@@ -51,6 +53,15 @@ def test_forced_mono_with_rep_first(greeting, model_path):
     assert [t.speaker for t in mixed.turns] == ["rep", "customer"]
     starts_off = [abs(found.start_s - true.start_s) for found, true in zip(mixed.turns, greeting.turns, strict=True)]
     assert max(starts_off) <= TOLERANCE_S
+
+
+def test_stereo_file_with_two_copies_of_one_track_is_split_by_voice(greeting, model_path, tmp_path):
+    """A "stereo" export whose channels are the same mono track is split by voice, not duplicated per channel."""
+    mono, rate = sf.read(greeting.mono_path, dtype="int16")
+    dual = tmp_path / "dual-mono.wav"
+    sf.write(dual, np.stack([mono, mono], axis=1), rate, subtype="PCM_16")
+    transcript = transcribe_file(dual, model_path, first_speaker="customer")
+    assert [t.speaker for t in transcript.turns] == ["customer", "rep"]
 
 
 def test_user_can_reassign_a_turn(mono_transcript):
