@@ -1,6 +1,6 @@
 """Settings: you, microphone, speech models, scoring rubric, recording channels, nudges, where data lives."""
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
@@ -75,7 +75,7 @@ class SettingsScreen(QWidget):
 
         self.models = SpeechModelsPanel(settings.speech_model_path)
         self.models.model_chosen.connect(lambda path: self._update(speech_model_path=path))
-        self.models.setMinimumHeight(180)
+        self.models.list.setMaximumHeight(110)
 
         rubric_row = QWidget()
         rubric_line = QHBoxLayout(rubric_row)
@@ -95,8 +95,9 @@ class SettingsScreen(QWidget):
         self.nudges.setChecked(settings.nudges_enabled)
         self.nudges.toggled.connect(lambda on: self._update(nudges_enabled=on))
 
-        scheme = QApplication.styleHints().colorScheme().name.lower()
-        theme = QLabel(f"The app follows the system's light or dark appearance (now: {scheme}).")
+        scheme = QApplication.styleHints().colorScheme()
+        now = "" if scheme == Qt.ColorScheme.Unknown else f" (now: {scheme.name.lower()})"
+        theme = QLabel(f"The app follows the system's light or dark appearance{now}.")
 
         data_row = QWidget()
         data_line = QHBoxLayout(data_row)
