@@ -1,5 +1,9 @@
 """`coach-app transcribe` writes a valid transcript, shows progress, and says how to get a model when none is found."""
 
+import signal
+import subprocess
+import sys
+
 from coach_app.cli import main
 from coach_app.transcript_io import load_transcript
 
@@ -36,3 +40,19 @@ def test_no_model_installed_says_how_to_get_one(greeting, tmp_path, monkeypatch,
     assert code == 2
     assert "coach-app models install vosk-model-small-en-us-0.15" in err and "coach-app models import FILE.zip" in err
     assert not (tmp_path / "t.json").exists()
+
+
+def test_ctrl_c_stops_cleanly(call, model_path, tmp_path):
+    """Ctrl-C (SIGINT) during a transcription ends the command with status 130, a message and no output file."""
+    out = tmp_path / "call.json"
+    command = [sys.executable, "-m", "coach_app", "transcribe", str(call.stereo_path), "--model", str(model_path)]
+    process = subprocess.Popen([*command, "--out", str(out)], stderr=subprocess.PIPE, text=True, bufsize=0)
+    seen = ""
+    while "Transcribing" not in seen:  # the progress line shows once audio is being recognised
+        char = process.stderr.read(1)
+        assert char, f"coach-app ended before transcribing: {seen}"
+        seen += char
+    process.send_signal(signal.SIGINT)
+    seen += process.stderr.read()
+    assert process.wait(timeout=60) == 130
+    assert "interrupted" in seen and not out.exists()
