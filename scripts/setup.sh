@@ -10,7 +10,8 @@ APT_PACKAGES=(
   libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0  # Qt's runtime
   espeak-ng sox libsox-fmt-all                                          # the customer's voice, audio tools
 )
-TEST_APT_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins)  # a virtual microphone for capture tests
+TEST_APT_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins  # a virtual microphone for capture tests
+  desktop-file-utils strace)                                        # packaging and no-network checks
 
 extras=""
 packages=("${APT_PACKAGES[@]}")
