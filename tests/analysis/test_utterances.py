@@ -120,7 +120,7 @@ def test_numpy_inference_equals_scikit_learn(tmp_path):
     rows = training.read_rows(DATA)
     train_rows = rows.subset(np.arange(0, 500))
     test_rows = rows.subset(np.arange(3000, 3100))
-    featurizer, classifier = training.fit(train_rows)
+    featurizer, classifier = training.fit(train_rows, tune_offsets=False)
     path = tmp_path / "model.npz"
     training.export(featurizer, classifier, path)
     model = load_model(path)
@@ -148,9 +148,9 @@ def test_generalises_to_customer_service_phrasing(variant, minimum):
 
 
 def test_training_and_export_are_deterministic(tmp_path):
-    """Training twice on the same rows writes byte-identical model files."""
+    """Training twice on the same rows (offsets tuned by inner cross-validation) writes byte-identical files."""
     training = _training_module()
-    rows = training.read_rows(DATA).subset(np.arange(0, 400))
+    rows = training.read_rows(DATA).subset(np.arange(0, 300))
     paths = [tmp_path / "first.npz", tmp_path / "second.npz"]
     for path in paths:
         training.export(*training.fit(rows), path)
