@@ -155,3 +155,11 @@ def test_training_and_export_are_deterministic(tmp_path):
     for path in paths:
         training.export(*training.fit(rows), path)
     assert paths[0].read_bytes() == paths[1].read_bytes()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?", "“Ünïcödé” — text…", "word " * 500])
+def test_odd_input_still_gets_a_valid_label(text):
+    """Empty, punctuation-only, non-ASCII and very long utterances get a label and probabilities, not an error."""
+    result = classify(text, "")
+    assert result.label in LABELS
+    assert sum(result.probabilities.values()) == pytest.approx(1.0)
