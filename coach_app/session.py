@@ -1,7 +1,7 @@
-"""The background jobs the screens start with `run_task`: plain functions (no Qt) stringing the services together.
+"""Qt-free orchestration: record → transcribe → analyse → score → save, for the app's background tasks and the CLI.
 
-Each runs on a worker thread, so each opens its own database connection (one connection per thread). The
-analysis, speech and chart libraries are imported inside the jobs that need them, so the app starts fast.
+The app runs these on worker threads, so each opens its own database connection (one connection per thread). The
+analysis, speech and chart libraries are imported inside the functions that need them, so the app starts fast.
 """
 
 import threading
@@ -24,7 +24,7 @@ from coach_app.transcription.models import require_model
 
 if TYPE_CHECKING:
     from coach_app.audio.capture import Recorder
-    from coach_app.core import Transcript
+    from coach_app.core import Scorecard, Transcript
     from coach_app.scenarios.conversation import PracticeResult
     from coach_app.scenarios.model import Scenario
     from coach_app.scenarios.turn_loop import TurnLoop
@@ -92,11 +92,21 @@ def start_call(
     return LiveCall(recorder, loop, live)
 
 
-def delivery_for(audio: Path, transcript: "Transcript", settings: Settings) -> list[Finding]:
-    """Findings on the rep's voice (pace, loudness, pitch) from the recording, for the delivery score."""
-    from coach_app.audio.delivery import delivery_findings
+def score_conversation(
+    transcript: "Transcript", rubric: Rubric, audio: Path | None = None, rep_channel: str | None = None
+) -> "Scorecard":
+    """Analyse a conversation; with its recording, the rep's voice (pace, loudness, pitch) feeds the delivery score.
 
-    return delivery_findings(audio, transcript, rep_channel=settings.rep_channel)  # mono files use their one track
+    `rep_channel` names the rep's channel of a stereo recording; mono recordings use their one track.
+    """
+    from coach_app.analysis import analyze
+
+    extra: list[Finding] = []
+    if audio is not None:
+        from coach_app.audio.delivery import delivery_findings
+
+        extra = delivery_findings(audio, transcript, rep_channel=rep_channel)
+    return analyze(transcript, rubric, extra_findings=extra)
 
 
 def recover_recordings(*, on_progress: ProgressFn, cancel: threading.Event) -> list[Path]:
@@ -108,7 +118,6 @@ def recover_recordings(*, on_progress: ProgressFn, cancel: threading.Event) -> l
 
 def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
     """Import a recording or transcript as a scored session, or a session bundle; returns the session's id."""
-    from coach_app.analysis import analyze
     from coach_app.transcription.pipeline import transcribe_file
 
     suffix = path.suffix.lower()
@@ -131,8 +140,7 @@ def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, canc
     if cancel.is_set():
         raise Cancelled(f"Import of {path.name} cancelled; nothing was saved.")
     on_progress(0.95, f"Scoring {path.name}")
-    extra = delivery_for(audio, transcript, settings) if audio is not None else []
-    scorecard = analyze(transcript, rubric_for(settings), extra_findings=extra)
+    scorecard = score_conversation(transcript, rubric_for(settings), audio, settings.rep_channel)
     return save_session(
         open_db(), transcript, scorecard, rep_for(settings), path.stem, audio_path=audio, source="imported_call"
     )
@@ -180,12 +188,10 @@ def finish_recording(
     cancel: threading.Event,
 ) -> int:
     """After Stop: finish the streaming transcript, score it and store the session with its recording."""
-    from coach_app.analysis import analyze
-
     on_progress(0.1, "Finishing the transcript")
     transcript = live.finish()
     on_progress(0.6, "Scoring")
-    scorecard = analyze(transcript, rubric_for(settings), extra_findings=delivery_for(audio, transcript, settings))
+    scorecard = score_conversation(transcript, rubric_for(settings), audio, settings.rep_channel)
     return save_session(open_db(), transcript, scorecard, rep_for(settings), title, audio, None, "practice")
 
 

@@ -4,11 +4,11 @@ import argparse
 import json
 from pathlib import Path
 
-from coach_app.analysis import analyze
 from coach_app.cli.saving import add_save_arguments, save_analyzed
 from coach_app.cli.transcribe import add_audio_options, transcribe_audio
 from coach_app.core import Finding, Scorecard
 from coach_app.scoring.rubric import load_rubric
+from coach_app.session import score_conversation
 from coach_app.transcript_io import load_transcript
 
 MAX_EVIDENCE_SHOWN = 8  # per dimension; --json lists everything
@@ -48,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     else:  # a recording: transcribe it first, as `coach-app transcribe` does
         transcript = transcribe_audio(args, source)
         args.audio = args.audio or str(source)
-    scorecard = analyze(transcript, load_rubric(args.rubric))
+    audio = Path(args.audio) if args.audio else None
+    rep_channel = None if args.mono else args.rep_channel
+    scorecard = score_conversation(transcript, load_rubric(args.rubric), audio, rep_channel)
     if args.save:
         return save_analyzed(args, scorecard, transcript)
     print(json.dumps(scorecard.to_dict(), indent=2, ensure_ascii=False) if args.json else render_text(scorecard))

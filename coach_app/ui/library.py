@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coach_app import session
 from coach_app.errors import Cancelled, CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import SessionSummary
 from coach_app.storage.search import search_text
-from coach_app.ui import jobs
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
@@ -302,7 +302,7 @@ class LibraryScreen(QWidget):
             show_error(self, CoachError("An import is already running: wait for it to finish, or cancel it first."))
             return
         handle = run_task(
-            jobs.import_files, files, self.state.settings, on_done=self._imported, on_error=self._task_failed
+            session.import_files, files, self.state.settings, on_done=self._imported, on_error=self._task_failed
         )
         noun = files[0].name if len(files) == 1 else f"{len(files)} files"
         self.tasks.follow(handle, f"Importing {noun}…")
@@ -328,7 +328,7 @@ class LibraryScreen(QWidget):
             self.export_to(ids[0], Path(path))
 
     def export_to(self, session_id: int, target: Path) -> None:
-        handle = run_task(jobs.export_session, session_id, target, on_error=self._task_failed)
+        handle = run_task(session.export_session, session_id, target, on_error=self._task_failed)
         self.tasks.follow(handle, f"Exporting {target.name}…")
 
     # Drag and drop

@@ -148,9 +148,9 @@ class MainWindow(QMainWindow):
 
     def offer_recovery(self) -> TaskHandle:
         """Look for recordings interrupted by a crash (in the background) and offer to import them."""
-        from coach_app.ui import jobs
+        from coach_app import session
 
-        return run_task(jobs.recover_recordings, on_done=self._offer_recovered, name="recover recordings")
+        return run_task(session.recover_recordings, on_done=self._offer_recovered, name="recover recordings")
 
     def _offer_recovered(self, recovered: list) -> None:
         if not recovered:

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coach_app import session
 from coach_app.errors import Cancelled, CoachError
 from coach_app.scenarios.model import Scenario, mood_name
-from coach_app.ui import jobs
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.formatting import clock
 from coach_app.ui.state import AppState
@@ -270,9 +270,9 @@ class PracticeScreen(QWidget):
         settings = self.state.settings
 
         def score_and_save(*, on_progress, cancel) -> int:
-            result = conversation.finish(jobs.rubric_for(settings))
+            result = conversation.finish(session.rubric_for(settings))
             title = f"Practice: {conversation.scenario.title}"
-            return jobs.save_practice(result, title, settings, None, on_progress=on_progress, cancel=cancel)
+            return session.save_practice(result, title, settings, None, on_progress=on_progress, cancel=cancel)
 
         self._start_saving(run_task(score_and_save, on_done=self._saved, on_error=self._save_failed), "Scoring…")
 
@@ -289,7 +289,7 @@ class PracticeScreen(QWidget):
         self._set_choosing(False)
         self.record_button.setEnabled(False)
         handle = run_task(
-            jobs.start_call,
+            session.start_call,
             self.state.settings,
             self.selected_scenario(),
             on_done=self._call_started,
@@ -297,7 +297,7 @@ class PracticeScreen(QWidget):
         )
         self.tasks.follow(handle, "Getting ready…")
 
-    def _call_started(self, call: "jobs.LiveCall") -> None:
+    def _call_started(self, call: "session.LiveCall") -> None:
         self.recorder, self.loop, self.live = call.recorder, call.loop, call.live
         self.conversation = call.loop.conversation if call.loop is not None else None
         self.call.clear()
@@ -346,11 +346,11 @@ class PracticeScreen(QWidget):
 
         def finish(*, on_progress, cancel) -> int:
             if loop is not None:
-                result = loop.finish(jobs.rubric_for(settings))
+                result = loop.finish(session.rubric_for(settings))
                 title = f"Practice: {loop.conversation.scenario.title}"
-                return jobs.save_practice(result, title, settings, audio, on_progress=on_progress, cancel=cancel)
+                return session.save_practice(result, title, settings, audio, on_progress=on_progress, cancel=cancel)
             assert live is not None
-            return jobs.finish_recording(
+            return session.finish_recording(
                 live, audio, settings, "Partner practice", on_progress=on_progress, cancel=cancel
             )
 

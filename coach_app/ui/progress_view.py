@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coach_app import session
 from coach_app.errors import Cancelled, CoachError
 from coach_app.storage.goals import add_goal, remove_goal
 from coach_app.storage.progress import Progress
-from coach_app.ui import jobs
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
@@ -129,7 +129,7 @@ class ProgressScreen(QWidget):
             return
         if self.tasks.busy:
             self.tasks.cancel()
-        handle = run_task(jobs.progress_charts, rep, self._since(), on_done=self._loaded, on_error=self._failed)
+        handle = run_task(session.progress_charts, rep, self._since(), on_done=self._loaded, on_error=self._failed)
         self.tasks.follow(handle, f"Loading the progress of {rep}…")
 
     def _loaded(self, result) -> None:

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coach_app import session
 from coach_app.core import Finding
 from coach_app.errors import Cancelled, CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import StoredSession
-from coach_app.ui import jobs
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.formatting import clock
 from coach_app.ui.missed_finding import MissedFindingDialog
@@ -350,7 +350,7 @@ class ReviewScreen(QWidget):
     def reject_selected(self) -> None:
         finding_id = self.scorecard.current_finding_id()
         if finding_id is not None:
-            self._run(jobs.reject_finding, finding_id, self.state.settings, message="Re-scoring…")
+            self._run(session.reject_finding, finding_id, self.state.settings, message="Re-scoring…")
 
     def ask_missed_finding(self) -> None:
         if self.stored is None:
@@ -361,7 +361,9 @@ class ReviewScreen(QWidget):
 
     def add_missed_finding(self, finding: Finding) -> None:
         assert self.stored is not None
-        self._run(jobs.add_missed_finding, self.stored.summary.id, finding, self.state.settings, message="Re-scoring…")
+        self._run(
+            session.add_missed_finding, self.stored.summary.id, finding, self.state.settings, message="Re-scoring…"
+        )
 
     def ask_export(self) -> None:
         if self.stored is None:
@@ -376,7 +378,7 @@ class ReviewScreen(QWidget):
     def export_to(self, target: Path) -> None:
         assert self.stored is not None
         self._run(
-            jobs.export_session,
+            session.export_session,
             self.stored.summary.id,
             target,
             message=f"Exporting {target.name}…",
