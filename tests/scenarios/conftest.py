@@ -6,9 +6,12 @@ from pulse_server import CUSTOMER_SINK, PulseServer, start_pulse_server
 from coach_app.audio.devices import refresh_devices
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def pulse_for_practice(tmp_path_factory) -> PulseServer:
-    """PulseAudio null sinks: the rep's microphone hears `coach_sink`; default playback goes to `customer_sink`."""
+    """PulseAudio null sinks: the rep's microphone hears `coach_sink`; default playback goes to `customer_sink`.
+
+    Module-scoped, so `PULSE_SINK` and the server's environment are restored before other test folders run.
+    """
     try:
         server = start_pulse_server(tmp_path_factory.mktemp("pulse"))
     except RuntimeError as exc:
