@@ -46,7 +46,14 @@ def test_ctrl_c_stops_cleanly(call, model_path, tmp_path):
     """Ctrl-C (SIGINT) during a transcription ends the command with status 130, a message and no output file."""
     out = tmp_path / "call.json"
     command = [sys.executable, "-m", "coach_app", "transcribe", str(call.stereo_path), "--model", str(model_path)]
-    process = subprocess.Popen([*command, "--out", str(out)], stderr=subprocess.PIPE, text=True, bufsize=0)
+    process = subprocess.Popen(
+        [*command, "--out", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+        bufsize=0,
+        # a test run started in the background has SIGINT ignored, which children inherit; restore it as in a terminal
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     seen = ""
     while "Transcribing" not in seen:  # the progress line shows once audio is being recognised
         char = process.stderr.read(1)
