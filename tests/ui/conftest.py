@@ -4,9 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-from pulse_server import PulseServer, start_pulse_server
 
-from coach_app.audio.devices import refresh_devices
 from coach_app.storage.db import open_db
 from coach_app.ui.main_window import MainWindow
 from coach_app.ui.state import AppState
@@ -29,19 +27,3 @@ def window(qtbot, state):
     main.show()
     qtbot.waitExposed(main)
     return main
-
-
-@pytest.fixture(scope="session")
-def pulse(tmp_path_factory) -> PulseServer:
-    """A private PulseAudio server whose null sink is the microphone; fails (never skips) if it cannot start."""
-    try:
-        server = start_pulse_server(tmp_path_factory.mktemp("pulse"))
-    except RuntimeError as exc:
-        pytest.fail(f"The PulseAudio test microphone could not start: {exc}", pytrace=False)
-    with pytest.MonkeyPatch.context() as env:
-        for name, value in server.env.items():
-            env.setenv(name, value)
-        refresh_devices()  # PortAudio lists devices once; rescan now that the server exists
-        yield server
-    server.stop()
-    refresh_devices()
