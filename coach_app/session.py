@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from coach_app.core import Finding
 from coach_app.errors import Cancelled, CoachError
+from coach_app.files import write_private
 from coach_app.scoring.rubric import Rubric, load_rubric
 from coach_app.settings import Settings
 from coach_app.storage.bundle_import import import_bundle
 from coach_app.storage.bundles import export_bundle
 from coach_app.storage.db import open_db
-from coach_app.storage.files import write_private
 from coach_app.storage.sessions import load_session, save_session
 from coach_app.transcript_io import load_transcript
 from coach_app.transcription.models import require_model

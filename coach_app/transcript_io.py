@@ -7,6 +7,7 @@ from pathlib import Path
 
 from coach_app.core import SPEAKERS, Transcript, Turn, Word
 from coach_app.errors import TranscriptError
+from coach_app.files import write_private
 
 MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024  # a ten-hour call with word timings is ~10 MB
 
@@ -107,11 +108,4 @@ def _time(value: object, where: str) -> float:
 
 def save_transcript(transcript: Transcript, path: str | os.PathLike) -> None:
     """Write a transcript atomically (temporary file, then rename), readable only by the user."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(transcript.to_dict(), fh, ensure_ascii=False, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_private(path, json.dumps(transcript.to_dict(), ensure_ascii=False, indent=1).encode("utf-8"))

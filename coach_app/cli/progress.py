@@ -5,11 +5,11 @@ import json
 from pathlib import Path
 
 from coach_app.errors import StorageError
+from coach_app.files import write_private
 from coach_app.reports.charts import behaviour_figure, radar_figure, save_figure, trend_figure
 from coach_app.reports.html import progress_report_html
 from coach_app.reports.pdf import progress_report_pdf
 from coach_app.storage.db import open_db
-from coach_app.storage.files import write_private
 from coach_app.storage.goals import add_goal
 from coach_app.storage.progress import Progress, rep_progress
 from coach_app.storage.sessions import latest_rep, list_sessions

@@ -2,10 +2,10 @@
 
 import argparse
 
+from coach_app.files import write_private
 from coach_app.reports.html import session_report_html
 from coach_app.reports.pdf import session_report_pdf
 from coach_app.storage.db import open_db
-from coach_app.storage.files import write_private
 from coach_app.storage.sessions import load_session
 
 

@@ -11,8 +11,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from coach_app.core import Finding, Scorecard, Transcript
+from coach_app.files import write_private
 from coach_app.scoring.kinds import NEGATIVE_KINDS, POSITIVE_KINDS
-from coach_app.storage.files import write_private
 from coach_app.storage.progress import Progress
 
 SPEAKER_COLOURS = {"customer": "#8da0cb", "rep": "#66c2a5"}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from coach_app.storage.files import write_private
+from coach_app.files import write_private
 from coach_app.storage.records import SessionSummary
 
 FIXED_COLUMNS = (

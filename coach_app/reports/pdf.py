@@ -9,9 +9,9 @@ from pathlib import Path
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from coach_app.files import write_private
 from coach_app.reports.charts import behaviour_figure, radar_figure, scorecard_figure, timeline_figure, trend_figure
 from coach_app.reports.html import clock
-from coach_app.storage.files import write_private
 from coach_app.storage.progress import Progress
 from coach_app.storage.records import SessionSummary, StoredSession
 

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from coach_app import __version__
 from coach_app.core import Scorecard
 from coach_app.errors import StorageError
+from coach_app.files import sha256_file
 from coach_app.storage.db import now_iso
 from coach_app.storage.records import StoredSession
 from coach_app.storage.sessions import audio_file, load_session
@@ -47,7 +48,7 @@ def export_bundle(db: Database, session_id: int, out_path: str | os.PathLike) ->
     }
     if audio is not None:
         manifest_files[f"audio/recording{audio.suffix.lower()}"] = {
-            "sha256": _file_sha256(audio),
+            "sha256": sha256_file(audio),
             "size": audio.stat().st_size,
         }
     s = stored.summary
@@ -126,11 +127,3 @@ def _bundle_json(stored: StoredSession) -> dict[str, bytes]:
         "findings.json": json.dumps({"findings": findings, "corrections": corrections}, ensure_ascii=False).encode(),
         "comments.json": json.dumps(comments, ensure_ascii=False).encode(),
     }
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()

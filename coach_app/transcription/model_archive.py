@@ -1,6 +1,5 @@
 """Safe unpacking of speech-model archives and folders: no path tricks, no zip bombs; progress and cancel."""
 
-import hashlib
 import shutil
 import stat
 import threading
@@ -20,15 +19,6 @@ MAX_COMPRESSION_RATIO = 100  # model files compress 1–5×; far beyond that is 
 SPACE_MARGIN_BYTES = 64 << 20
 ABANDONED_AFTER_S = 12 * 3600  # staging folders this old belong to a crashed import
 STAGING_PREFIX = ".staging-"  # hidden folders where models are unpacked before the final rename
-
-
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def sweep_abandoned(root: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from coach_app import paths
 from coach_app.errors import ModelError
+from coach_app.files import sha256_file
 from coach_app.transcription import model_archive
 from coach_app.transcription.model_download import download
 
@@ -234,7 +235,7 @@ def install(
         cancel,
     )
     try:
-        digest = model_archive.sha256_of(part)
+        digest = sha256_file(part)
         if entry.sha256 and digest != entry.sha256.lower():
             raise ModelError(
                 f"The download of {entry.name} from {entry.url} does not match the catalogue's checksum "
@@ -267,7 +268,7 @@ def import_model(
         raise ModelError(
             f"{path} does not exist; give the path of a downloaded model .zip or an unpacked model folder."
         )
-    digest = "" if path.is_dir() else model_archive.sha256_of(path)
+    digest = "" if path.is_dir() else sha256_file(path)
     return _install_from(path, name, f"import {path}", digest, on_progress or (lambda f, m: None), cancel)
 
 

@@ -1,5 +1,6 @@
 """Write user files atomically (temporary file, fsync, rename) and readable only by the user."""
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -19,3 +20,12 @@ def write_private(path: str | os.PathLike, data: bytes) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def sha256_file(path: str | os.PathLike, chunk_bytes: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file, read in chunks (large recordings and models never sit in memory whole)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(chunk_bytes):
+            digest.update(chunk)
+    return digest.hexdigest()
