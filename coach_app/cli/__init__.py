@@ -1,6 +1,7 @@
 """`coach-app` command line: results go to stdout, messages to stderr, user errors exit with status 2."""
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -53,6 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coach-app: interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`coach-app … | head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:  # a file or folder the user named cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"coach-app: {where}{exc.strerror or exc}; check the path and its permissions.", file=sys.stderr)
+        return 2
 
 
 def _open_app() -> int:
