@@ -7,6 +7,7 @@ import shutil
 import stat
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -59,8 +60,13 @@ def import_bundle(db: Database, bundle_path: str | os.PathLike) -> ImportResult:
             docs = {name: _json(bundle, entries[name], manifest, bundle_path) for name in JSON_FILES}
             audio_names = [n for n in entries if n.startswith("audio/")]
             staged = _stage_audio(db, bundle, entries[audio_names[0]], manifest, bundle_path) if audio_names else None
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged archive or a damaged member
         raise StorageError(f"{bundle_path} is not a readable session bundle ({exc}): ask for the .zip again.") from None
+    except OSError as exc:  # a corrupt directory points outside the file, or the disk is full while unpacking
+        raise StorageError(
+            f"Could not unpack {bundle_path} ({exc.strerror or exc}): check there is free disk space, "
+            "or ask for the .zip again."
+        ) from None
     try:
         return ImportResult(_store(db, docs, manifest, staged, bundle_path), duplicate=False)
     finally:
