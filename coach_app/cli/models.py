@@ -3,7 +3,9 @@
 import argparse
 import json
 import sys
+from pathlib import Path
 
+from coach_app.cli.progress_line import progress_line
 from coach_app.transcription import models
 
 
@@ -67,7 +69,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_install(args: argparse.Namespace) -> int:
     try:
-        model = _with_progress_line(lambda report: models.install(args.name, on_progress=report))
+        with progress_line(f"Installing {args.name}") as report:
+            model = models.install(args.name, on_progress=report)
     except KeyboardInterrupt:
         print("coach-app: download stopped; run the same command again to resume it.", file=sys.stderr)
         return 130
@@ -76,7 +79,8 @@ def run_install(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    model = _with_progress_line(lambda report: models.import_model(args.path, on_progress=report, name=args.name))
+    with progress_line(f"Importing {Path(args.path).name}") as report:
+        model = models.import_model(args.path, on_progress=report, name=args.name)
     print(f"Installed {model.name} in {model.path}.")
     return 0
 
@@ -85,21 +89,3 @@ def run_remove(args: argparse.Namespace) -> int:
     path = models.remove(args.name)
     print(f"Removed {args.name} ({path}).")
     return 0
-
-
-def _with_progress_line(work):
-    """Run `work(report)` with a one-line progress display on stderr, redrawn once per percent or new step."""
-    shown: list[tuple[int, str]] = []
-
-    def report(fraction: float, message: str) -> None:
-        state = (int(fraction * 100), message.split(":")[0])
-        if not shown or shown[-1] != state:
-            shown.append(state)
-            sys.stderr.write(f"\r{state[0]:3d}% {message[:100]:100}")
-            sys.stderr.flush()
-
-    try:
-        return work(report)
-    finally:
-        if shown:
-            sys.stderr.write("\n")

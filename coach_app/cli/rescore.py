@@ -1,8 +1,8 @@
 """`coach-app rescore --all [--rubric FILE]`: re-analyse every stored session after a rubric change."""
 
 import argparse
-import sys
 
+from coach_app.cli.progress_line import progress_line
 from coach_app.scoring.rubric import load_rubric
 from coach_app.storage.corrections import rescore_all
 from coach_app.storage.db import open_db
@@ -21,12 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric)
-
-    def show(fraction: float, message: str) -> None:
-        print(f"\r{message} ({fraction:.0%})", end="", file=sys.stderr, flush=True)
-
-    count = rescore_all(open_db(), rubric, on_progress=show if sys.stderr.isatty() else None)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    with progress_line("Rescoring") as report:
+        count = rescore_all(open_db(), rubric, on_progress=report)
     print(f"Rescored {count} sessions with rubric {rubric.version}.")
     return 0

@@ -1,9 +1,9 @@
 """`coach-app transcribe AUDIO --out TRANSCRIPT.json`: an audio file to a timed, speaker-labelled transcript."""
 
 import argparse
-import sys
 from pathlib import Path
 
+from coach_app.cli.progress_line import progress_line
 from coach_app.core import Transcript
 from coach_app.transcript_io import save_transcript
 from coach_app.transcription.models import require_model
@@ -42,20 +42,8 @@ def add_audio_options(parser: argparse.ArgumentParser) -> None:
 def transcribe_audio(args: argparse.Namespace, audio: Path) -> Transcript:
     """Transcribe `audio` as the options in `args` say, with a progress line on stderr (Ctrl-C stops it)."""
     model = require_model(args.model)
-    shown = [-1]
-
-    def report(fraction: float, message: str) -> None:
-        percent = int(fraction * 100)
-        if percent != shown[0]:
-            shown[0] = percent
-            sys.stderr.write(f"\rTranscribing {audio.name}: {percent:3d}% ({message})   ")
-            sys.stderr.flush()
-
-    try:
+    with progress_line(f"Transcribing {audio.name}") as report:
         return transcribe_file(audio, model, args.rep_channel, args.mono, args.first_speaker, on_progress=report)
-    finally:
-        if shown[0] >= 0:
-            sys.stderr.write("\n")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ def test_import_list_remove_round_trip(tmp_path, capsys):
     assert main(["models", "import", str(archive)]) == 0
     captured = capsys.readouterr()
     assert "Installed vosk-model-small-en-us-0.15" in captured.out
-    assert "100% Installed vosk-model-small-en-us-0.15" in captured.err and "Unpacking x.zip" in captured.err
+    assert "100% (Installed vosk-model-small-en-us-0.15)" in captured.err and "Unpacking x.zip" in captured.err
     assert main(["models", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(m["name"], m["source"], m["default"]) for m in listed["models"]] == [
