@@ -233,12 +233,14 @@ def export_session(session_id: int, target: Path, *, on_progress: ProgressFn, ca
     raise CoachError(f"Cannot export to {target.name}: choose a .html or .pdf report, or a .zip bundle.")
 
 
-def progress_charts(rep: str, since: str | None, *, on_progress: ProgressFn, cancel: threading.Event):
-    """A rep's progress and its charts (trend, radar, behaviours), built off the UI thread."""
+def progress_charts(
+    rep: str, since: str | None, scenario: str | None, *, on_progress: ProgressFn, cancel: threading.Event
+):
+    """A rep's progress (optionally in one practice scenario) and its charts (trend, radar, behaviours)."""
     from coach_app.reports.charts import behaviour_figure, radar_figure, trend_figure  # matplotlib only here
     from coach_app.storage.progress import rep_progress
 
-    progress = rep_progress(open_db(), rep, since=since)
+    progress = rep_progress(open_db(), rep, since=since, scenario=scenario)
     on_progress(0.3, "Drawing charts")
     if not progress.session_ids:
         return progress, ()

@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--rep", help="whose progress (default: the rep of the latest session)")
     parser.add_argument("--since", metavar="DATE", help="only sessions on or after this date (YYYY-MM-DD)")
     parser.add_argument("--until", metavar="DATE", help="only sessions before this date (YYYY-MM-DD)")
+    parser.add_argument("--scenario", metavar="ID", help="only calls practised with this scenario")
     parser.add_argument("--goal", metavar="TEXT", help="add a goal first, e.g. 'median pause ≥ 0.8 s'")
     parser.add_argument("--png", metavar="DIR", type=Path, help="write trend, radar and behaviour charts here")
     parser.add_argument("--html", metavar="OUT", help="write a progress report as self-contained HTML")
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         raise StorageError("No sessions stored yet: save one with `coach-app analyze TRANSCRIPT.json --save`.")
     if args.goal:
         add_goal(db, rep, args.goal)
-    progress = rep_progress(db, rep, since=args.since, until=args.until)
+    progress = rep_progress(db, rep, since=args.since, until=args.until, scenario=args.scenario)
     if not progress.session_ids and not args.goal:
         raise StorageError(
             f"No stored sessions for rep {rep!r} in that period: check the name with `coach-app sessions list`."

@@ -82,11 +82,20 @@ class Progress:
 
 
 def rep_progress(
-    db: Database, rep: str, since: str | None = None, until: str | None = None, today: date | None = None
+    db: Database,
+    rep: str,
+    since: str | None = None,
+    until: str | None = None,
+    today: date | None = None,
+    scenario: str | None = None,
 ) -> Progress:
-    """Everything the progress view shows for one rep, optionally limited to `since` ≤ started_at < `until`."""
+    """Everything the progress view shows for one rep, optionally limited to `since` ≤ started_at < `until`
+    and to one practice scenario."""
     today = today or date.today()
     where, params = "p.name = ?", [rep]
+    if scenario:
+        where += " AND s.scenario = ?"
+        params.append(scenario)
     if since:
         where += " AND s.started_at >= ?"
         params.append(since)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from coach_app import session
 from coach_app.errors import Cancelled, CoachError
+from coach_app.scenarios.catalog import get_scenario
 from coach_app.storage.goals import add_goal, remove_goal
 from coach_app.storage.progress import Progress
 from coach_app.ui.error_dialog import show_error
@@ -46,12 +47,16 @@ class ProgressScreen(QWidget):
         self.period.setAccessibleName("Period")
         for label, days in PERIODS:
             self.period.addItem(label, days)
+        self.scenario = QComboBox()
+        self.scenario.setAccessibleName("Scenario")
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Rep"))
         filters.addWidget(self.rep, 2)
         filters.addWidget(QLabel("Period"))
         filters.addWidget(self.period, 1)
-        filters.addStretch(2)
+        filters.addWidget(QLabel("Scenario"))
+        filters.addWidget(self.scenario, 2)
+        filters.addStretch(1)
 
         self.summary = QLabel()
         self.summary.setObjectName("progressSummary")
@@ -97,6 +102,7 @@ class ProgressScreen(QWidget):
         self.empty.hide()
         self.rep.currentIndexChanged.connect(self.reload)
         self.period.currentIndexChanged.connect(self.reload)
+        self.scenario.currentIndexChanged.connect(self.reload)
         state.sessions_changed.connect(self.activated)
 
     def save_layout(self, stored, key: str) -> None:
@@ -116,7 +122,21 @@ class ProgressScreen(QWidget):
         if current in names:
             self.rep.setCurrentText(current)
         self.rep.blockSignals(False)
+        self._fill_scenarios()
         self.reload()
+
+    def _fill_scenarios(self) -> None:
+        """All calls, or only those practised with one scenario (by its title)."""
+        current = self.scenario.currentData()
+        self.scenario.blockSignals(True)
+        self.scenario.clear()
+        self.scenario.addItem("All calls", None)
+        for (scenario_id,) in self.state.db.execute(
+            "SELECT DISTINCT scenario FROM sessions WHERE scenario IS NOT NULL ORDER BY scenario"
+        ):
+            self.scenario.addItem(_scenario_title(scenario_id), scenario_id)
+        self.scenario.setCurrentIndex(max(0, self.scenario.findData(current)))
+        self.scenario.blockSignals(False)
 
     def _since(self) -> str | None:
         days = self.period.currentData()
@@ -129,7 +149,14 @@ class ProgressScreen(QWidget):
             return
         if self.tasks.busy:
             self.tasks.cancel()
-        handle = run_task(session.progress_charts, rep, self._since(), on_done=self._loaded, on_error=self._failed)
+        handle = run_task(
+            session.progress_charts,
+            rep,
+            self._since(),
+            self.scenario.currentData(),
+            on_done=self._loaded,
+            on_error=self._failed,
+        )
         self.tasks.follow(handle, f"Loading the progress of {rep}…")
 
     def _loaded(self, result) -> None:
@@ -206,3 +233,11 @@ class ProgressScreen(QWidget):
         if item is not None:
             remove_goal(self.state.db, item.data(GOAL_ROLE))
             self.reload()
+
+
+def _scenario_title(scenario_id: str) -> str:
+    """A scenario's title, or its id when it is not in the catalogue (a trainer's scenario since removed)."""
+    try:
+        return get_scenario(scenario_id).title
+    except CoachError:
+        return scenario_id

@@ -1,4 +1,4 @@
-"""Progress: charts drawn from stored sessions, goals added in the screen, period and rep filters."""
+"""Progress: charts drawn from stored sessions, goals added in the screen, period, rep and scenario filters."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -21,7 +21,8 @@ def store_history(state) -> None:
     for weeks_ago, name in zip(range(6, 0, -1), names, strict=True):
         transcript = load_transcript(SAMPLES / f"{name}.json")
         when = (now - timedelta(weeks=weeks_ago, hours=-1)).isoformat(timespec="seconds")
-        save_session(state.db, transcript, analyze(transcript), "Sam", name, started_at=when)
+        scenario = "birthday-gift" if name.startswith("birthday") else None
+        save_session(state.db, transcript, analyze(transcript), "Sam", name, scenario=scenario, started_at=when)
     transcript = load_transcript(SAMPLES / "birthday_gift_good.json")
     save_session(state.db, transcript, analyze(transcript), "Alex", "alex call")
 
@@ -52,6 +53,15 @@ def test_charts_render_and_goals_and_filters_work(qtbot, window, state):
     with qtbot.waitSignal(progress.charts_shown, timeout=30000):
         progress.period.setCurrentText("Last 30 days")
     assert len(progress.charts.widget(0).figure.axes[0].lines[0].get_xdata()) == 4
+
+    assert progress.scenario.itemText(1) == "The birthday present that didn't arrive"
+    with qtbot.waitSignal(progress.charts_shown, timeout=30000):
+        progress.period.setCurrentText("All time")
+    with qtbot.waitSignal(progress.charts_shown, timeout=30000):
+        progress.scenario.setCurrentIndex(1)
+    assert len(progress.charts.widget(0).figure.axes[0].lines[0].get_xdata()) == 2
+    with qtbot.waitSignal(progress.charts_shown, timeout=30000):
+        progress.scenario.setCurrentIndex(0)
 
     with qtbot.waitSignal(progress.charts_shown, timeout=30000):
         progress.rep.setCurrentText("Alex")
