@@ -39,7 +39,9 @@ from coach_app.analysis.utterances import LABELS, MODEL_FILE  # noqa: E402
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "listening-dev.csv"
 DEFAULT_OUT = REPO / "resources" / "models" / MODEL_FILE
 BLOCK_WEIGHTS = (1.0, 1.0, 1.0)  # words, characters, handcrafted cues
-C = 1.0  # main classifier's inverse regularisation
+C = 1.0  # both classifiers' inverse regularisation
+NB_SHARE = 0.5  # weight of the log-count-ratio-scaled classifier in the averaged log-probabilities
+NB_ALPHA = 1.0  # smoothing of the log-count ratios
 QUESTION_C = 4.0  # the question-ending estimator's
 MIN_DF = 2
 
@@ -108,6 +110,10 @@ class Featurizer:
             blocks = (self.words.transform(words), self.chars.transform(chars))
         return sparse.hstack([b * w for b, w in zip(blocks, self.block_weights[:2], strict=True)]).tocsr()
 
+    @property
+    def ngram_columns(self) -> int:
+        return len(self.words.idf_) + len(self.chars.idf_)
+
     def _cues(self, rows: Rows, question_probs: np.ndarray) -> list[dict[str, float]]:
         return [
             handcrafted_features(t, p, float(q)) for t, p, q in zip(rows.texts, rows.prevs, question_probs, strict=True)
@@ -143,8 +149,51 @@ def new_classifier() -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
 
 
-def fit(rows: Rows, tune_offsets: bool = True) -> tuple[Featurizer, LogisticRegression]:
-    """Fit on the rows as they are and in their recognised form; then shift each label's intercept so that
+def log_count_ratio_scale(features: sparse.csr_matrix, labels: list[str], ngram_columns: int) -> np.ndarray:
+    """Each n-gram column's largest |log-count ratio| of one label against the rest (NB-SVM, Wang & Manning 2012).
+
+    Cue columns keep a scale of 1.
+    """
+    present = (features[:, :ngram_columns] > 0).astype(np.float64).tocsc()
+    labels_array = np.array(labels)
+    ratios = []
+    for label in sorted(set(labels)):
+        mask = labels_array == label
+        inside = np.asarray(present[mask].sum(axis=0)).ravel() + NB_ALPHA
+        outside = np.asarray(present[~mask].sum(axis=0)).ravel() + NB_ALPHA
+        ratios.append(np.abs(np.log((inside / inside.sum()) / (outside / outside.sum()))))
+    return np.concatenate([np.max(ratios, axis=0), np.ones(features.shape[1] - ngram_columns)])
+
+
+@dataclass
+class Ensemble:
+    """A logistic regression on the features and one on their log-count-ratio-scaled copy, averaged in
+    log-probability, plus per-label offsets; its probabilities are the softmax of that average."""
+
+    plain: LogisticRegression
+    weighted: LogisticRegression
+    scale: np.ndarray
+    offsets: np.ndarray
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.plain.classes_
+
+    def scores(self, features: sparse.csr_matrix) -> np.ndarray:
+        weighted = self.weighted.predict_log_proba(features @ sparse.diags(self.scale))
+        return (1 - NB_SHARE) * self.plain.predict_log_proba(features) + NB_SHARE * weighted + self.offsets
+
+    def predict_proba(self, features: sparse.csr_matrix) -> np.ndarray:
+        scores = self.scores(features)
+        exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def predict(self, features: sparse.csr_matrix) -> np.ndarray:
+        return self.classes_[np.argmax(self.scores(features), axis=1)]
+
+
+def fit(rows: Rows, tune_offsets: bool = True) -> tuple[Featurizer, Ensemble]:
+    """Fit on the rows as they are and in their recognised form; then shift each label's score so that
     macro-F1 is best on out-of-fold predictions (inner GroupKFold), typed and recognised together."""
     featurizer, classifier = _fit_once(rows)
     if tune_offsets:
@@ -153,19 +202,22 @@ def fit(rows: Rows, tune_offsets: bool = True) -> tuple[Featurizer, LogisticRegr
             inner_featurizer, inner_classifier = _fit_once(rows.subset(inner_train))
             held_out = rows.subset(inner_test)
             for variant in (held_out, held_out.asr()):
-                scores.append(inner_classifier.decision_function(inner_featurizer.transform(variant)))
+                scores.append(inner_classifier.scores(inner_featurizer.transform(variant)))
                 labels += variant.labels
-        classifier.intercept_ = classifier.intercept_ + best_offsets(np.vstack(scores), labels, classifier.classes_)
+        classifier.offsets = best_offsets(np.vstack(scores), labels, classifier.classes_)
     return featurizer, classifier
 
 
-def _fit_once(rows: Rows) -> tuple[Featurizer, LogisticRegression]:
+def _fit_once(rows: Rows) -> tuple[Featurizer, Ensemble]:
     training = rows + rows.asr()
     featurizer = Featurizer()
     # One BLAS thread: L-BFGS on this size runs many times slower when threads fight over a busy machine.
     with threadpool_limits(limits=1):
-        classifier = new_classifier().fit(featurizer.fit_transform(training), training.labels)
-    return featurizer, classifier
+        features = featurizer.fit_transform(training)
+        scale = log_count_ratio_scale(features, training.labels, featurizer.ngram_columns)
+        plain = new_classifier().fit(features, training.labels)
+        weighted = new_classifier().fit(features @ sparse.diags(scale), training.labels)
+    return featurizer, Ensemble(plain, weighted, scale, np.zeros(len(plain.classes_)))
 
 
 def best_offsets(scores: np.ndarray, labels: list[str], classes: np.ndarray) -> np.ndarray:
@@ -205,7 +257,7 @@ def _array_bytes(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def export(featurizer: Featurizer, classifier: LogisticRegression, path: Path) -> None:
+def export(featurizer: Featurizer, classifier: Ensemble, path: Path) -> None:
     """Write the fitted parameters as a deterministic compressed .npz (fixed member dates), atomically."""
 
     def terms(vectorizer) -> np.ndarray:
@@ -222,8 +274,12 @@ def export(featurizer: Featurizer, classifier: LogisticRegression, path: Path) -
         "cue_names": np.frombuffer("\n".join(featurizer.cues.feature_names_).encode("utf-8"), dtype=np.uint8),
         "question_coef": featurizer.question.coef_[0].astype(np.float32),
         "question_intercept": featurizer.question.intercept_,
-        "coef": classifier.coef_.T.astype(np.float32),
-        "intercept": classifier.intercept_,
+        "coef": classifier.plain.coef_.T.astype(np.float32),
+        "intercept": classifier.plain.intercept_,
+        "weighted_coef": (classifier.weighted.coef_ * classifier.scale).T.astype(np.float32),
+        "weighted_intercept": classifier.weighted.intercept_,
+        "weighted_share": np.array([NB_SHARE]),
+        "offsets": classifier.offsets,
     }
     tmp = path.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:

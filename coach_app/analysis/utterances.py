@@ -1,7 +1,8 @@
 """Label a rep utterance as open question, closed question, reflection or other, with a small shipped model.
 
-The model is a multinomial logistic regression over word and character n-gram TF-IDF and a few handcrafted
-cues (see `utterance_features`), trained by `training/train_utterance_model.py` and evaluated on it in numpy,
+The model averages, in log-probability, two multinomial logistic regressions over word and character n-gram
+TF-IDF and a few handcrafted cues (see `utterance_features`), one of them on features scaled by their
+log-count ratios (NB-SVM), trained by `training/train_utterance_model.py` and evaluated on it in numpy,
 so the app needs no machine-learning library at run time.
 """
 
@@ -69,6 +70,10 @@ class UtteranceModel:
     cue_weight: float
     coef: np.ndarray  # (features, labels)
     intercept: np.ndarray  # (labels,)
+    weighted_coef: np.ndarray  # (features, labels): the log-count-ratio classifier's, its scale folded in
+    weighted_intercept: np.ndarray  # (labels,)
+    weighted_share: float
+    offsets: np.ndarray  # (labels,): added to the averaged log-probabilities
 
     def probabilities(self, text: str, prev_text: str = "") -> np.ndarray:
         """Each label's probability, in the order of `labels`."""
@@ -89,9 +94,16 @@ class UtteranceModel:
         ]
         columns = np.concatenate([ngram_cols, np.array([col for col, _ in cues], dtype=np.int64)])
         values = np.concatenate([ngram_vals, np.array([value for _, value in cues], dtype=np.float64)])
-        scores = self.intercept + values @ self.coef[columns]
+        plain = _log_softmax(self.intercept + values @ self.coef[columns])
+        weighted = _log_softmax(self.weighted_intercept + values @ self.weighted_coef[columns])
+        scores = (1 - self.weighted_share) * plain + self.weighted_share * weighted + self.offsets
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
+
+
+def _log_softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = scores - scores.max()
+    return shifted - math.log(float(np.exp(shifted).sum()))
 
 
 def load_model(path: Path) -> UtteranceModel:
@@ -115,6 +127,10 @@ def load_model(path: Path) -> UtteranceModel:
         cue_weight=float(block_weights[2]),
         coef=arrays["coef"].astype(np.float64),
         intercept=arrays["intercept"].astype(np.float64),
+        weighted_coef=arrays["weighted_coef"].astype(np.float64),
+        weighted_intercept=arrays["weighted_intercept"].astype(np.float64),
+        weighted_share=float(arrays["weighted_share"][0]),
+        offsets=arrays["offsets"].astype(np.float64),
     )
 
 
