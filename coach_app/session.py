@@ -215,6 +215,46 @@ def add_missed_finding(
     return corrections.add_missed_finding(open_db(), session_id, finding, rubric_for(settings), author=author)
 
 
+def swap_speakers(session_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
+    """Exchange rep and customer in a stored session (the voices were split the wrong way) and re-score it."""
+    from coach_app.transcription.diarize import swap_speakers as swapped
+
+    return _store_speakers(session_id, swapped, settings, on_progress)
+
+
+def reassign_turn(
+    session_id: int,
+    turn: int,
+    speaker: str,
+    settings: Settings,
+    *,
+    on_progress: ProgressFn,
+    cancel: threading.Event,
+) -> int:
+    """Give one turn of a stored session to `speaker` (rep or customer) and re-score it."""
+    from coach_app.transcription.diarize import reassign_turn as reassigned
+
+    return _store_speakers(session_id, lambda transcript: reassigned(transcript, turn, speaker), settings, on_progress)
+
+
+def _store_speakers(session_id: int, change, settings: Settings, on_progress: ProgressFn) -> int:
+    """Apply `change` to the session's transcript, re-analyse it (voice too, from its recording) and store it;
+    returns the overall score shown (the trainer-corrected one when there are corrections)."""
+    from coach_app.storage.corrections import correct_speakers
+    from coach_app.storage.sessions import audio_file, get_summary, read_transcript
+
+    db = open_db()
+    transcript = change(read_transcript(db, session_id))
+    summary = get_summary(db, session_id)
+    audio = audio_file(db, summary.audio_path) if summary.audio_path else None
+    on_progress(0.3, "Re-scoring with the corrected speakers")
+    # The rep's voice is measured on the whole recording during the rep's turns: after a correction the
+    # recording's channel layout no longer says who the rep is.
+    scorecard = score_conversation(transcript, rubric_for(settings), audio, rep_channel=None)
+    correct_speakers(db, session_id, transcript, scorecard, rubric_for(settings))
+    return get_summary(db, session_id).overall
+
+
 def export_session(session_id: int, target: Path, *, on_progress: ProgressFn, cancel: threading.Event) -> Path:
     """Write a session as an HTML report, a PDF report or a bundle, chosen by `target`'s extension."""
     from coach_app.reports.html import session_report_html  # matplotlib loads only when a report is made

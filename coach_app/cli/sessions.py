@@ -1,10 +1,14 @@
-"""`coach-app sessions list|show|delete|search|tag|comment`: browse and manage the sessions library."""
+"""`coach-app sessions list|show|delete|search|tag|comment|speakers`: browse and manage the sessions library."""
 
 import argparse
 import json
+import threading
 
+from coach_app import session
 from coach_app.cli.analyze import render_text
+from coach_app.errors import CoachError
 from coach_app.reports.csv_export import write_sessions_csv
+from coach_app.settings import load_settings
 from coach_app.storage.db import open_db
 from coach_app.storage.records import StoredSession
 from coach_app.storage.search import search_text
@@ -53,6 +57,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pin.add_argument("--turn", type=int, help="pin the comment to this turn (0 = first)")
     comment.add_argument("--author", help="who wrote it")
     comment.set_defaults(func=run_comment)
+
+    speakers = commands.add_parser("speakers", help="correct who said what, then re-score the session")
+    speakers.add_argument("session", type=int, metavar="SESSION")
+    fix = speakers.add_mutually_exclusive_group(required=True)
+    fix.add_argument("--swap", action="store_true", help="exchange rep and customer in every turn")
+    fix.add_argument("--turn", type=int, metavar="N", help="give turn N (0 = first) to --speaker")
+    speakers.add_argument("--speaker", choices=("rep", "customer"), help="with --turn: who really said it")
+    speakers.set_defaults(func=run_speakers)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -136,4 +148,19 @@ def run_comment(args: argparse.Namespace) -> int:
 def run_tag(args: argparse.Namespace) -> int:
     set_tags(open_db(), args.session, args.tags)
     print(f"Session {args.session} tags: {', '.join(sorted(set(args.tags))) or 'none'}.")
+    return 0
+
+
+def run_speakers(args: argparse.Namespace) -> int:
+    if args.turn is not None and args.speaker is None:
+        raise CoachError("Say who spoke the turn: add --speaker rep or --speaker customer.")
+    settings = load_settings(open_db())
+    quiet, cancel = (lambda fraction, message: None), threading.Event()
+    if args.swap:
+        overall = session.swap_speakers(args.session, settings, on_progress=quiet, cancel=cancel)
+    else:
+        overall = session.reassign_turn(
+            args.session, args.turn, args.speaker, settings, on_progress=quiet, cancel=cancel
+        )
+    print(f"Session {args.session} re-scored with the corrected speakers: overall {overall}/100.")
     return 0

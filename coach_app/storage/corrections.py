@@ -6,7 +6,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from coach_app.analysis import COUNTED_KINDS, analyze
-from coach_app.core import Finding
+from coach_app.core import Finding, Transcript
 from coach_app.errors import Cancelled, StorageError
 from coach_app.scoring.rubric import Rubric, load_rubric
 from coach_app.scoring.scorecard import score
@@ -19,6 +19,7 @@ from coach_app.storage.sessions import (
     write_metrics,
     write_scores,
 )
+from coach_app.storage.word_packing import transcript_checksum
 
 FINDING_COLUMNS = "kind, turn, start_s, end_s, quote, reason, tip"
 
@@ -113,6 +114,26 @@ def rescore_all(
         if on_progress is not None:
             on_progress((done + 1) / len(ids), f"Rescored session {done + 1} of {len(ids)}")
     return len(ids)
+
+
+def correct_speakers(db: Database, session_id: int, transcript: Transcript, scorecard, rubric: Rubric) -> None:
+    """Store who said each turn after the user fixed the speakers (swapped them, reassigned a turn), with the
+    re-analysis of the fixed transcript, in one transaction; trainer corrections stay."""
+    with writing(db):
+        stored = db.execute("SELECT count(*) FROM turns WHERE session_id = ?", [session_id]).fetchone()[0]
+        if stored != len(transcript.turns):
+            raise StorageError(
+                f"Session {session_id} has {stored} turns but the corrected transcript has {len(transcript.turns)}: "
+                "reopen the session and correct the speakers again."
+            )
+        db.conn.executemany(
+            "UPDATE turns SET speaker = ? WHERE session_id = ? AND idx = ?",
+            [(turn.speaker, session_id, index) for index, turn in enumerate(transcript.turns)],
+        )
+        db.execute(
+            "UPDATE sessions SET transcript_sha256 = ? WHERE id = ?", [transcript_checksum(transcript), session_id]
+        )
+        _replace_automatic(db, session_id, scorecard, rubric)
 
 
 def _replace_automatic(db: Database, session_id: int, scorecard, rubric: Rubric) -> None:

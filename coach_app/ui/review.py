@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -97,12 +98,21 @@ class ReviewScreen(QWidget):
         self.add_button = QPushButton("Add missed finding…")
         self.add_button.setToolTip("Add something the analysis missed at the current moment; the scores update")
         self.add_button.clicked.connect(self.ask_missed_finding)
+        self.speakers_button = QPushButton("Speakers")
+        self.speakers_button.setAccessibleName("Correct who said what")
+        self.speakers_button.setToolTip("Fix the automatic split of a one-track recording; the scores update")
+        speakers_menu = QMenu(self.speakers_button)
+        self.swap_action = speakers_menu.addAction("Swap rep and customer", self.swap_speakers)
+        self.reassign_action = speakers_menu.addAction(
+            "Change who spoke the turn at the current moment", self.reassign_current_turn
+        )
+        self.speakers_button.setMenu(speakers_menu)
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Save a report (HTML or PDF) or a session bundle (.zip) to send to a trainer")
         self.export_button.clicked.connect(self.ask_export)
         actions = QHBoxLayout()
         actions.addStretch(1)
-        for button in (self.reject_button, self.add_button, self.export_button):
+        for button in (self.reject_button, self.add_button, self.speakers_button, self.export_button):
             actions.addWidget(button)
 
         self.timeline = Timeline()
@@ -363,6 +373,28 @@ class ReviewScreen(QWidget):
         assert self.stored is not None
         self._run(
             session.add_missed_finding, self.stored.summary.id, finding, self.state.settings, message="Re-scoring…"
+        )
+
+    def swap_speakers(self) -> None:
+        if self.stored is not None:
+            self._run(session.swap_speakers, self.stored.summary.id, self.state.settings, message="Re-scoring…")
+
+    def reassign_current_turn(self) -> None:
+        """Give the turn under the cursor (the latest one started at the current moment) to the other speaker."""
+        if self.stored is None:
+            return
+        at = self.current_time_s() or 0.0
+        turns = self.stored.transcript.turns
+        under = [i for i, turn in enumerate(turns) if turn.start_s <= at <= turn.end_s]
+        if not under:
+            show_error(
+                self, CoachError("No turn is being spoken at the current moment: click a word of the turn first.")
+            )
+            return
+        index = max(under, key=lambda i: turns[i].start_s)
+        other = "customer" if turns[index].speaker == "rep" else "rep"
+        self._run(
+            session.reassign_turn, self.stored.summary.id, index, other, self.state.settings, message="Re-scoring…"
         )
 
     def ask_export(self) -> None:

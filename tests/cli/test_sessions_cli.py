@@ -65,6 +65,25 @@ def test_show_search_comment_and_delete(capsys):
     assert json.loads(capsys.readouterr().out) == []
 
 
+def test_speakers_can_be_swapped_and_one_turn_reassigned(capsys):
+    """`sessions speakers` swaps rep and customer or gives one turn to the other speaker, and re-scores."""
+    session_id = _save(capsys, "telecom_complaint_good.json")
+    assert main(["sessions", "show", str(session_id), "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert main(["sessions", "speakers", str(session_id), "--swap"]) == 0
+    assert "re-scored" in capsys.readouterr().out
+    assert main(["sessions", "show", str(session_id), "--json"]) == 0
+    after = json.loads(capsys.readouterr().out)
+    flip = {"rep": "customer", "customer": "rep"}
+    assert [t["speaker"] for t in after["transcript"]["turns"]] == [
+        flip[t["speaker"]] for t in before["transcript"]["turns"]
+    ]
+    assert after["overall"] < before["overall"]  # the customer's words are no model of active listening
+    assert main(["sessions", "speakers", str(session_id), "--turn", "0", "--speaker", "customer"]) == 0
+    assert main(["sessions", "speakers", str(session_id), "--turn", "0"]) == 2
+    assert "--speaker" in capsys.readouterr().err
+
+
 def test_unknown_session_is_a_clear_error(capsys):
     """Asking for a session that does not exist exits 2 with one sentence naming the id."""
     assert main(["sessions", "show", "42"]) == 2

@@ -93,3 +93,27 @@ def test_comments_pin_to_the_current_time_and_exports_are_written(qtbot, window,
         assert done.args[0].endswith(name)
     assert "Let them finish here" in (tmp_path / "report.html").read_text()
     assert zipfile.is_zipfile(tmp_path / "call.zip")
+
+
+def test_swapping_speakers_rescores_and_a_turn_can_be_reassigned(qtbot, window, state):
+    """Swapping rep and customer re-analyses the call; changing one turn's speaker sticks; both are stored."""
+    window.open_session(stored_sample(state))
+    review = window.page("review")
+    speakers = [turn.speaker for turn in review.stored.transcript.turns]
+    before = review.stored.summary.overall
+    with qtbot.waitSignal(state.sessions_changed, timeout=20000):
+        review.swap_action.trigger()
+    swapped = load_session(state.db, review.stored.summary.id)
+    assert [turn.speaker for turn in swapped.transcript.turns] == [
+        "customer" if speaker == "rep" else "rep" for speaker in speakers
+    ]
+    assert swapped.summary.overall != before
+    assert review.overall_label.text().startswith(str(swapped.summary.overall))
+
+    first = swapped.transcript.turns[0]
+    review.timeline.set_position(first.start_s + 0.01)  # before any other turn starts
+    with qtbot.waitSignal(state.sessions_changed, timeout=20000):
+        review.reassign_action.trigger()
+    fixed = load_session(state.db, review.stored.summary.id)
+    assert fixed.transcript.turns[0].speaker == speakers[0]
+    assert [t.speaker for t in fixed.transcript.turns[1:]] == [t.speaker for t in swapped.transcript.turns[1:]]
