@@ -42,6 +42,9 @@ def analyze(transcript: Transcript, rubric: Rubric | None = None, extra_findings
         findings.extend(_turn_findings(conv, index))
     metrics = _metrics(conv, findings)
     findings.extend(timing.conversation_findings(conv, metrics))
+    # Pace measured from the recording supersedes the estimate from the transcript's timings for the same turn.
+    voice_fast = {f.turn for f in extra_findings if f.kind == "voice_pace_fast"}
+    findings = [f for f in findings if not (f.kind == "fast_pace" and f.turn in voice_fast)]
     findings.extend(extra_findings)
     findings.sort(key=lambda f: (f.start_s, f.turn))
     dimensions, overall = score(findings, metrics, rubric)

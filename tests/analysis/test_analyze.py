@@ -92,6 +92,19 @@ def test_voice_findings_feed_delivery():
     assert any(card.findings[i].kind == "voice_raised" for i in delivery.evidence)
 
 
+def test_pace_measured_from_the_voice_is_not_counted_twice():
+    """A turn the recording shows as fast loses its transcript-timing `fast_pace` finding: one penalty, not two."""
+    transcript = load_transcript(SAMPLES / "billing_double_charge_poor_asr.json")
+    fast = [f for f in analyze(transcript).findings if f.kind == "fast_pace"]
+    assert fast, "the poor billing sample is meant to have a rushed turn"
+    first = fast[0]
+    voice = Finding("voice_pace_fast", first.turn, first.start_s, first.end_s, first.quote, "Fast.", "Slow down.")
+    card = analyze(transcript, extra_findings=[voice])
+    assert first.turn not in {f.turn for f in card.findings if f.kind == "fast_pace"}
+    assert [f.turn for f in card.findings if f.kind == "fast_pace"] == [f.turn for f in fast[1:]]
+    assert voice in card.findings
+
+
 def test_analyze_turn_is_cheap_and_matches_full_analysis():
     """Per-turn analysis finds the same text findings as the full analysis and takes only milliseconds."""
     transcript = load_transcript(SAMPLES / "birthday_gift_good.json")
