@@ -25,7 +25,9 @@ class _AboutYouPage(QWizardPage):
         self.name = QLineEdit(state.settings.rep_name)
         self.name.setAccessibleName("Your name")
         self.name.setPlaceholderText("e.g. Sam Taylor")
-        self.registerField("name*", self.name)
+        # Not a Qt "mandatory field": Qt counts one as filled only once it differs from its initial value, which
+        # would keep Next disabled for a name already known from Settings.
+        self.name.textChanged.connect(self.completeChanged)
         self.rep = QRadioButton("I practise calls (rep)")
         self.trainer = QRadioButton("I review and coach others (trainer)")
         self.roles = QButtonGroup(self)
@@ -36,6 +38,9 @@ class _AboutYouPage(QWizardPage):
         form.addRow("Your name", self.name)
         form.addRow("You are", self.rep)
         form.addRow("", self.trainer)
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt's name)
+        return bool(self.name.text().strip())
 
     def role(self) -> str:
         return "trainer" if self.trainer.isChecked() else "rep"

@@ -53,3 +53,15 @@ def test_cancelling_the_wizard_changes_nothing(qtbot, state):
     wizard.reject()
     assert not load_settings(open_db()).first_run_done
     assert load_settings(open_db()).rep_name == ""
+
+
+def test_a_known_name_lets_the_wizard_go_on(qtbot, state):
+    """Reopened with a name already in Settings, Next is enabled at once; clearing the name disables it."""
+    state.update_settings(rep_name="Sam Taylor")
+    wizard = FirstRunWizard(state)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert wizard.about.name.text() == "Sam Taylor" and next_button.isEnabled()
+    wizard.about.name.clear()
+    assert not next_button.isEnabled()
