@@ -1,6 +1,5 @@
 """Read a scenario TOML file and validate every key; each error names the file and the key and says what to do."""
 
-import tomllib
 from pathlib import Path
 
 from coach_app.errors import ScenarioError
@@ -17,8 +16,8 @@ from coach_app.scenarios.model import (
     Scenario,
     Voice,
 )
+from coach_app.toml_files import read_toml
 
-MAX_SCENARIO_BYTES = 1024 * 1024
 TOP_LEVEL_KEYS = {
     "id", "title", "domain", "difficulty", "persona", "brief", "opening", "facts", "hidden_needs", "reactions",
     "resolution", "closing",
@@ -78,22 +77,7 @@ class _Table:
 def load_scenario_file(path: str | Path) -> Scenario:
     """Load and validate one scenario file; any problem raises `ScenarioError` naming the file and key."""
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_SCENARIO_BYTES:
-            raise ScenarioError(f"{path} is larger than 1 MB: it is not a scenario file; give a .toml scenario.")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(f"Scenario file {path} does not exist: check the path.") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{path} is a folder: give the path of a scenario .toml file.") from None
-    except OSError as exc:
-        raise ScenarioError(f"Cannot read scenario file {path}: {exc.strerror}.") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path} is not UTF-8 text: save the scenario as UTF-8 TOML.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path} is not valid TOML ({exc}): fix the syntax there.") from None
+    data = read_toml(path, ScenarioError, "scenario")
     scenario = scenario_from_dict(data, str(path))
     _check_clips(scenario, path.parent / "clips")
     return scenario

@@ -1,7 +1,6 @@
 """The trainer-editable scoring rubric (TOML): thresholds, dimensions, weights, points per finding kind, tips."""
 
 import os
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -9,8 +8,7 @@ from pathlib import Path
 from coach_app.errors import RubricError
 from coach_app.paths import resource
 from coach_app.scoring.kinds import KINDS
-
-MAX_RUBRIC_BYTES = 1024 * 1024
+from coach_app.toml_files import read_toml
 
 
 @dataclass(frozen=True)
@@ -62,23 +60,7 @@ def _default_rubric() -> Rubric:
 
 
 def _load(path: Path) -> Rubric:
-    try:
-        if path.stat().st_size > MAX_RUBRIC_BYTES:
-            raise RubricError(f"Rubric {path} is larger than 1 MB: it is not a rubric; give a .toml rubric file.")
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise RubricError(f"Rubric file {path} does not exist: check the path.") from None
-    except IsADirectoryError:
-        raise RubricError(f"{path} is a folder, not a rubric file: give the path of a .toml file.") from None
-    except UnicodeDecodeError:
-        raise RubricError(f"Rubric {path} is not UTF-8 text: save it as UTF-8 TOML.") from None
-    except OSError as exc:
-        raise RubricError(f"Cannot read rubric {path}: {exc.strerror}.") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RubricError(f"Rubric {path} is not valid TOML ({exc}): fix the syntax there.") from None
-    return rubric_from_dict(data, str(path))
+    return rubric_from_dict(read_toml(path, RubricError, "rubric"), str(path))
 
 
 def rubric_from_dict(data: dict, source: str) -> Rubric:
