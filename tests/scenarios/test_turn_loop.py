@@ -18,6 +18,7 @@ from coach_app.scenarios.vad import VadSettings
 from coach_app.scenarios.voice import CustomerVoice
 
 CLOCK_TOLERANCE_S = 0.15
+CUT_IN_AFTER_S = 1.0
 PAUSE_S = 1.2  # above espeak's comma pauses even when a loaded machine stretches them
 WAIT_S = 30  # generous bound on a busy 2-core machine; every wait returns as soon as its event fires
 LONG_REVEAL = "It was a present for my son. His party is on Saturday and he has asked about it every single day."
@@ -83,7 +84,9 @@ def test_spoken_call_with_a_cut_in(pulse_for_practice, tmp_path):
         assert player.wait(WAIT_S)
         assert pulse_for_practice.play(clips[0], REP_SINK).wait(WAIT_S) == 0
         assert replies.wait_for(2)  # the customer answers the first turn ...
-        customer_ear.heard.clear()
+        # The rep cuts in a second into the customer's answer: far more than the gap between the playback clock
+        # (customer times) and the capture clock (rep times), which a loaded machine can stretch.
+        customer_ear.listen(CUT_IN_AFTER_S)
         assert customer_ear.heard.wait(WAIT_S)
         assert pulse_for_practice.play(clips[1], REP_SINK).wait(WAIT_S) == 0  # ... and the rep talks over it
         assert replies.wait_for(3)
@@ -104,7 +107,7 @@ def test_spoken_call_with_a_cut_in(pulse_for_practice, tmp_path):
         # The utterance (soft word endings may fall under the VAD); a loaded machine may stretch it with gaps.
         assert sf.info(clip).duration - 0.5 < len(heard) / 16000 < sf.info(clip).duration + 2.0
     cut_in_kinds = {f.kind for f in result.scorecard.findings if f.turn == 3}
-    assert "interruption" in cut_in_kinds
+    assert "interruption" in cut_in_kinds, (cut_in_kinds, [(t.speaker, t.start_s, t.end_s) for t in turns])
     assert answer.text == LONG_REVEAL  # the open question revealed the hidden need
     # The 0.7 s target is measured by bench/scenario_latency.py; here only a bound a loaded CI machine keeps.
     # The second reply waits, as it should, for the customer to finish the line the rep talked over.
