@@ -25,7 +25,7 @@ class DeliveryThresholds:
     """When a voice measure becomes a finding. Defaults were set on espeak-ng speech and common guidance on
     conversational speech; they belong in the rubric once trainers tune them on real calls.
 
-    - fast_wpm 175: above this a turn is rushed (matches the rubric's text-based wpm_max).
+    - fast_wpm 175: above this a turn is rushed (the app passes the rubric's wpm_max, the text-based limit).
     - calm_wpm 100–160: the rep's overall pace in this range, with no fast turn, is unhurried.
     - raised_db 6: a stretch of `voice.SUSTAIN_S` this far above the rep's median loudness is a raised voice.
     - swings_db 10: phrase loudness spread (90th − 10th percentile) within a turn above this is unsteady.
