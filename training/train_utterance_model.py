@@ -26,6 +26,8 @@ from threadpoolctl import threadpool_limits
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from coach_app.analysis.question_phrases import utterance_question_kind  # noqa: E402
+from coach_app.analysis.text import utterance_text  # noqa: E402
 from coach_app.analysis.utterance_features import (  # noqa: E402
     asr_normalise,
     char_terms,
@@ -34,7 +36,7 @@ from coach_app.analysis.utterance_features import (  # noqa: E402
     is_punctuated,
     word_terms,
 )
-from coach_app.analysis.utterances import LABELS, MODEL_FILE  # noqa: E402
+from coach_app.analysis.utterances import LABELS, MODEL_FILE, QUESTION_LABELS  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "listening-dev.csv"
 DEFAULT_OUT = REPO / "resources" / "models" / MODEL_FILE
@@ -180,6 +182,7 @@ class Ensemble:
         return self.plain.classes_
 
     def scores(self, features: sparse.csr_matrix) -> np.ndarray:
+        """Averaged log-probabilities plus offsets, one column per class."""
         weighted = self.weighted.predict_log_proba(features @ sparse.diags(self.scale))
         return (1 - NB_SHARE) * self.plain.predict_log_proba(features) + NB_SHARE * weighted + self.offsets
 
@@ -188,23 +191,40 @@ class Ensemble:
         exp = np.exp(scores - scores.max(axis=1, keepdims=True))
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def predict(self, features: sparse.csr_matrix) -> np.ndarray:
-        return self.classes_[np.argmax(self.scores(features), axis=1)]
+    def predict(self, features: sparse.csr_matrix, phrase_kinds: np.ndarray) -> np.ndarray:
+        """Labels as `classify` gives them (see `decide`)."""
+        return decide(self.scores(features), self.classes_, phrase_kinds)
+
+
+def phrase_kinds(texts: list[str]) -> np.ndarray:
+    """How the question phrases type each utterance ("" when they don't)."""
+    return np.array([utterance_question_kind(utterance_text(t)) or "" for t in texts], dtype=object)
+
+
+def decide(scores: np.ndarray, classes: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    """The best-scoring label, except that a question takes its phrases' type when they have one (as in
+    `utterances.question_type`)."""
+    labels = classes[np.argmax(scores, axis=1)].astype(object)
+    typed = np.isin(labels, list(QUESTION_LABELS)) & (kinds != "")
+    labels[typed] = kinds[typed]
+    return labels
 
 
 def fit(rows: Rows, tune_offsets: bool = True) -> tuple[Featurizer, Ensemble]:
     """Fit on the rows as they are and in their recognised form; then shift each label's score so that
-    macro-F1 is best on out-of-fold predictions (inner GroupKFold), typed and recognised together."""
+    macro-F1 of the final labels is best on out-of-fold predictions (inner GroupKFold), typed and recognised
+    together."""
     featurizer, classifier = _fit_once(rows)
     if tune_offsets:
-        scores, labels = [], []
+        scores, kinds, labels = [], [], []
         for inner_train, inner_test in GroupKFold(n_splits=5).split(rows.texts, groups=rows.groups):
             inner_featurizer, inner_classifier = _fit_once(rows.subset(inner_train))
             held_out = rows.subset(inner_test)
             for variant in (held_out, held_out.asr()):
                 scores.append(inner_classifier.scores(inner_featurizer.transform(variant)))
+                kinds.append(phrase_kinds(variant.texts))
                 labels += variant.labels
-        classifier.offsets = best_offsets(np.vstack(scores), labels, classifier.classes_)
+        classifier.offsets = best_offsets(np.vstack(scores), np.concatenate(kinds), labels, classifier.classes_)
     return featurizer, classifier
 
 
@@ -220,17 +240,17 @@ def _fit_once(rows: Rows) -> tuple[Featurizer, Ensemble]:
     return featurizer, Ensemble(plain, weighted, scale, np.zeros(len(plain.classes_)))
 
 
-def best_offsets(scores: np.ndarray, labels: list[str], classes: np.ndarray) -> np.ndarray:
-    """Per-label score offsets (coordinate search on a 0.1 grid) that maximise macro-F1."""
+def best_offsets(scores: np.ndarray, kinds: np.ndarray, labels: list[str], classes: np.ndarray) -> np.ndarray:
+    """Per-label score offsets (coordinate search on a 0.1 grid) that maximise the final labels' macro-F1."""
     offsets = np.zeros(len(classes))
 
     def macro_f1(candidate: np.ndarray) -> float:
-        return f1_score(labels, classes[np.argmax(scores + candidate, axis=1)], average="macro")
+        return f1_score(labels, decide(scores + candidate, classes, kinds), average="macro")
 
     best = macro_f1(offsets)
     for _ in range(3):
         for k in range(len(classes)):
-            for value in np.round(np.arange(-0.6, 0.61, 0.1), 1):
+            for value in np.round(np.arange(-1.0, 1.01, 0.1), 1):
                 candidate = offsets.copy()
                 candidate[k] = value
                 score = macro_f1(candidate)
@@ -246,7 +266,8 @@ def cross_validate(rows: Rows, folds: int = 5) -> dict[str, list[str]]:
         featurizer, classifier = fit(rows.subset(train_index))
         test = rows.subset(test_index)
         for variant, variant_rows in (("original", test), ("asr", test.asr())):
-            for i, label in zip(test_index, classifier.predict(featurizer.transform(variant_rows)), strict=True):
+            labels = classifier.predict(featurizer.transform(variant_rows), phrase_kinds(variant_rows.texts))
+            for i, label in zip(test_index, labels, strict=True):
                 predicted[variant][i] = label
     return predicted
 

@@ -6,7 +6,7 @@ restates the customer's content words, or the utterance classifier calling it a 
 
 from coach_app.analysis.context import Conversation
 from coach_app.analysis.lexicon import Category, lexicon
-from coach_app.analysis.questions import question_spans
+from coach_app.analysis.question_phrases import question_spans
 from coach_app.analysis.text import Span, TurnText, content_stems, stem
 from coach_app.core import Finding
 

@@ -138,6 +138,11 @@ class TurnText:
         return Span(span.first, max(span.last, min(end, span.first + max_words)))
 
 
+def utterance_text(text: str) -> TurnText:
+    """The TurnText of a bare utterance, without times (for classifying text out of any transcript)."""
+    return TurnText(Turn("rep", 0.0, 0.0, text))
+
+
 def _token_starts(norm: str) -> list[int]:
     starts, pos = [], 0
     for token in norm.split(" "):

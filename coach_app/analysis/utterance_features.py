@@ -4,6 +4,9 @@ import math
 import re
 from collections.abc import Iterator
 
+from coach_app.analysis.question_phrases import question_spans
+from coach_app.analysis.text import utterance_text
+
 # Sentence marks kept as tokens; every other non-word character is dropped, exactly as speech recognition
 # output lacks it, so typed and recognised text give the same word tokens.
 _SENTENCE_MARKS = {"?": " ? ", ".": " . ", "!": " . ", ",": " , ", ";": " , ", ":": " , "}
@@ -141,8 +144,19 @@ def ends_with_question(text: str) -> bool:
     return bool(marks) and marks[-1] == "?"
 
 
+def phrase_cues(text: str) -> dict[str, float]:
+    """Which question phrases the rules find (see `question_phrases`): any, the first and the last one's category."""
+    categories = [name for name, _ in question_spans(utterance_text(text))]
+    cues = {f"phrase_any_{name}": 1.0 for name in categories}
+    if categories:
+        cues[f"phrase_first_{categories[0]}"] = 1.0
+        cues[f"phrase_last_{categories[-1]}"] = 1.0
+    return cues
+
+
 def handcrafted_features(text: str, prev_text: str, question_prob: float) -> dict[str, float]:
-    """Dense cues in 0–1: how the utterance ends, where a question starts, and overlap with the customer's words.
+    """Dense cues in 0–1: how the utterance ends, where a question starts, which question phrases the rules find,
+    and overlap with the customer's words.
 
     `question_prob` is the chance that the utterance ends with a question: its `?` when typed, a model's estimate
     when it comes without punctuation.
@@ -153,6 +167,7 @@ def handcrafted_features(text: str, prev_text: str, question_prob: float) -> dic
     features: dict[str, float] = {"bias_len": min(math.log1p(len(words)) / 5.0, 1.0)}
     features["question_prob"] = question_prob
     features["question_likely"] = float(question_prob > 0.5)
+    features.update(phrase_cues(text))
     features["has_question_mark"] = float("?" in text)
     features["has_punctuation"] = float(is_punctuated(text))
     features["prev_empty"] = float(not prev_words)

@@ -3,7 +3,8 @@
 The model averages, in log-probability, two multinomial logistic regressions over word and character n-gram
 TF-IDF and a few handcrafted cues (see `utterance_features`), one of them on features scaled by their
 log-count ratios (NB-SVM), trained by `training/train_utterance_model.py` and evaluated on it in numpy,
-so the app needs no machine-learning library at run time.
+so the app needs no machine-learning library at run time. The model decides whether an utterance asks; the
+question phrases the analysis uses (see `question_phrases`) decide open or closed wherever they recognise one.
 """
 
 import math
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from coach_app.analysis.question_phrases import utterance_question_kind
+from coach_app.analysis.text import utterance_text
 from coach_app.analysis.utterance_features import (
     char_terms,
     ends_with_question,
@@ -26,12 +29,14 @@ from coach_app.errors import ModelError
 from coach_app.paths import resource
 
 LABELS = ("open_question", "closed_question", "reflection", "other")
+QUESTION_LABELS = frozenset({"open_question", "closed_question"})
 MODEL_FILE = "utterance_classifier.npz"
 
 
 @dataclass(frozen=True)
 class UtteranceLabel:
-    """The most likely label of one utterance, its probability, and every label's probability."""
+    """One utterance's label, how sure the model is of it (for a question, that the utterance asks at all), and the
+    model's probability of every label."""
 
     label: str
     confidence: float
@@ -146,16 +151,21 @@ def shipped_model() -> UtteranceModel:
     return load_model(resource("models", MODEL_FILE))
 
 
+def question_type(model_label: str, text: str) -> str:
+    """The model's label, except that a question's phrases, when they have a type, say open or closed."""
+    if model_label not in QUESTION_LABELS:
+        return model_label
+    return utterance_question_kind(utterance_text(text)) or model_label
+
+
 def classify(text: str, prev_text: str = "") -> UtteranceLabel:
     """Label one rep utterance, given the customer's previous utterance (empty if none)."""
     model = shipped_model()
     probs = model.probabilities(text, prev_text)
-    best = int(np.argmax(probs))
-    return UtteranceLabel(
-        label=model.labels[best],
-        confidence=float(probs[best]),
-        probabilities={label: float(p) for label, p in zip(model.labels, probs, strict=True)},
-    )
+    by_label = {label: float(p) for label, p in zip(model.labels, probs, strict=True)}
+    label = question_type(model.labels[int(np.argmax(probs))], text)
+    confidence = sum(by_label[q] for q in QUESTION_LABELS) if label in QUESTION_LABELS else by_label[label]
+    return UtteranceLabel(label=label, confidence=confidence, probabilities=by_label)
 
 
 def classify_many(pairs: Sequence[tuple[str, str]]) -> list[UtteranceLabel]:

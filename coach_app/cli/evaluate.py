@@ -1,4 +1,4 @@
-"""`coach-app eval-utterances FILE.csv [--json]`: score the utterance classifier against human labels."""
+"""`coach-app eval-utterances FILE.csv [--json]`: score the analysis's utterance detector against human labels."""
 
 import argparse
 import csv
@@ -16,7 +16,8 @@ def register(subparsers) -> None:
         "eval-utterances",
         help="measure the question/reflection classifier on a labelled CSV",
         description="Classify every row of a CSV (columns utterance_text, prev_client_text, label; others ignored) "
-        "with the classifier the analysis uses, and print precision, recall and F1 per label and macro-F1.",
+        "with the detector the analysis uses (the shipped classifier, its questions typed by the question phrases), "
+        "and print precision, recall and F1 per label and macro-F1.",
     )
     parser.add_argument("file", metavar="FILE.csv", type=Path)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from coach_app.analysis.utterance_features import asr_normalise
-from coach_app.analysis.utterances import LABELS, UtteranceLabel, classify, classify_many, load_model
+from coach_app.analysis.utterances import (
+    LABELS,
+    QUESTION_LABELS,
+    UtteranceLabel,
+    classify,
+    classify_many,
+    load_model,
+    question_type,
+)
 from coach_app.errors import ModelError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,15 +89,56 @@ def _training_module():
     return module
 
 
-def test_classify_returns_a_label_with_probabilities_over_all_labels():
-    """classify gives one of LABELS, its probability as confidence, and probabilities that sum to one."""
-    result = classify("What brings you here today?", "")
+@pytest.mark.parametrize(
+    ("text", "prev"),
+    [("What brings you here today?", ""), ("It sounds like the move has been hard on you.", "Moving was so hard.")],
+)
+def test_classify_returns_a_label_with_probabilities_over_all_labels(text, prev):
+    """classify gives one of LABELS, probabilities that sum to one, and as confidence the probability of its label,
+    or for a question the probability that the utterance asks at all."""
+    result = classify(text, prev)
     assert isinstance(result, UtteranceLabel)
     assert result.label in LABELS
     assert set(result.probabilities) == set(LABELS)
     assert sum(result.probabilities.values()) == pytest.approx(1.0)
-    assert result.confidence == pytest.approx(result.probabilities[result.label])
-    assert result.confidence == max(result.probabilities.values())
+    if result.label in QUESTION_LABELS:
+        asks = sum(result.probabilities[label] for label in QUESTION_LABELS)
+        assert result.confidence == pytest.approx(asks)
+    else:
+        assert result.confidence == pytest.approx(result.probabilities[result.label])
+
+
+@pytest.mark.parametrize(
+    ("model_label", "text", "expected"),
+    [
+        ("open_question", "Okay. So how many do you usually have?", "closed_question"),
+        ("open_question", "okay so how many do you usually have", "closed_question"),
+        ("open_question", "Would you like to talk more about that?", "open_question"),
+        ("closed_question", "Have you got a date in mind?", "closed_question"),
+        ("closed_question", "And how are you feeling about it?", "open_question"),
+        ("closed_question", "and how are you feeling about it", "open_question"),
+        ("closed_question", "Did it arrive? And what happened then?", "open_question"),
+        ("open_question", "mm right", "open_question"),
+        ("reflection", "Did you try restarting it?", "reflection"),
+        ("other", "what happened next", "other"),
+    ],
+)
+def test_question_phrases_type_a_question_the_model_finds(model_label, text, expected):
+    """The model decides whether an utterance asks; open and single-fact question phrases say open or closed (any
+    open question makes it open); a yes/no form or no phrase leaves the model's type; non-questions stay."""
+    assert question_type(model_label, text) == expected
+
+
+def test_training_decision_matches_classify():
+    """The training script's vectorised decision gives the labels question_type gives, row by row."""
+    training = _training_module()
+    sample = ["How many have you tried?", "what made you decide", "You feel stuck.", "so is that right", "Go on."]
+    texts = [text for text in sample for _ in LABELS]  # every text with every label scoring best
+    scores = np.tile(np.eye(len(LABELS)), (len(sample), 1))
+    decided = training.decide(scores, np.array(LABELS), training.phrase_kinds(texts))
+    expected = [question_type(LABELS[i % len(LABELS)], text) for i, text in enumerate(texts)]
+    assert list(decided) == expected
+    assert decided[0] == "closed_question" and decided[5] == "open_question"  # typed by its phrase, not by the model
 
 
 def test_classify_many_matches_classify():
