@@ -115,15 +115,22 @@ def load_model(path: Path) -> UtteranceModel:
     """Read an exported classifier; a missing or damaged file raises ModelError naming it."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError, KeyError) as exc:
+            return _model_from({name: data[name] for name in data.files})
+    except (OSError, ValueError, KeyError, IndexError) as exc:
         raise ModelError(
             f"The utterance classifier {path} cannot be read ({exc}); reinstall Listening Coach or rerun "
             "training/train_utterance_model.py."
         ) from exc
+
+
+def _model_from(arrays: dict[str, np.ndarray]) -> UtteranceModel:
+    labels = tuple(str(label) for label in arrays["labels"])
+    offsets = arrays["offsets"].astype(np.float64)
+    if offsets.shape != (len(labels),):
+        raise ValueError(f"its offsets have shape {offsets.shape}, not ({len(labels)},): it is from another version")
     block_weights = arrays["block_weights"]
     return UtteranceModel(
-        labels=tuple(str(label) for label in arrays["labels"]),
+        labels=labels,
         words=_TermBlock(_columns(arrays["word_terms"]), arrays["word_idf"], float(block_weights[0])),
         chars=_TermBlock(_columns(arrays["char_terms"]), arrays["char_idf"], float(block_weights[1])),
         question_coef=arrays["question_coef"].astype(np.float64),
@@ -135,7 +142,7 @@ def load_model(path: Path) -> UtteranceModel:
         weighted_coef=arrays["weighted_coef"].astype(np.float64),
         weighted_intercept=arrays["weighted_intercept"].astype(np.float64),
         weighted_share=float(arrays["weighted_share"][0]),
-        offsets=arrays["offsets"].astype(np.float64),
+        offsets=offsets,
     )
 
 

@@ -181,6 +181,19 @@ def test_numpy_inference_equals_scikit_learn(tmp_path):
         np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
+def test_model_file_from_another_version_raises_model_error(tmp_path):
+    """An archive with a missing array, or offsets of another shape, gives a ModelError naming the file."""
+    with np.load(REPO / "resources" / "models" / "utterance_classifier.npz") as data:
+        arrays = {name: data[name] for name in data.files}
+    without_key = tmp_path / "without_key.npz"
+    np.savez(without_key, **{name: a for name, a in arrays.items() if name != "coef"})
+    old_offsets = tmp_path / "old_offsets.npz"
+    np.savez(old_offsets, **{**arrays, "offsets": np.zeros((2, 4))})
+    for path in (without_key, old_offsets):
+        with pytest.raises(ModelError, match=path.name):
+            load_model(path)
+
+
 def test_damaged_model_file_raises_model_error(tmp_path):
     """A model file that is not an npz archive gives a ModelError naming the file."""
     broken = tmp_path / "broken.npz"
