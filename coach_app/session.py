@@ -103,11 +103,12 @@ def score_conversation(
 
     extra: list[Finding] = []
     if audio is not None:
-        from coach_app.audio.delivery import DeliveryThresholds, delivery_findings
+        from coach_app.audio.delivery import delivery_findings
 
         # One limit for a rushed turn, whether measured from the words' timings or from the voice: the rubric's.
-        thresholds = DeliveryThresholds(fast_wpm=rubric.thresholds.wpm_max)
-        extra = delivery_findings(audio, transcript, rep_channel=rep_channel, thresholds=thresholds)
+        extra = delivery_findings(
+            audio, transcript, rep_channel, limits=rubric.voice, fast_wpm=rubric.thresholds.wpm_max
+        )
     return analyze(transcript, rubric, extra_findings=extra)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from coach_app.audio import convert, voice
 from coach_app.core import Finding, Transcript, Turn
 from coach_app.errors import AudioError, Cancelled
+from coach_app.scoring.rubric import Thresholds, VoiceThresholds
 
 ProgressFn = Callable[[float, str], None]
 Audio = Path | str | tuple[np.ndarray, int]
@@ -18,30 +19,6 @@ ANALYSIS_RATE = 16000
 SYLLABLES_PER_WORD = 1.4  # conversational English; turns a syllable rate into an estimated words-per-minute
 MIN_RATE_WORDS = 4  # fewer words ("OK", "Sure, one moment") give no meaningful pace
 MIN_RATE_SPAN_S = 1.5
-
-
-@dataclass(frozen=True)
-class DeliveryThresholds:
-    """When a voice measure becomes a finding. Defaults were set on espeak-ng speech and common guidance on
-    conversational speech; they belong in the rubric once trainers tune them on real calls.
-
-    - fast_wpm 175: above this a turn is rushed (the app passes the rubric's wpm_max, the text-based limit).
-    - calm_wpm 100–160: the rep's overall pace in this range, with no fast turn, is unhurried.
-    - raised_db 6: a stretch of `voice.SUSTAIN_S` this far above the rep's median loudness is a raised voice.
-    - swings_db 10: phrase loudness spread (90th − 10th percentile) within a turn above this is unsteady.
-    - monotone_st 3: a pitch range (5th–95th percentile) below this many semitones is flat; espeak's x-low
-      prosody range measures about 1 st, its default 4–5 st.
-    - lively_st 8: a pitch range of at least this many semitones is lively and varied (expressive human
-      speech; espeak reaches it only with pitch moving between phrases).
-    """
-
-    fast_wpm: float = 175.0
-    calm_min_wpm: float = 100.0
-    calm_max_wpm: float = 160.0
-    raised_db: float = 6.0
-    swings_db: float = 10.0
-    monotone_st: float = 3.0
-    lively_st: float = 8.0
 
 
 @dataclass(frozen=True)
@@ -67,13 +44,14 @@ def delivery_findings(
     audio: Audio,
     transcript: Transcript,
     rep_channel: str | int | None = None,
-    thresholds: DeliveryThresholds = DeliveryThresholds(),
+    limits: VoiceThresholds = VoiceThresholds(),
+    fast_wpm: float = Thresholds.wpm_max,
     on_progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
 ) -> list[Finding]:
     """Findings on the rep's delivery, from the recording (`rep_channel` picks the rep in a stereo file)."""
     measures = measure_voice(audio, transcript, rep_channel, on_progress, cancel)
-    return judge_delivery(measures, transcript, thresholds)
+    return judge_delivery(measures, transcript, limits, fast_wpm)
 
 
 def measure_voice(
@@ -192,9 +170,13 @@ TIPS = {
 
 
 def judge_delivery(
-    measures: Sequence[TurnVoice], transcript: Transcript, thresholds: DeliveryThresholds = DeliveryThresholds()
+    measures: Sequence[TurnVoice],
+    transcript: Transcript,
+    limits: VoiceThresholds = VoiceThresholds(),
+    fast_wpm: float = Thresholds.wpm_max,
 ) -> list[Finding]:
-    """Turn measures into findings: problems per turn, and praise once per call when the whole call earns it."""
+    """Turn measures into findings: problems per turn (a turn faster than `fast_wpm` is rushed), and praise once
+    per call when the whole call earns it; `limits` come from the rubric's [voice] table."""
     findings: list[Finding] = []
 
     def add(kind: str, measure: TurnVoice, reason: str) -> None:
@@ -205,54 +187,54 @@ def judge_delivery(
         pace = f"{m.words_per_min:.0f} words per minute" if m.words_per_min is not None else ""
         if m.rate_from == "syllables" and pace:
             pace += f" (estimated from {m.syllables_per_s:.1f} syllables per second)"
-        if m.words_per_min is not None and m.words_per_min > thresholds.fast_wpm:
-            add("voice_pace_fast", m, f"You spoke at {pace}, faster than {thresholds.fast_wpm:.0f}.")
-        raised = m.raised_by_db is not None and m.raised_by_db >= thresholds.raised_db
+        if m.words_per_min is not None and m.words_per_min > fast_wpm:
+            add("voice_pace_fast", m, f"You spoke at {pace}, faster than {fast_wpm:.0f}.")
+        raised = m.raised_by_db is not None and m.raised_by_db >= limits.raised_db
         if raised:
             add(
                 "voice_raised",
                 m,
                 f"Your voice rose {m.raised_by_db:.1f} dB above your usual level for at least "
-                f"{voice.SUSTAIN_S:.0f} s (a raised voice is {thresholds.raised_db:.0f} dB or more).",
+                f"{voice.SUSTAIN_S:.0f} s (a raised voice is {limits.raised_db:.0f} dB or more).",
             )
-        elif m.loudness_range_db is not None and m.loudness_range_db > thresholds.swings_db:
+        elif m.loudness_range_db is not None and m.loudness_range_db > limits.swings_db:
             add(
                 "voice_loudness_swings",
                 m,
                 f"Your loudness swung over {m.loudness_range_db:.1f} dB within this turn "
-                f"(steady speech stays within {thresholds.swings_db:.0f} dB).",
+                f"(steady speech stays within {limits.swings_db:.0f} dB).",
             )
-        if m.pitch_range_st is not None and m.pitch_range_st < thresholds.monotone_st:
+        if m.pitch_range_st is not None and m.pitch_range_st < limits.monotone_st:
             add(
                 "voice_monotone",
                 m,
-                f"Your pitch moved over only {m.pitch_range_st:.1f} semitones (below {thresholds.monotone_st:.0f} "
+                f"Your pitch moved over only {m.pitch_range_st:.1f} semitones (below {limits.monotone_st:.0f} "
                 "sounds flat).",
             )
-    _praise(measures, {finding.kind for finding in findings}, thresholds, add)
+    _praise(measures, {finding.kind for finding in findings}, limits, add)
     return findings
 
 
-def _praise(measures, problem_kinds: set[str], thresholds: DeliveryThresholds, add) -> None:
+def _praise(measures, problem_kinds: set[str], limits: VoiceThresholds, add) -> None:
     """One calm-pace and one lively finding for the whole call, when the whole call earns them."""
     paced = [m for m in measures if m.words_per_min is not None]
     if paced and "voice_pace_fast" not in problem_kinds and "voice_raised" not in problem_kinds:
         weights = [m.end_s - m.start_s for m in paced]
         overall = float(np.average([m.words_per_min for m in paced], weights=weights))
-        if thresholds.calm_min_wpm <= overall <= thresholds.calm_max_wpm:
+        if limits.calm_min_wpm <= overall <= limits.calm_max_wpm:
             longest = max(paced, key=lambda m: m.end_s - m.start_s)
             add(
                 "voice_pace_calm",
                 longest,
                 f"Across {len(paced)} turn(s) you spoke at {overall:.0f} words per minute, an unhurried pace "
-                f"({thresholds.calm_min_wpm:.0f}–{thresholds.calm_max_wpm:.0f}).",
+                f"({limits.calm_min_wpm:.0f}–{limits.calm_max_wpm:.0f}).",
             )
     pitched = [m for m in measures if m.pitch_range_st is not None]
-    if pitched and all(m.pitch_range_st >= thresholds.lively_st for m in pitched):
+    if pitched and all(m.pitch_range_st >= limits.lively_st for m in pitched):
         widest = max(pitched, key=lambda m: m.pitch_range_st)
         add(
             "voice_lively",
             widest,
             f"Your pitch moved over {min(m.pitch_range_st for m in pitched):.1f}–{widest.pitch_range_st:.1f} "
-            f"semitones per turn (lively from {thresholds.lively_st:.0f}).",
+            f"semitones per turn (lively from {limits.lively_st:.0f}).",
         )

@@ -23,6 +23,26 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class VoiceThresholds:
+    """When the rep's recorded voice becomes a delivery finding (the rushed-turn limit is `Thresholds.wpm_max`).
+    Defaults were set on espeak-ng speech and common guidance on conversational speech; tune them on real calls.
+
+    - calm_min_wpm, calm_max_wpm: the rep's overall pace in this range, with no fast turn, is unhurried.
+    - raised_db: a stretch this far above the rep's median loudness is a raised voice.
+    - swings_db: phrase loudness spread (90th − 10th percentile) within a turn above this is unsteady.
+    - monotone_st: a pitch range (5th–95th percentile) below this many semitones is flat.
+    - lively_st: a pitch range of at least this many semitones is lively and varied.
+    """
+
+    calm_min_wpm: float = 100.0
+    calm_max_wpm: float = 160.0
+    raised_db: float = 6.0
+    swings_db: float = 10.0
+    monotone_st: float = 3.0
+    lively_st: float = 8.0
+
+
+@dataclass(frozen=True)
 class Dimension:
     """One scored skill: starts at `base`, gains or loses `points[kind]` per finding with diminishing returns."""
 
@@ -42,6 +62,7 @@ class Rubric:
     thresholds: Thresholds
     dimensions: tuple[Dimension, ...]
     source: str = ""
+    voice: VoiceThresholds = VoiceThresholds()
 
 
 _DIMENSION_KEYS = {"label", "weight", "base", "tip", "points", "decay", "penalty_decay"}
@@ -65,16 +86,17 @@ def _load(path: Path) -> Rubric:
 
 def rubric_from_dict(data: dict, source: str) -> Rubric:
     """Validate parsed TOML; every problem raises RubricError naming `source` and the key."""
-    _only(data, {"version", "thresholds", "dimensions"}, source, "")
+    _only(data, {"version", "thresholds", "voice", "dimensions"}, source, "")
     version = data.get("version")
     if not isinstance(version, str) or not version.strip():
         raise RubricError(f'{source}: key "version" must be a non-empty string, e.g. version = "my-rubric-1".')
     thresholds = _thresholds(_table(data, "thresholds", source), source)
+    voice = _voice(_table(data, "voice", source) if "voice" in data else {}, source)
     dims = _table(data, "dimensions", source)
     if not dims:
         raise RubricError(f'{source}: "dimensions" is empty: add at least one [dimensions.NAME] table.')
     dimensions = tuple(_dimension(key, value, source) for key, value in dims.items())
-    return Rubric(version.strip(), thresholds, dimensions, source)
+    return Rubric(version.strip(), thresholds, dimensions, source, voice)
 
 
 def _thresholds(table: dict, source: str) -> Thresholds:
@@ -89,6 +111,19 @@ def _thresholds(table: dict, source: str) -> Thresholds:
     if values["max_rep_talk_share"] > 1:
         raise RubricError(f'{source}: key "thresholds.max_rep_talk_share" must be a fraction from 0 to 1.')
     return Thresholds(**values)
+
+
+def _voice(table: dict, source: str) -> VoiceThresholds:
+    """The optional [voice] table: any key left out keeps its default (rubrics written before it still load)."""
+    defaults = VoiceThresholds()
+    _only(table, set(defaults.__dataclass_fields__), source, "voice")
+    values = {name: _number(value, source, f"voice.{name}", low=0.0) for name, value in table.items()}
+    limits = VoiceThresholds(**values)
+    if limits.calm_min_wpm > limits.calm_max_wpm:
+        raise RubricError(f'{source}: key "voice.calm_min_wpm" must not be above "voice.calm_max_wpm".')
+    if limits.monotone_st > limits.lively_st:
+        raise RubricError(f'{source}: key "voice.monotone_st" must not be above "voice.lively_st".')
+    return limits
 
 
 def _dimension(key: str, table: object, source: str) -> Dimension:

@@ -10,9 +10,17 @@ import pytest
 import soundfile as sf
 import speech
 
+from coach_app import session
 from coach_app.audio import delivery, voice
 from coach_app.core import Transcript, Turn, Word
 from coach_app.errors import AudioError
+from coach_app.paths import resource
+from coach_app.scoring.rubric import VoiceThresholds, load_rubric
+
+
+def default_rubric_text() -> str:
+    return resource("rubrics", "default.toml").read_text(encoding="utf-8")
+
 
 RATE = speech.SAMPLERATE
 REP_LINES = (
@@ -190,12 +198,31 @@ def test_stereo_file_channel_choice_and_bad_channel(tmp_path):
 
 
 def test_thresholds_are_parameters():
-    """Raising the fast threshold above the measured rate silences the pace finding; defaults are documented."""
+    """Raising the fast limit and the calm range above the measured rate turns the rushed turn into calm praise."""
     stereo, transcript = call([(t, say(t, speed=260)) for t in REP_LINES[:1]])
     measures = delivery.measure_voice((stereo, RATE), transcript, rep_channel="left")
-    relaxed = delivery.DeliveryThresholds(fast_wpm=400, calm_max_wpm=400)
-    assert kinds(delivery.judge_delivery(measures, transcript, relaxed)) == [("voice_pace_calm", 1)]
-    assert "fast_wpm 175" in delivery.DeliveryThresholds.__doc__
+    assert kinds(delivery.judge_delivery(measures, transcript)) == [("voice_pace_fast", 1)]
+    relaxed = VoiceThresholds(calm_max_wpm=400)
+    assert kinds(delivery.judge_delivery(measures, transcript, relaxed, fast_wpm=400)) == [("voice_pace_calm", 1)]
+
+
+def test_rubric_voice_table_reaches_the_delivery_findings(tmp_path):
+    """score_conversation judges the recording with the rubric's [voice] limits: a trainer who asks for 20
+    semitones of pitch movement gets monotone findings for speech the default rubric lets pass."""
+    stereo, transcript = call([(t, say(t)) for t in REP_LINES])
+    path = tmp_path / "call.wav"
+    sf.write(path, stereo, RATE)
+    default = load_rubric()
+    strict_file = tmp_path / "strict.toml"
+    strict_text = default_rubric_text().replace("monotone_st = 3.0", "monotone_st = 20.0")
+    strict_file.write_text(strict_text.replace("lively_st = 8.0", "lively_st = 25.0"), encoding="utf-8")
+    strict = load_rubric(strict_file)
+    plain = session.score_conversation(transcript, default, path, "left")
+    demanding = session.score_conversation(transcript, strict, path, "left")
+    assert not [f for f in plain.findings if f.kind == "voice_monotone"]
+    monotone = [f for f in demanding.findings if f.kind == "voice_monotone"]
+    assert {f.turn for f in monotone} == {i for i, t in enumerate(transcript.turns) if t.speaker == "rep"}
+    assert all("below 20 " in f.reason for f in monotone)
 
 
 def test_syllable_nuclei_count_the_syllables():

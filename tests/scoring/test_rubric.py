@@ -4,7 +4,7 @@ import pytest
 
 from coach_app.errors import RubricError
 from coach_app.paths import resource
-from coach_app.scoring.rubric import load_rubric
+from coach_app.scoring.rubric import VoiceThresholds, load_rubric
 
 DEFAULT = resource("rubrics", "default.toml").read_text(encoding="utf-8")
 
@@ -29,6 +29,11 @@ def test_default_rubric_loads():
         ("base = 30", "base = 130", "dimensions.empathy.base"),
         ("[dimensions.empathy.points]", "colour = 'red'\n[dimensions.empathy.points]", "dimensions.empathy.colour"),
         ("[thresholds]", "[thresholds\n", "not valid TOML"),
+        ("monotone_st = 3.0", "monotone_st = -3.0", "voice.monotone_st"),
+        ("lively_st = 8.0", "lively_st = 8.0\npitch_st = 2", "voice.pitch_st"),
+        ("calm_min_wpm = 100.0", "calm_min_wpm = 170.0", "voice.calm_min_wpm"),
+        ("monotone_st = 3.0", "monotone_st = 9.0", "voice.monotone_st"),
+        ("[voice]", "voice = 3\n[voices]", "voice"),
     ],
 )
 def test_invalid_rubric_names_file_and_key(tmp_path, old, new, key):
@@ -39,6 +44,19 @@ def test_invalid_rubric_names_file_and_key(tmp_path, old, new, key):
     with pytest.raises(RubricError) as err:
         load_rubric(path)
     assert str(path) in str(err.value) and key in str(err.value)
+
+
+def test_voice_table_is_optional_and_partial(tmp_path):
+    """The shipped [voice] values are the defaults; a rubric without [voice], or with some of its keys, still loads
+    and keeps the defaults for what it leaves out."""
+    assert load_rubric().voice == VoiceThresholds()
+    start, end = DEFAULT.index("[voice]"), DEFAULT.index("[dimensions.")
+    without = tmp_path / "without.toml"
+    without.write_text(DEFAULT[:start] + DEFAULT[end:], encoding="utf-8")
+    assert load_rubric(without).voice == VoiceThresholds()
+    partial = tmp_path / "partial.toml"
+    partial.write_text(DEFAULT[:start] + "[voice]\nmonotone_st = 1.5\n\n" + DEFAULT[end:], encoding="utf-8")
+    assert load_rubric(partial).voice == VoiceThresholds(monotone_st=1.5)
 
 
 def test_missing_rubric_file(tmp_path):
