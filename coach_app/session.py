@@ -84,7 +84,8 @@ def start_call(
         live = LiveTranscription(model, mono=True, first_speaker="rep", source="the practice recording")
         consumer = live.on_chunk
     else:
-        loop = TurnLoop(Conversation(scenario), CustomerVoice(scenario), Player(), TurnRecogniser(model))
+        player = Player(settings.speaker or None)
+        loop = TurnLoop(Conversation(scenario), CustomerVoice(scenario), player, TurnRecogniser(model))
         consumer = loop.feed
     on_progress(0.8, "Opening the microphone")
     recorder = Recorder(devices=(settings.microphone or None,), on_chunk=(consumer,))

@@ -24,6 +24,7 @@ class Settings:
     rep_name: str = ""
     role: Role = "rep"
     microphone: str = ""
+    speaker: str = ""  # the output device for the practice customer's voice and for playback
     speech_model_path: str = ""
     rubric_path: str = ""
     rep_channel: Channel = "left"

@@ -2,8 +2,10 @@
 
 Whatever is played into a sink (`paplay --device=SINK`) can be recorded from its ALSA capture device through
 sounddevice: `coach_rep` hears `coach_sink` (the rep's microphone), `coach_customer` hears `customer_sink`
-(the simulated customer's playback). The server is this test session's own (socket, state and ALSA config in a
-temporary folder), so it never touches a desktop's sound setup and parallel test runs cannot hear each other.
+(the simulated customer's playback). `spare_speaker` is an output device that plays into `customer_sink`, so a
+test can hear what the app sent to a chosen speaker. The server is this test session's own (socket, state and ALSA
+config in a temporary folder), so it never touches a desktop's sound setup and parallel test runs cannot hear each
+other.
 """
 
 import os
@@ -16,6 +18,7 @@ from pathlib import Path
 
 REP_SINK, CUSTOMER_SINK = "coach_sink", "customer_sink"
 REP_DEVICE, CUSTOMER_DEVICE = "coach_rep", "coach_customer"
+CUSTOMER_SPEAKER = "spare_speaker"
 _START_TIMEOUT_S = 15.0
 
 _SERVER_SCRIPT = """\
@@ -41,6 +44,11 @@ pcm.{customer_device} {{
     type pulse
     device {customer_sink}.monitor
     hint {{ show on description "Test customer playback" }}
+}}
+pcm.{customer_speaker} {{
+    type pulse
+    device {customer_sink}
+    hint {{ show on description "Test speaker into the customer sink" }}
 }}
 """
 
@@ -80,7 +88,13 @@ def start_pulse_server(root: Path) -> PulseServer:
     root.mkdir(parents=True, exist_ok=True)
     # Unix socket paths are limited to ~100 bytes and CI temp folders can be deep: keep the socket short.
     socket = Path(tempfile.mkdtemp(prefix="coach-pa-", dir="/tmp" if os.path.isdir("/tmp") else None)) / "native"
-    names = dict(rep_sink=REP_SINK, customer_sink=CUSTOMER_SINK, rep_device=REP_DEVICE, customer_device=CUSTOMER_DEVICE)
+    names = dict(
+        rep_sink=REP_SINK,
+        customer_sink=CUSTOMER_SINK,
+        rep_device=REP_DEVICE,
+        customer_device=CUSTOMER_DEVICE,
+        customer_speaker=CUSTOMER_SPEAKER,
+    )
     (root / "server.pa").write_text(_SERVER_SCRIPT.format(socket=socket, **names))
     (root / "client.conf").write_text("autospawn = no\n")  # never start a stray default daemon
     (root / "xdg" / "alsa").mkdir(parents=True)

@@ -23,7 +23,7 @@ from coach_app import paths
 from coach_app.audio.alignment import FrameAligner
 from coach_app.audio.devices import (
     PA_INVALID_SAMPLE_RATE,
-    InputDevice,
+    AudioDevice,
     find_input_device,
     load_sounddevice,
     portaudio_error_to_audio_error,
@@ -200,7 +200,7 @@ class Recorder:
 
     # --- device side ---
 
-    def _common_samplerate(self, sd, devices: list[InputDevice], channels: int) -> int:
+    def _common_samplerate(self, sd, devices: list[AudioDevice], channels: int) -> int:
         """The requested rate if every device accepts it, else the first device's own rate."""
         candidates = [self._requested_samplerate, int(devices[0].default_samplerate)]
         for rate in candidates:
@@ -214,7 +214,7 @@ class Recorder:
         names = " and ".join(device.label for device in devices)
         raise AudioError(f"{names} cannot record at a common sample rate: record from one device instead.")
 
-    def _open_stream(self, sd, source: int, device: InputDevice, channels: int):
+    def _open_stream(self, sd, source: int, device: AudioDevice, channels: int):
         put = self._queue.put
 
         def callback(indata, frames, time_info, status) -> None:  # PortAudio's thread: copy and enqueue only

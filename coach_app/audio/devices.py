@@ -1,4 +1,5 @@
-"""Microphones through sounddevice/PortAudio: listing, choosing, and errors that name the device and what to do."""
+"""Microphones and speakers through sounddevice/PortAudio: listing, choosing, and errors that name the device and
+what to do."""
 
 import errno
 import sys
@@ -17,8 +18,8 @@ _CHOOSE_HINT = "run `coach-app record --list-devices` to see the microphones"
 
 
 @dataclass(frozen=True)
-class InputDevice:
-    """One capture device as PortAudio reports it."""
+class AudioDevice:
+    """One capture or playback device as PortAudio reports it (`channels` in that direction)."""
 
     index: int
     name: str
@@ -52,26 +53,35 @@ def refresh_devices() -> None:
     sd._initialize()
 
 
-def list_input_devices() -> list[InputDevice]:
+def list_input_devices() -> list[AudioDevice]:
     """Every device with at least one input channel, in PortAudio's order."""
+    return _list_devices("max_input_channels", 0)
+
+
+def list_output_devices() -> list[AudioDevice]:
+    """Every device with at least one output channel (speakers, headsets), in PortAudio's order."""
+    return _list_devices("max_output_channels", 1)
+
+
+def _list_devices(channels_key: str, default_slot: int) -> list[AudioDevice]:
     sd = load_sounddevice()
     host_apis = sd.query_hostapis()
-    default_index = sd.default.device[0]
+    default_index = sd.default.device[default_slot]
     return [
-        InputDevice(
+        AudioDevice(
             index=info["index"],
             name=info["name"],
-            channels=info["max_input_channels"],
+            channels=info[channels_key],
             default_samplerate=info["default_samplerate"],
             host_api=host_apis[info["hostapi"]]["name"],
             is_default=info["index"] == default_index,
         )
         for info in sd.query_devices()
-        if info["max_input_channels"] > 0
+        if info[channels_key] > 0
     ]
 
 
-def default_input_device() -> InputDevice:
+def default_input_device() -> AudioDevice:
     """The system's default microphone, else the first one; AudioError when there is none."""
     devices = list_input_devices()
     if not devices:
@@ -81,7 +91,7 @@ def default_input_device() -> InputDevice:
     return next((device for device in devices if device.is_default), devices[0])
 
 
-def find_input_device(spec: int | str | None = None) -> InputDevice:
+def find_input_device(spec: int | str | None = None) -> AudioDevice:
     """The device with this index, exact name or unique name fragment; the default one when `spec` is None."""
     if spec is None:
         return default_input_device()
@@ -103,7 +113,7 @@ def find_input_device(spec: int | str | None = None) -> InputDevice:
     raise AudioError(f"There is no microphone '{spec}' (available: {available}): {_CHOOSE_HINT} and pick one.")
 
 
-def portaudio_error_to_audio_error(exc: Exception, device: InputDevice) -> AudioError:
+def portaudio_error_to_audio_error(exc: Exception, device: AudioDevice) -> AudioError:
     """One sentence for a PortAudio failure on `device`: what happened and what to do."""
     code = exc.args[1] if len(exc.args) > 1 else None
     host_code = abs(exc.args[2][1]) if len(exc.args) > 2 else None

@@ -51,7 +51,7 @@ class _MicrophonePage(QWizardPage):
         super().__init__()
         self.setTitle("Check your microphone")
         self.setSubTitle("Record a few seconds and play them back. You can skip this and do it later in Settings.")
-        self.check = MicCheck(state.settings.microphone)
+        self.check = MicCheck(state.settings.microphone, state.settings.speaker)
         column = QVBoxLayout(self)
         column.addWidget(self.check)
         column.addStretch(1)

@@ -13,14 +13,15 @@ BLOCK_FRAMES = 1024
 
 
 class AudioPlayer:
-    """Streams a file to the default output device; the PortAudio callback only reads the next block."""
+    """Streams a file to `device` (the system default when None); the PortAudio callback only reads the next block."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, device: int | str | None = None) -> None:
         try:
             self._file = sf.SoundFile(str(path))
         except (sf.LibsndfileError, RuntimeError, OSError) as exc:
             raise AudioError(f"Cannot play {path} ({exc}): the recording may have been moved or deleted.") from None
         self.path = path
+        self.device = device
         self.samplerate = self._file.samplerate
         self.duration_s = self._file.frames / self.samplerate
         self._lock = threading.Lock()
@@ -51,14 +52,15 @@ class AudioPlayer:
                 channels=self._file.channels,
                 dtype="float32",
                 blocksize=BLOCK_FRAMES,
+                device=self.device,
                 callback=self._fill,
             )
             self._stream.start()
-        except sd.PortAudioError as exc:
+        except (sd.PortAudioError, ValueError) as exc:
             self._stream = None
             raise AudioError(
-                f"Cannot play sound on the output device ({exc}): connect speakers or headphones, "
-                "or pick another output in the system's sound settings."
+                f"Cannot play sound on the output device {self.device or '(system default)'} ({exc}): connect "
+                "speakers or headphones, or pick another under Settings → Microphone and speakers."
             ) from None
 
     def pause(self) -> None:

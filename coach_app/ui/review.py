@@ -289,7 +289,8 @@ class ReviewScreen(QWidget):
 
         try:
             if self.player is None:
-                self.player = AudioPlayer(sessions.audio_file(self.state.db, self.stored.summary.audio_path))
+                audio = sessions.audio_file(self.state.db, self.stored.summary.audio_path)
+                self.player = AudioPlayer(audio, self.state.settings.speaker or None)
             self.player.play(seconds)
         except CoachError as exc:
             show_error(self, exc)

@@ -1,4 +1,5 @@
-"""Settings: you, microphone, speech models, scoring rubric, recording channels, nudges, where data lives."""
+"""Settings: you, microphone and speakers, speech models, scoring rubric, recording channels, nudges, where data
+lives."""
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -19,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from coach_app import paths
+from coach_app.audio.devices import list_output_devices
 from coach_app.errors import CoachError
 from coach_app.scoring.rubric import load_rubric
 from coach_app.ui.error_dialog import open_log_folder, show_error
 from coach_app.ui.main_window import shortcuts_table
 from coach_app.ui.state import AppState
-from coach_app.ui.widgets.mic_check import MicCheck
+from coach_app.ui.widgets.mic_check import SYSTEM_DEFAULT, MicCheck
 from coach_app.ui.widgets.speech_models import SpeechModelsPanel
 
 
@@ -58,8 +60,12 @@ class SettingsScreen(QWidget):
         form.addRow("Name", self.name)
         form.addRow("Role", self.role)
 
-        self.mic = MicCheck(settings.microphone)
+        self.mic = MicCheck(settings.microphone, settings.speaker)
         self.mic.device_chosen.connect(lambda name: self._update(microphone=name))
+        self.speakers = QComboBox()
+        self.speakers.setAccessibleName("Speakers for the practice customer's voice and for playback")
+        self._fill_speakers(settings.speaker)
+        self.speakers.currentIndexChanged.connect(lambda _i: self._choose_speaker(self.speakers.currentData()))
         channel_row = QWidget()
         channel_form = QFormLayout(channel_row)
         channel_form.setContentsMargins(0, 0, 0, 0)
@@ -71,6 +77,7 @@ class SettingsScreen(QWidget):
         self.rep_channel.currentIndexChanged.connect(
             lambda _i: self._update(rep_channel=self.rep_channel.currentData())
         )
+        channel_form.addRow("Speakers (customer's voice, playback)", self.speakers)
         channel_form.addRow("Rep's voice in stereo recordings", self.rep_channel)
 
         self.models = SpeechModelsPanel(settings.speech_model_path)
@@ -115,7 +122,7 @@ class SettingsScreen(QWidget):
         content = QWidget()
         column = QVBoxLayout(content)
         column.addWidget(_group("You", you))
-        column.addWidget(_group("Microphone", self.mic, channel_row))
+        column.addWidget(_group("Microphone and speakers", self.mic, channel_row))
         column.addWidget(_group("Speech models", self.models))
         column.addWidget(_group("Scoring rubric", rubric_row))
         column.addWidget(_group("Practice", self.nudges))
@@ -132,6 +139,23 @@ class SettingsScreen(QWidget):
 
     def _update(self, **changes: object) -> None:
         self.state.update_settings(**changes)
+
+    def _fill_speakers(self, chosen: str) -> None:
+        """System default, every output device, and the stored choice even while it is unplugged."""
+        self.speakers.addItem(SYSTEM_DEFAULT, "")
+        try:
+            names = [device.name for device in list_output_devices()]
+        except CoachError:
+            names = []  # no PortAudio: the microphone panel already says so
+        for name in names:
+            self.speakers.addItem(name, name)
+        if chosen and chosen not in names:
+            self.speakers.addItem(f"{chosen} (not connected)", chosen)
+        self.speakers.setCurrentIndex(max(0, self.speakers.findData(chosen)))
+
+    def _choose_speaker(self, name: str) -> None:
+        self.mic.speaker = name
+        self._update(speaker=name)
 
     def _show_rubric(self) -> None:
         path = self.state.settings.rubric_path

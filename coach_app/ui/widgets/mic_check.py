@@ -1,4 +1,5 @@
-"""Microphone choice and check: a live level meter while a short test recording runs, then play it back."""
+"""Microphone choice and check: a live level meter while a short test recording runs, then play it back on the
+chosen speakers."""
 
 from pathlib import Path
 
@@ -28,8 +29,9 @@ class MicCheck(QWidget):
     device_chosen = Signal(str)
     test_finished = Signal(float)
 
-    def __init__(self, chosen: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, chosen: str = "", speaker: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.speaker = speaker  # where the test plays ("" = system default); the owner keeps it current
         self.recorder: Recorder | None = None
         self.player: AudioPlayer | None = None
         self.devices = QComboBox()
@@ -111,7 +113,7 @@ class MicCheck(QWidget):
     def play_test(self) -> None:
         try:
             self._close_player()
-            self.player = AudioPlayer(test_recording_path())
+            self.player = AudioPlayer(test_recording_path(), self.speaker or None)
             self.player.play(0.0)
         except CoachError as exc:
             show_error(self, exc)
