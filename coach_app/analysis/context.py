@@ -3,7 +3,8 @@
 from bisect import bisect_right
 from functools import cached_property, lru_cache
 
-from coach_app.analysis.text import Span, TurnText
+from coach_app.analysis.question_phrases import question_spans
+from coach_app.analysis.text import Span, TurnText, utterance_text
 from coach_app.analysis.utterances import UtteranceLabel, classify
 from coach_app.core import Finding, Transcript
 from coach_app.scoring.rubric import Thresholds
@@ -14,8 +15,10 @@ _classify = lru_cache(maxsize=4096)(classify)
 
 
 def clear_caches() -> None:
-    """Forget cached turn texts and labels (benchmarks measure cold analysis with it)."""
+    """Forget cached turn texts, their question phrases and labels (benchmarks measure cold analysis with it)."""
     _turn_text.cache_clear()
+    utterance_text.cache_clear()
+    question_spans.cache_clear()
     _classify.cache_clear()
 
 

@@ -7,6 +7,7 @@ reflection detectors and by the utterance classifier's cues.
 """
 
 import re
+from functools import lru_cache
 
 from coach_app.analysis.lexicon import lexicon
 from coach_app.analysis.text import Span, TurnText
@@ -21,9 +22,11 @@ QUOTE_WORDS = 16
 SINGLE_FACT = "information"  # the category of questions asking for one fact ('how many…', 'what's your order number')
 
 
-def question_spans(text: TurnText) -> list[tuple[str, Span]]:
-    """(category, span) of each question in a turn; shared with the reflection and perspective detectors."""
-    return _typed_questions(text) if is_typed(text) else _spoken_questions(text)
+@lru_cache(maxsize=64)
+def question_spans(text: TurnText) -> tuple[tuple[str, Span], ...]:
+    """(category, span) of each question in a turn; shared with the reflection detector and the utterance
+    classifier, so it is worked out once per turn text."""
+    return tuple(_typed_questions(text) if is_typed(text) else _spoken_questions(text))
 
 
 def is_typed(text: TurnText) -> bool:

@@ -3,7 +3,7 @@
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from coach_app.core import Turn
 
@@ -138,8 +138,10 @@ class TurnText:
         return Span(span.first, max(span.last, min(end, span.first + max_words)))
 
 
+@lru_cache(maxsize=64)
 def utterance_text(text: str) -> TurnText:
-    """The TurnText of a bare utterance, without times (for classifying text out of any transcript)."""
+    """The TurnText of a bare utterance, without times (for classifying text out of any transcript); the same
+    object for the same text, so the classifier's cues and its question typing share one reading."""
     return TurnText(Turn("rep", 0.0, 0.0, text))
 
 
