@@ -10,6 +10,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from coach_app.analysis import METRIC_KEYS
 from coach_app.core import DimensionScore, Finding, Scorecard, Transcript, Turn
 from coach_app.reports.charts import behaviour_figure, figure_bytes, radar_figure, trend_figure
 from coach_app.scoring.rubric import load_rubric
@@ -20,23 +21,6 @@ from coach_app.storage.sessions import insert_findings, save_session
 
 SESSIONS = 5000
 RUNS = 5
-METRICS = (
-    "rep_talk_share",
-    "interruptions",
-    "backchannels",
-    "median_response_latency_s",
-    "longest_rep_monologue_s",
-    "rep_words_per_minute",
-    "open_questions",
-    "closed_questions",
-    "reflections",
-    "summaries",
-    "empathy_statements",
-    "apologies",
-    "action_plans",
-    "judgemental_phrases",
-    "filler_words",
-)
 
 
 def populate(db, rng: random.Random) -> None:
@@ -56,7 +40,7 @@ def populate(db, rng: random.Random) -> None:
                 DimensionScore(d.key, d.label, max(0, min(100, round(rng.gauss(level, 12)))), d.weight, (0,), "")
                 for d in dimensions
             )
-            metrics = {m: rng.randint(0, 4) for m in METRICS} | {"median_response_latency_s": rng.uniform(0.2, 1.4)}
+            metrics = {m: rng.randint(0, 4) for m in METRIC_KEYS} | {"median_response_latency_s": rng.uniform(0.2, 1.4)}
             card = Scorecard(metrics, (finding,), dims, round(statistics.fmean(d.score for d in dims)), "bench")
             started = (first + timedelta(hours=5 * n)).isoformat()
             session_id = save_session(db, transcript, card, "Sam", f"session {n}", started_at=started)

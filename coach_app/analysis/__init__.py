@@ -31,6 +31,17 @@ COUNTED_KINDS: dict[str, tuple[str, ...]] = {
     "action_plans": ("action_plan",),
     "judgemental_phrases": ("judgemental", "dismissive", "rushing"),
 }
+# The `metrics` keys of a scorecard, in the order they are reported (the JSON contract of `coach-app analyze`).
+METRIC_KEYS: tuple[str, ...] = (
+    "rep_talk_share",
+    "interruptions",
+    "backchannels",
+    "median_response_latency_s",
+    "longest_rep_monologue_s",
+    "rep_words_per_minute",
+    *COUNTED_KINDS,
+    "filler_words",
+)
 
 
 def analyze(transcript: Transcript, rubric: Rubric | None = None, extra_findings: Sequence[Finding] = ()) -> Scorecard:
@@ -82,15 +93,5 @@ def _turn_findings(conv: Conversation, index: int) -> list[Finding]:
 def _metrics(conv: Conversation, findings: Sequence[Finding]) -> dict:
     metrics = timing.timing_metrics(conv)
     counts = {key: sum(1 for f in findings if f.kind in kinds) for key, kinds in COUNTED_KINDS.items()}
-    ordered = (
-        "rep_talk_share",
-        "interruptions",
-        "backchannels",
-        "median_response_latency_s",
-        "longest_rep_monologue_s",
-        "rep_words_per_minute",
-        *COUNTED_KINDS,
-        "filler_words",
-    )
     merged = {**metrics, **counts}
-    return {key: merged[key] for key in ordered}
+    return {key: merged[key] for key in METRIC_KEYS}
