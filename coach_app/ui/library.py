@@ -83,6 +83,7 @@ class LibraryScreen(QWidget):
             filters.addWidget(combo, 1)
 
         self.table = QTableWidget(0, len(COLUMNS))
+        self.saved_layout = {"columns": self.table.horizontalHeader()}
         self.table.setObjectName("sessionsTable")
         self.table.setAccessibleName("Sessions")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -142,14 +143,6 @@ class LibraryScreen(QWidget):
         state.sessions_changed.connect(self.refresh)
         self._fill_filters()
         self.refresh()
-
-    def save_layout(self, stored, key: str) -> None:
-        stored.setValue(f"{key}/columns", self.table.horizontalHeader().saveState())
-
-    def restore_layout(self, stored, key: str) -> None:
-        value = stored.value(f"{key}/columns")
-        if value is not None:
-            self.table.horizontalHeader().restoreState(value)
 
     def activated(self) -> None:
         self._fill_filters()

@@ -68,6 +68,9 @@ def layout_settings() -> QSettings:
 
 
 class MainWindow(QMainWindow):
+    """Screens may offer `activated()` (shown), `confirm_close()` and `closing()` (window closing), and
+    `saved_layout`: name → a widget whose saveState/restoreState the window keeps across restarts."""
+
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
@@ -108,9 +111,11 @@ class MainWindow(QMainWindow):
             screen_class = getattr(importlib.import_module(spec.module), spec.class_name)
             widget = screen_class(self.state)
             widget.setObjectName(f"{key}Screen")
-            restore = getattr(widget, "restore_layout", None)
-            if restore is not None:
-                restore(layout_settings(), key)
+            stored = layout_settings()
+            for part, holder in getattr(widget, "saved_layout", {}).items():
+                value = stored.value(f"{key}/{part}")
+                if value is not None:
+                    holder.restoreState(value)
             self._screens[key] = widget
             self._stack.addWidget(widget)
         return self._screens[key]
@@ -233,9 +238,8 @@ class MainWindow(QMainWindow):
         if SCREENS:
             stored.setValue("main/screen", self.current_key())
         for key, widget in self._screens.items():
-            save = getattr(widget, "save_layout", None)
-            if save is not None:
-                save(stored, key)
+            for part, holder in getattr(widget, "saved_layout", {}).items():
+                stored.setValue(f"{key}/{part}", holder.saveState())
         stored.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)

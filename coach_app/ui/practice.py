@@ -121,6 +121,7 @@ class PracticeScreen(QWidget):
         self.splitter.addWidget(self.picker)
         self.splitter.addWidget(right)
         self.splitter.setSizes([380, 720])
+        self.saved_layout = {"splitter": self.splitter}
         outer = QVBoxLayout(self)
         outer.addWidget(self.splitter)
 
@@ -136,14 +137,6 @@ class PracticeScreen(QWidget):
         on = self.state.settings.nudges_enabled
         self.nudges_box.setChecked(on)
         self.nudge.set_enabled_by_user(on)
-
-    def save_layout(self, stored, key: str) -> None:
-        stored.setValue(f"{key}/splitter", self.splitter.saveState())
-
-    def restore_layout(self, stored, key: str) -> None:
-        value = stored.value(f"{key}/splitter")
-        if value is not None:
-            self.splitter.restoreState(value)
 
     @property
     def recording(self) -> bool:

@@ -93,6 +93,7 @@ class ProgressScreen(QWidget):
         self.splitter.addWidget(self.charts)
         self.splitter.addWidget(side)
         self.splitter.setSizes([760, 340])
+        self.saved_layout = {"splitter": self.splitter}
         self.tasks = TaskPanel()
         column = QVBoxLayout(self)
         column.addLayout(filters)
@@ -104,14 +105,6 @@ class ProgressScreen(QWidget):
         self.period.currentIndexChanged.connect(self.reload)
         self.scenario.currentIndexChanged.connect(self.reload)
         state.sessions_changed.connect(self.activated)
-
-    def save_layout(self, stored, key: str) -> None:
-        stored.setValue(f"{key}/splitter", self.splitter.saveState())
-
-    def restore_layout(self, stored, key: str) -> None:
-        value = stored.value(f"{key}/splitter")
-        if value is not None:
-            self.splitter.restoreState(value)
 
     def activated(self) -> None:
         current = self.rep.currentText() or self.state.settings.rep_name

@@ -4,7 +4,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -172,6 +172,7 @@ class ReviewScreen(QWidget):
         for widget in (left, self.transcript, right):
             self.splitter.addWidget(widget)
         self.splitter.setSizes([380, 470, 250])
+        self.saved_layout = {"splitter": self.splitter}
 
         self.tasks = TaskPanel()
         column = QVBoxLayout(page)
@@ -182,14 +183,6 @@ class ReviewScreen(QWidget):
         column.addWidget(self.splitter, 1)
         column.addWidget(self.tasks)
         return page
-
-    def save_layout(self, stored: QSettings, key: str) -> None:
-        stored.setValue(f"{key}/splitter", self.splitter.saveState())
-
-    def restore_layout(self, stored: QSettings, key: str) -> None:
-        value = stored.value(f"{key}/splitter")
-        if value is not None:
-            self.splitter.restoreState(value)
 
     # Showing a session
 
