@@ -1,6 +1,6 @@
 """Benchmark the utterance classifier: model load time and per-utterance time (mean, p95), typed and recognised.
 
-Run: `.venv/bin/python bench/utterance_classifier.py [FILE.csv]` (default: ../shared/data/listening-dev.csv).
+Run: `.venv/bin/python bench/utterance_classifier.py [FILE.csv]` (default: data/annomi/listening-dev.csv).
 Timings are noisy on a shared 2-core machine.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from coach_app.analysis.utterance_features import asr_normalise
 from coach_app.analysis.utterances import classify, shipped_model
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "listening-dev.csv"
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "annomi" / "listening-dev.csv"
 
 
 def per_utterance_ms(pairs: list[tuple[str, str]]) -> list[float]:

@@ -38,7 +38,7 @@ from coach_app.analysis.utterance_features import (  # noqa: E402
 )
 from coach_app.analysis.utterances import LABELS, MODEL_FILE, QUESTION_LABELS  # noqa: E402
 
-DEFAULT_DATA = REPO.parent / "shared" / "data" / "listening-dev.csv"
+DEFAULT_DATA = REPO / "data" / "annomi" / "listening-dev.csv"
 DEFAULT_OUT = REPO / "resources" / "models" / MODEL_FILE
 BLOCK_WEIGHTS = (1.0, 1.0, 0.5)  # words, characters, handcrafted cues
 C = 1.0  # both classifiers' inverse regularisation

@@ -19,7 +19,7 @@ from coach_app.analysis.utterances import (
 from coach_app.errors import ModelError
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO.parent / "shared" / "data" / "listening-dev.csv"
+DATA = REPO / "data" / "annomi" / "listening-dev.csv"
 
 # Hand-labelled customer-service lines (rep line, customer's previous line, label): not counselling language.
 SERVICE_UTTERANCES: tuple[tuple[str, str, str], ...] = (
