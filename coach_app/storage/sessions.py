@@ -321,14 +321,18 @@ def _breakdown(
     return data["base"], items
 
 
+_COMMENTS = (
+    "SELECT c.id, c.session_id, c.body, c.at_s, c.turn, p.name, c.created_at FROM comments c "
+    "LEFT JOIN people p ON p.id = c.author_id"
+)
+
+
 def list_comments(db: Database, session_id: int) -> tuple[Comment, ...]:
     """A session's trainer comments in time order (unpinned ones first)."""
     return tuple(
         Comment(*row)
         for row in db.execute(
-            "SELECT c.id, c.session_id, c.body, c.at_s, c.turn, p.name, c.created_at FROM comments c "
-            "LEFT JOIN people p ON p.id = c.author_id WHERE c.session_id = ? "
-            "ORDER BY coalesce(c.at_s, -1), coalesce(c.turn, -1), c.id",
+            f"{_COMMENTS} WHERE c.session_id = ? ORDER BY coalesce(c.at_s, -1), coalesce(c.turn, -1), c.id",
             [session_id],
         )
     )
@@ -352,6 +356,25 @@ def add_comment(
             "INSERT INTO comments (session_id, author_id, body, at_s, turn, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             [session_id, author_id, body.strip(), at_s, turn, now_iso()],
         ).lastrowid
+
+
+def edit_comment(db: Database, comment_id: int, body: str) -> None:
+    """Replace a trainer comment's text; its pin, author and time stay."""
+    if not body.strip():
+        raise StorageError("A comment cannot be empty: type what the rep should hear, or delete the comment.")
+    with writing(db):
+        if not db.execute("UPDATE comments SET body = ? WHERE id = ?", [body.strip(), comment_id]).rowcount:
+            raise StorageError(f"No comment has id {comment_id}: it may have been deleted.")
+
+
+def delete_comment(db: Database, comment_id: int) -> Comment:
+    """Delete a trainer comment and return it, so the caller can offer to put it back."""
+    with writing(db):
+        row = db.execute(f"{_COMMENTS} WHERE c.id = ?", [comment_id]).fetchone()
+        if row is None:
+            raise StorageError(f"No comment has id {comment_id}: it may have been deleted already.")
+        db.execute("DELETE FROM comments WHERE id = ?", [comment_id])
+    return Comment(*row)
 
 
 def tag_session(db: Database, session_id: int, names) -> None:
