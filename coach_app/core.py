@@ -76,8 +76,24 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ScoreItem:
+    """What one finding did to a dimension's score: whole points, after the rubric's decay (0 for a repeat)."""
+
+    finding: int  # index into the scorecard's findings
+    kind: str
+    turn: int
+    points: int
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "turn": self.turn, "points": self.points}
+
+
+@dataclass(frozen=True)
 class DimensionScore:
-    """A 0–100 score for one rubric dimension and the findings (indices into the scorecard's list) behind it."""
+    """A 0–100 score for one rubric dimension and the findings (indices into the scorecard's list) behind it.
+
+    `base` plus the items' points, clamped to 0–100, is exactly `score`; a score kept from before breakdowns were
+    recorded has no base (None) and no items."""
 
     dimension: str
     label: str
@@ -86,6 +102,13 @@ class DimensionScore:
     evidence: tuple[int, ...]
     explanation: str
     tip: str = ""
+    base: int | None = None
+    items: tuple[ScoreItem, ...] = ()
+
+    def breakdown(self) -> dict:
+        """The `breakdown` contract for this dimension: base, each finding's points, and the score."""
+        base = self.score if self.base is None else self.base
+        return {"base": base, "items": [item.to_dict() for item in self.items], "score": self.score}
 
 
 @dataclass(frozen=True)
@@ -100,11 +123,12 @@ class Scorecard:
     extras: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """The `analyze --json` contract: exactly `metrics`, `findings` and `scores`."""
+        """The `analyze --json` contract: exactly `metrics`, `findings`, `scores` and `breakdown`."""
         scores = {"overall": self.overall}
         scores.update({d.dimension: d.score for d in self.dimensions})
         return {
             "metrics": dict(self.metrics),
             "findings": [f.to_dict() for f in self.findings],
             "scores": scores,
+            "breakdown": {d.dimension: d.breakdown() for d in self.dimensions},
         }

@@ -4,7 +4,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from coach_app.core import DimensionScore, Finding
+from coach_app.core import DimensionScore, Finding, ScoreItem
 from coach_app.scoring.rubric import Dimension, Rubric
 
 _WORD = re.compile(r"[a-z']+")  # digits are ignored: the same stock phrase with another number is the same phrase
@@ -23,6 +23,7 @@ def _score_dimension(dim: Dimension, findings: Sequence[Finding]) -> DimensionSc
     seen_quotes: set[tuple[str, str]] = set()
     counts: dict[str, int] = defaultdict(int)
     deltas: dict[str, float] = defaultdict(float)
+    raw = []  # each evidence finding's exact contribution
     for i in evidence:
         finding = findings[i]
         points = dim.points[finding.kind]
@@ -30,12 +31,17 @@ def _score_dimension(dim: Dimension, findings: Sequence[Finding]) -> DimensionSc
             # The same stock phrase said again earns nothing: reward variety and fit, not repetition.
             quote_key = (finding.kind, " ".join(_WORD.findall(finding.quote.lower())))
             if quote_key in seen_quotes:
+                raw.append(0.0)
                 continue
             seen_quotes.add(quote_key)
         decay = dim.decay if points > 0 else dim.penalty_decay
-        deltas[finding.kind] += points * decay ** counts[finding.kind]
+        contribution = points * decay ** counts[finding.kind]
+        raw.append(contribution)
+        deltas[finding.kind] += contribution
         counts[finding.kind] += 1
     value = max(0.0, min(100.0, dim.base + sum(deltas.values())))
+    base = round(dim.base)
+    whole = _whole_points(raw, round(dim.base + sum(raw)) - base)
     return DimensionScore(
         dimension=dim.key,
         label=dim.label,
@@ -44,7 +50,20 @@ def _score_dimension(dim: Dimension, findings: Sequence[Finding]) -> DimensionSc
         evidence=evidence,
         explanation=_explain(dim, counts, deltas),
         tip=dim.tip,
+        base=base,
+        items=tuple(ScoreItem(i, findings[i].kind, findings[i].turn, p) for i, p in zip(evidence, whole, strict=True)),
     )
+
+
+def _whole_points(raw: list[float], total: int) -> list[int]:
+    """Round each contribution to whole points so they add up to `total` exactly (largest remainders move)."""
+    whole = [round(x) for x in raw]
+    shortfall = total - sum(whole)
+    step = 1 if shortfall > 0 else -1
+    by_remainder = sorted(range(len(raw)), key=lambda i: (raw[i] - whole[i]) * step, reverse=True)
+    for i in by_remainder[: abs(shortfall)]:
+        whole[i] += step
+    return whole
 
 
 def _explain(dim: Dimension, counts: dict[str, int], deltas: dict[str, float]) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from sqlite_utils import Database
 
-from coach_app.core import DimensionScore, Finding, Scorecard
+from coach_app.core import DimensionScore, Finding, Scorecard, ScoreItem
 from coach_app.errors import StorageError, TranscriptError
 from coach_app.storage.bundles import CHUNK_BYTES, FORMAT, FORMAT_VERSION, JSON_FILES
 from coach_app.storage.db import writing
@@ -202,7 +202,7 @@ def _store(db: Database, docs: dict, manifest: dict, staged: Path | None, where:
         automatic = Scorecard(
             card["metrics"],
             tuple(findings),
-            _dimensions(card["dimensions"]),
+            _dimensions(card["dimensions"], findings),
             card["overall"],
             card["rubric_version"],
             card.get("extras") or {},
@@ -210,7 +210,7 @@ def _store(db: Database, docs: dict, manifest: dict, staged: Path | None, where:
         session = manifest["session"]
         notes = docs["findings.json"]
         comments = docs["comments.json"]
-    except (KeyError, TypeError, ValueError, TranscriptError) as exc:
+    except (KeyError, IndexError, TypeError, ValueError, TranscriptError) as exc:
         raise StorageError(
             f"The session data in {where} is incomplete or malformed ({exc}): ask for it again."
         ) from None
@@ -254,7 +254,8 @@ def _finding(data: dict) -> Finding:
     )
 
 
-def _dimensions(items: list) -> tuple[DimensionScore, ...]:
+def _dimensions(items: list, findings: list[Finding]) -> tuple[DimensionScore, ...]:
+    """Dimension scores as the sender had them; bundles made before breakdowns were kept have no base or items."""
     return tuple(
         DimensionScore(
             str(d["dimension"]),
@@ -264,6 +265,11 @@ def _dimensions(items: list) -> tuple[DimensionScore, ...]:
             tuple(int(i) for i in d["evidence"]),
             str(d["explanation"]),
             str(d.get("tip", "")),
+            None if d.get("base") is None else int(d["base"]),
+            tuple(
+                ScoreItem(int(i), findings[int(i)].kind, findings[int(i)].turn, int(points))
+                for i, points in d.get("items", [])
+            ),
         )
         for d in items
     )
@@ -285,8 +291,10 @@ def _store_notes(db: Database, session_id: int, notes: dict, corrected: dict | N
             [session_id, ids[int(c["finding"])], c["action"], str(c.get("note", "")), author, c["created_at"]],
         )
     if corrected is not None:
-        effective = [ids[i] for i, item in enumerate(notes["findings"]) if not item["rejected"]]
-        write_scores(db, session_id, "corrected", _dimensions(corrected["dimensions"]), effective)
+        kept = [i for i, item in enumerate(notes["findings"]) if not item["rejected"]]
+        kept_findings = [_finding(notes["findings"][i]["finding"]) for i in kept]
+        dimensions = _dimensions(corrected["dimensions"], kept_findings)
+        write_scores(db, session_id, "corrected", dimensions, [ids[i] for i in kept])
         write_metrics(db, session_id, "corrected", corrected["metrics"])
         db.execute("UPDATE sessions SET corrected_overall = ? WHERE id = ?", [int(corrected["overall"]), session_id])
     for c in comments:

@@ -25,8 +25,8 @@ CHUNK_BYTES = 1024**2
 
 def _dimensions_json(card: Scorecard) -> list[dict]:
     return [
-        {k: getattr(d, k) for k in ("dimension", "label", "score", "weight", "explanation", "tip")}
-        | {"evidence": list(d.evidence)}
+        {k: getattr(d, k) for k in ("dimension", "label", "score", "weight", "explanation", "tip", "base")}
+        | {"evidence": list(d.evidence), "items": [[item.finding, item.points] for item in d.items]}
         for d in card.dimensions
     ]
 

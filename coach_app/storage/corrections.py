@@ -56,6 +56,33 @@ def add_missed_finding(
     return finding_id
 
 
+def undo_correction(db: Database, correction_id: int, rubric: Rubric | None = None) -> int:
+    """Take back one correction (a rejected finding counts again, an added one goes) and re-score; returns the
+    session's overall score. With no correction left the session shows its automatic scores again."""
+    with writing(db):
+        row = db.execute(
+            "SELECT session_id, finding_id, action FROM corrections WHERE id = ?", [correction_id]
+        ).fetchone()
+        if row is None:
+            raise StorageError(f"No correction has id {correction_id}: it may have been undone already.")
+        session_id, finding_id, action = row
+        if action == "added":
+            db.execute("DELETE FROM findings WHERE id = ?", [finding_id])  # its correction row goes with it
+        else:
+            db.execute("DELETE FROM corrections WHERE id = ?", [correction_id])
+            still = db.execute(
+                "SELECT 1 FROM corrections WHERE finding_id = ? AND action = 'rejected' LIMIT 1", [finding_id]
+            ).fetchone()
+            if not still:
+                db.execute("UPDATE findings SET rejected = 0 WHERE id = ?", [finding_id])
+        if db.execute("SELECT 1 FROM corrections WHERE session_id = ? LIMIT 1", [session_id]).fetchone():
+            return _rescore_corrected(db, session_id, rubric or load_rubric())
+        db.execute("DELETE FROM scores WHERE session_id = ? AND view = 'corrected'", [session_id])
+        db.execute("DELETE FROM metrics WHERE session_id = ? AND view = 'corrected'", [session_id])
+        db.execute("UPDATE sessions SET corrected_overall = NULL WHERE id = ?", [session_id])
+        return get_summary(db, session_id).overall
+
+
 def _record(db, session_id, finding_id, action, note, author) -> None:
     author_id = person_id(db, author, role="trainer") if author else None
     db.execute(

@@ -157,3 +157,9 @@ def m004_full_text_search(db: Database) -> None:
     """Why: find sessions by what was said or commented; FTS5 indexes kept in sync by triggers."""
     _table(db, "turns").enable_fts(["text"], create_triggers=True, tokenize="unicode61")
     _table(db, "comments").enable_fts(["body"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
+def m005_score_breakdown(db: Database) -> None:
+    """Why: show how each finding moved a score; NULL for sessions scored before this step."""
+    db.execute("ALTER TABLE scores ADD COLUMN breakdown_json TEXT")

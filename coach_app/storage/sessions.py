@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from coach_app.core import DimensionScore, Finding, Scorecard, Transcript, Turn
+from coach_app.core import DimensionScore, Finding, Scorecard, ScoreItem, Transcript, Turn
 from coach_app.errors import StorageError
 from coach_app.storage.db import now_iso, writing
 from coach_app.storage.records import Comment, Correction, SessionSummary, StoredFinding, StoredSession
@@ -143,11 +143,12 @@ def insert_findings(db: Database, session_id: int, findings, origin: str) -> lis
 
 
 def write_scores(db, session_id: int, view: str, dimensions, finding_ids: list[int]) -> None:
-    """Replace one view's dimension scores; evidence is stored as finding ids, not list positions."""
+    """Replace one view's dimension scores; evidence is stored as finding ids, not list positions, and the breakdown
+    as the base with [finding id, points] pairs."""
     db.execute("DELETE FROM scores WHERE session_id = ? AND view = ?", [session_id, view])
     db.conn.executemany(
         "INSERT INTO scores (session_id, view, position, dimension, label, score, weight, explanation, tip, "
-        "evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "evidence_json, breakdown_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 session_id,
@@ -160,6 +161,9 @@ def write_scores(db, session_id: int, view: str, dimensions, finding_ids: list[i
                 d.explanation,
                 d.tip,
                 json.dumps([finding_ids[i] for i in d.evidence]),
+                None
+                if d.base is None
+                else json.dumps({"base": d.base, "items": [[finding_ids[it.finding], it.points] for it in d.items]}),
             )
             for position, d in enumerate(dimensions)
         ],
@@ -279,6 +283,7 @@ def read_transcript(db: Database, session_id: int) -> Transcript:
 
 def _scorecard(db, session_id, view, stored: list[StoredFinding], summary, extras) -> Scorecard:
     position = {f.id: i for i, f in enumerate(stored)}
+    findings = tuple(f.finding for f in stored)
     dimensions = tuple(
         DimensionScore(
             dimension,
@@ -288,17 +293,38 @@ def _scorecard(db, session_id, view, stored: list[StoredFinding], summary, extra
             tuple(position[i] for i in json.loads(evidence) if i in position),
             explanation,
             tip,
+            *_breakdown(breakdown, position, findings),
         )
-        for dimension, label, score, weight, explanation, tip, evidence in db.execute(
-            "SELECT dimension, label, score, weight, explanation, tip, evidence_json FROM scores "
+        for dimension, label, score, weight, explanation, tip, evidence, breakdown in db.execute(
+            "SELECT dimension, label, score, weight, explanation, tip, evidence_json, breakdown_json FROM scores "
             "WHERE session_id = ? AND view = ? ORDER BY position",
             [session_id, view],
         )
     )
     metrics = db.execute("SELECT name, value FROM metrics WHERE session_id = ? AND view = ?", [session_id, view])
     overall = summary.overall if view == "corrected" else summary.automatic_overall
-    findings = tuple(f.finding for f in stored)
     return Scorecard(dict(metrics), findings, dimensions, overall, summary.rubric_version, dict(extras))
+
+
+def _breakdown(
+    stored: str | None, position: dict[int, int], findings: tuple[Finding, ...]
+) -> tuple[int | None, tuple[ScoreItem, ...]]:
+    """A stored breakdown as (base, items); (None, ()) for a session scored before breakdowns were kept."""
+    if stored is None:
+        return None, ()
+    data = json.loads(stored)
+    items = tuple(
+        ScoreItem(position[fid], findings[position[fid]].kind, findings[position[fid]].turn, points)
+        for fid, points in data["items"]
+        if fid in position
+    )
+    return data["base"], items
+
+
+_COMMENTS = (
+    "SELECT c.id, c.session_id, c.body, c.at_s, c.turn, p.name, c.created_at FROM comments c "
+    "LEFT JOIN people p ON p.id = c.author_id"
+)
 
 
 def list_comments(db: Database, session_id: int) -> tuple[Comment, ...]:
@@ -306,9 +332,7 @@ def list_comments(db: Database, session_id: int) -> tuple[Comment, ...]:
     return tuple(
         Comment(*row)
         for row in db.execute(
-            "SELECT c.id, c.session_id, c.body, c.at_s, c.turn, p.name, c.created_at FROM comments c "
-            "LEFT JOIN people p ON p.id = c.author_id WHERE c.session_id = ? "
-            "ORDER BY coalesce(c.at_s, -1), coalesce(c.turn, -1), c.id",
+            f"{_COMMENTS} WHERE c.session_id = ? ORDER BY coalesce(c.at_s, -1), coalesce(c.turn, -1), c.id",
             [session_id],
         )
     )
@@ -332,6 +356,25 @@ def add_comment(
             "INSERT INTO comments (session_id, author_id, body, at_s, turn, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             [session_id, author_id, body.strip(), at_s, turn, now_iso()],
         ).lastrowid
+
+
+def edit_comment(db: Database, comment_id: int, body: str) -> None:
+    """Replace a trainer comment's text; its pin, author and time stay."""
+    if not body.strip():
+        raise StorageError("A comment cannot be empty: type what the rep should hear, or delete the comment.")
+    with writing(db):
+        if not db.execute("UPDATE comments SET body = ? WHERE id = ?", [body.strip(), comment_id]).rowcount:
+            raise StorageError(f"No comment has id {comment_id}: it may have been deleted.")
+
+
+def delete_comment(db: Database, comment_id: int) -> Comment:
+    """Delete a trainer comment and return it, so the caller can offer to put it back."""
+    with writing(db):
+        row = db.execute(f"{_COMMENTS} WHERE c.id = ?", [comment_id]).fetchone()
+        if row is None:
+            raise StorageError(f"No comment has id {comment_id}: it may have been deleted already.")
+        db.execute("DELETE FROM comments WHERE id = ?", [comment_id])
+    return Comment(*row)
 
 
 def tag_session(db: Database, session_id: int, names) -> None:

@@ -40,7 +40,7 @@ def test_metrics_and_json_contract(scorecards):
     for card in scorecards.values():
         assert list(card.metrics) == METRIC_KEYS
         data = card.to_dict()
-        assert set(data) == {"metrics", "findings", "scores"}
+        assert set(data) == {"metrics", "findings", "scores", "breakdown"}
         assert set(data["scores"]) == {"overall", *(d.dimension for d in card.dimensions)}
         assert all(set(f) == {"kind", "turn", "start_s", "end_s", "quote", "reason", "tip"} for f in data["findings"])
         assert card.rubric_version

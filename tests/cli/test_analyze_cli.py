@@ -20,7 +20,7 @@ def test_json_output_through_installed_command():
                             timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"metrics", "findings", "scores"}
+    assert set(data) == {"metrics", "findings", "scores", "breakdown"}
     assert data["metrics"]["interruptions"] == 2
     assert 0 <= data["scores"]["overall"] <= 100 and "empathy" in data["scores"]
     assert any(f["kind"] == "blame_shifting" for f in data["findings"])

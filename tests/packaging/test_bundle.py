@@ -39,7 +39,7 @@ def test_bundled_cli_analyses_a_sample(bundle, tmp_path):
     print(f"bundled analyze: {time.perf_counter() - started:.2f} s")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == {"metrics", "findings", "scores"}
+    assert set(result) == {"metrics", "findings", "scores", "breakdown"}
     assert result["scores"]["overall"] >= 60
     assert result["metrics"]["reflections"] >= 1
 
