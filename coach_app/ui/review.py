@@ -10,9 +10,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QPushButton,
     QSplitter,
@@ -30,12 +27,15 @@ from coach_app.storage.records import StoredSession
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.formatting import clock
 from coach_app.ui.missed_finding import MissedFindingDialog
+from coach_app.ui.names import outcome_text, source_label
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
-from coach_app.ui.widgets.scorecard_tree import ScorecardTree
+from coach_app.ui.widgets.comments_panel import CommentsPanel
+from coach_app.ui.widgets.scorecard_tree import REJECTED_ROLE, RejectedFinding, ScorecardTree
 from coach_app.ui.widgets.task_panel import TaskPanel
 from coach_app.ui.widgets.timeline import Timeline
 from coach_app.ui.widgets.transcript_view import TranscriptView
+from coach_app.ui.widgets.undo_bar import UndoBar
 
 if TYPE_CHECKING:
     from coach_app.ui.player import AudioPlayer
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POSITION_POLL_MS = 100
-AT_ROLE = Qt.ItemDataRole.UserRole  # a comment's time
 
 
 class ReviewScreen(QWidget):
@@ -71,7 +70,12 @@ class ReviewScreen(QWidget):
         QShortcut(QKeySequence("Ctrl+Space"), self, self.toggle_playback)
         QShortcut(QKeySequence("F8"), self, lambda: self.step_finding(1))
         QShortcut(QKeySequence("Shift+F8"), self, lambda: self.step_finding(-1))
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_last)
+        QShortcut(QKeySequence("Ctrl+M"), self, self.comments.edit.setFocus)
+        self._scores_before: dict[str, tuple[str, int]] = {}
         state.sessions_changed.connect(self._reload_if_gone)
+        state.settings_changed.connect(lambda _settings: self._show_role())
+        self._show_role()
 
     # Layout
 
@@ -85,10 +89,15 @@ class ReviewScreen(QWidget):
         self.overall_label.setObjectName("overallScore")
         self.overall_label.setStyleSheet("font-size: 22pt; font-weight: 700;")
         self.overall_label.setAccessibleName("Overall score")
+        self.outcome_label = QLabel()
+        self.outcome_label.setObjectName("practiceOutcome")
+        self.outcome_label.setAccessibleName("How the practice call ended")
+        self.outcome_label.setWordWrap(True)
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title_label)
         titles.addWidget(self.details_label)
+        titles.addWidget(self.outcome_label)
         header.addLayout(titles, 1)
         header.addWidget(self.overall_label)
         self.reject_button = QPushButton("Mark finding wrong")
@@ -149,23 +158,11 @@ class ReviewScreen(QWidget):
         self.transcript = TranscriptView()
         self.transcript.time_clicked.connect(self.play_from)
 
-        self.comments = QListWidget()
-        self.comments.setAccessibleName("Trainer comments")
-        self.comments.setWordWrap(True)
-        self.comments.itemActivated.connect(self._play_comment)
-        self.comment_edit = QLineEdit()
-        self.comment_edit.setPlaceholderText("Comment at the current time…")
-        self.comment_edit.setAccessibleName("New comment")
-        self.comment_edit.returnPressed.connect(self.add_comment)
-        add_comment = QPushButton("Add comment")
-        add_comment.clicked.connect(self.add_comment)
-        right = QWidget()
-        right_column = QVBoxLayout(right)
-        right_column.setContentsMargins(0, 0, 0, 0)
-        right_column.addWidget(QLabel("Comments"))
-        right_column.addWidget(self.comments, 1)
-        right_column.addWidget(self.comment_edit)
-        right_column.addWidget(add_comment)
+        self.comments = CommentsPanel(self.state.db, lambda: self.state.settings.rep_name or None, self.current_time_s)
+        self.comments.play_requested.connect(self.play_from)
+        self.comments.changed.connect(self._comments_changed)
+        self.comments.deleted.connect(self._comment_deleted)
+        right = self.comments
 
         self.splitter = QSplitter()
         self.splitter.setObjectName("reviewSplitter")
@@ -175,9 +172,11 @@ class ReviewScreen(QWidget):
         self.saved_layout = {"splitter": self.splitter}
 
         self.tasks = TaskPanel()
+        self.undo_bar = UndoBar()
         column = QVBoxLayout(page)
         column.addLayout(header)
         column.addLayout(actions)
+        column.addWidget(self.undo_bar)
         column.addWidget(self.timeline)
         column.addLayout(controls)
         column.addWidget(self.splitter, 1)
@@ -187,6 +186,8 @@ class ReviewScreen(QWidget):
     # Showing a session
 
     def open_session(self, session_id: int) -> None:
+        if self.stored is None or self.stored.summary.id != session_id:
+            self.undo_bar.dismiss()
         self._close_player()
         self.stored = sessions.load_session(self.state.db, session_id)
         self._render()
@@ -210,7 +211,12 @@ class ReviewScreen(QWidget):
         summary, card = stored.summary, stored.scorecard
         self.title_label.setText(summary.title)
         when = summary.started_at.replace("T", " ")[:16]
-        self.details_label.setText(f"{summary.rep} · {when} · {clock(summary.duration_s)} · {summary.source}")
+        self.details_label.setText(
+            f"{summary.rep} · {when} · {clock(summary.duration_s)} · {source_label(summary.source)}"
+        )
+        outcome = outcome_text(card.extras)
+        self.outcome_label.setText(outcome)
+        self.outcome_label.setVisible(bool(outcome))
         corrected = stored.corrected is not None and summary.overall != summary.automatic_overall
         self.overall_label.setText(
             f"{card.overall}<small>/100</small>"
@@ -231,23 +237,41 @@ class ReviewScreen(QWidget):
         return tuple(s.finding for s in self.stored.findings if not s.rejected)
 
     def _fill_scorecard(self) -> None:
-        assert self.stored is not None
-        ids = {stored.finding: stored.id for stored in self.stored.findings if not stored.rejected}
-        self.scorecard.show_scorecard(self.stored.scorecard, ids)
-        rejected = sum(stored.rejected for stored in self.stored.findings)
-        added = sum(stored.origin == "trainer" for stored in self.stored.findings)
-        note = f" Corrections: {rejected} marked wrong, {added} added." if rejected or added else ""
+        stored = self.stored
+        assert stored is not None
+        ids = {s.finding: s.id for s in stored.findings if not s.rejected}
+        by = {c.finding_id: c for c in stored.corrections}
+        notes = {
+            s.id: f"{'added' if s.origin == 'trainer' else 'marked wrong'} by {by[s.id].author or 'a trainer'}"
+            for s in stored.findings
+            if s.id in by
+        }
+        automatic = stored.automatic
+        rejected = [
+            RejectedFinding(
+                s.finding,
+                s.id,
+                tuple(
+                    d.dimension
+                    for d in automatic.dimensions
+                    if s.finding in automatic.findings and automatic.findings.index(s.finding) in d.evidence
+                ),
+                notes.get(s.id, "marked wrong"),
+            )
+            for s in stored.findings
+            if s.rejected
+        ]
+        rubric = session.rubric_for(self.state.settings)
+        earnable = {d.key: tuple(d.points.items()) for d in rubric.dimensions}
+        self.scorecard.show_scorecard(stored.scorecard, ids, earnable, rejected, notes)
+        added = sum(s.origin == "trainer" for s in stored.findings)
+        note = f" Corrections: {len(rejected)} marked wrong, {added} added." if rejected or added else ""
         self.explanation.setText("Open a score to see the moments behind it; double-click one to play it." + note)
-        self.reject_button.setEnabled(False)
+        self.reject_button.setEnabled(self.scorecard.current_finding_id() is not None)
 
     def _fill_comments(self) -> None:
         assert self.stored is not None
-        self.comments.clear()
-        for comment in self.stored.comments:
-            when = clock(comment.at_s) if comment.at_s is not None else "whole call"
-            item = QListWidgetItem(f"{when} — {comment.body}" + (f" ({comment.author})" if comment.author else ""))
-            item.setData(AT_ROLE, comment.at_s)
-            self.comments.addItem(item)
+        self.comments.show_comments(self.stored.summary.id, self.stored.comments)
 
     # Findings and playback
 
@@ -258,18 +282,13 @@ class ReviewScreen(QWidget):
             self.explanation.setText(f"<b>Why:</b> {finding.reason}<br><b>Try:</b> {finding.tip}")
             self.transcript.select_finding(finding)
             self.timeline.set_position(finding.start_s)
-        elif item is not None:
+        if item is not None and (finding is None or item.data(0, REJECTED_ROLE)):
             self.explanation.setText(item.toolTip(0))
 
     def _play_item(self, _item: QTreeWidgetItem) -> None:
         finding = self.scorecard.current_finding()
         if finding is not None:
             self.play_from(finding.start_s)
-
-    def _play_comment(self, item: QListWidgetItem) -> None:
-        at_s = item.data(AT_ROLE)
-        if at_s is not None:
-            self.play_from(float(at_s))
 
     def step_finding(self, step: int) -> None:
         self.scorecard.step(step)
@@ -319,33 +338,71 @@ class ReviewScreen(QWidget):
             self.player = None
         self.play_button.setText("Play")
 
-    # Comments
+    # Comments, undo and roles
 
-    def add_comment(self) -> None:
-        body = self.comment_edit.text().strip()
-        if self.stored is None or not body:
-            return
-        author = self.state.settings.rep_name or None
-        try:
-            sessions.add_comment(self.state.db, self.stored.summary.id, body, at_s=self.current_time_s(), author=author)
-        except CoachError as exc:
-            show_error(self, exc)
-            return
-        self.comment_edit.clear()
+    def _comments_changed(self) -> None:
+        assert self.stored is not None
         self.open_session(self.stored.summary.id)
+
+    def _comment_deleted(self, comment) -> None:
+        self.undo_bar.offer(f"Comment deleted: “{comment.body[:60]}”", lambda: self.comments.restore(comment))
+
+    def undo_last(self) -> None:
+        """Ctrl+Z: take back what the Undo bar offers, else this session's latest correction."""
+        if self.undo_bar.can_undo:
+            self.undo_bar.undo()
+        elif self.stored is not None and self.stored.corrections:
+            self._undo_correction(self.stored.corrections[-1].id)
+
+    def _undo_correction(self, correction_id: int) -> None:
+        self._run(session.undo_correction, correction_id, self.state.settings, message="Undoing the correction…")
+
+    def _show_role(self) -> None:
+        """Correction tools are for trainers; a rep sees scores, evidence and comments."""
+        trainer = self.state.settings.role == "trainer"
+        for button in (self.reject_button, self.add_button, self.speakers_button):
+            button.setVisible(trainer)
 
     # Corrections and exports run in the background; the view reloads when they are done.
 
     def _run(self, fn, *args, message: str, on_done=None) -> None:
         if self.tasks.busy:
             return
+        if on_done is None:
+            self._remember_scores()
         handle = run_task(fn, *args, on_done=on_done or self._corrected, on_error=self._failed)
         self.tasks.follow(handle, message)
 
+    def _remember_scores(self) -> None:
+        assert self.stored is not None
+        card = self.stored.scorecard
+        self._scores_before = {d.dimension: (d.label, d.score) for d in card.dimensions}
+        self._scores_before[""] = ("Overall", card.overall)
+
+    def _score_changes(self) -> str:
+        """ "Empathy and validation 83 → 80 · Overall 70 → 69", or that no score changed."""
+        assert self.stored is not None
+        card = self.stored.scorecard
+        now = {d.dimension: d.score for d in card.dimensions} | {"": card.overall}
+        changes = [
+            f"{label} {before} → {now[key]}"
+            for key, (label, before) in self._scores_before.items()
+            if key in now and now[key] != before
+        ]
+        return " · ".join(changes) if changes else "No score changed."
+
     def _corrected(self, _result: object) -> None:
         assert self.stored is not None
+        corrections_before = {c.id for c in self.stored.corrections}
         self.open_session(self.stored.summary.id)
         self.state.sessions_changed.emit()
+        changes = self._score_changes()
+        new = [c for c in self.stored.corrections if c.id not in corrections_before]
+        if new:
+            action = "Marked wrong" if new[-1].action == "rejected" else "Finding added"
+            self.undo_bar.offer(f"{action}. {changes}", lambda: self._undo_correction(new[-1].id))
+        else:
+            self.undo_bar.offer(f"Scores updated. {changes}", None)
 
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, Cancelled):
