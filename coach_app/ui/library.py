@@ -27,6 +27,8 @@ from coach_app.storage import sessions
 from coach_app.storage.records import SessionSummary
 from coach_app.storage.search import search_text
 from coach_app.ui.error_dialog import show_error
+from coach_app.ui.formatting import plural
+from coach_app.ui.names import scenario_title, source_label
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.task_panel import TaskPanel
@@ -35,6 +37,12 @@ UNDO_SECONDS = 10
 ALL = "All"
 COLUMNS = ("Date", "Rep", "Title", "Scenario", "Tags", "Length", "Score", "Match")
 ID_ROLE = Qt.ItemDataRole.UserRole
+# Short columns fit their contents and always show; the title takes the spare room; free text gets a fixed share
+# and elides (the whole text is in the tooltip), so one long tag never pushes the date or score off-screen.
+_FIT, _FIXED = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive
+COLUMN_MODES = {"Date": _FIT, "Rep": _FIT, "Title": QHeaderView.ResizeMode.Stretch, "Scenario": _FIXED}
+COLUMN_MODES |= {"Tags": _FIXED, "Length": _FIT, "Score": _FIT, "Match": _FIXED}
+COLUMN_WIDTHS = {"Scenario": 170, "Tags": 140, "Match": 220}
 
 
 class _Cell(QTableWidgetItem):
@@ -73,7 +81,9 @@ class LibraryScreen(QWidget):
         self.tag_filter.setAccessibleName("Filter by tag")
         self.source_filter = QComboBox()
         self.source_filter.setAccessibleName("Filter by kind of session")
-        self.source_filter.addItems([ALL, *sessions.SOURCES])
+        self.source_filter.addItem(ALL, None)
+        for source in sessions.SOURCES:
+            self.source_filter.addItem(source_label(source), source)
         for combo in (self.rep_filter, self.tag_filter, self.source_filter):
             combo.currentIndexChanged.connect(self.refresh)
         filters = QHBoxLayout()
@@ -92,8 +102,14 @@ class LibraryScreen(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortItems(0, Qt.SortOrder.DescendingOrder)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(48)
+        for name, mode in COLUMN_MODES.items():
+            header.setSectionResizeMode(COLUMNS.index(name), mode)
+        for name, width in COLUMN_WIDTHS.items():
+            header.resizeSection(COLUMNS.index(name), width)
         self.table.itemActivated.connect(lambda item: self.open_row(item.row()))
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
@@ -130,11 +146,27 @@ class LibraryScreen(QWidget):
         undo_row.addWidget(self.undo_button)
         self.undo_bar.hide()
 
+        self.no_match_label = QLabel()
+        self.no_match_label.setObjectName("noMatch")
+        self.no_match_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match_label.setWordWrap(True)
+        self.clear_search_button = QPushButton("Clear search")
+        self.clear_search_button.clicked.connect(self.search.clear)
+        self.no_match = QWidget()
+        no_match_column = QVBoxLayout(self.no_match)
+        no_match_column.addStretch(1)
+        no_match_column.addWidget(self.no_match_label)
+        no_match_column.addWidget(self.clear_search_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        no_match_column.addStretch(1)
+        self.no_match.hide()
+
         self.hint = QLabel("Drop recordings (WAV, FLAC, OGG, MP3), transcripts (.json) or session bundles (.zip) here.")
-        self.hint.setEnabled(False)
+        self.hint.setProperty("secondary", True)
+        self.hint.setWordWrap(True)
         column = QVBoxLayout(self)
         column.addLayout(filters)
         column.addWidget(self.table, 1)
+        column.addWidget(self.no_match, 1)
         column.addWidget(self.undo_bar)
         column.addLayout(actions)
         self.tasks = TaskPanel()
@@ -170,7 +202,7 @@ class LibraryScreen(QWidget):
         rows = sessions.list_sessions(
             self.state.db, rep=self._choice(self.rep_filter), tag=self._choice(self.tag_filter)
         )
-        source = self._choice(self.source_filter)
+        source = self.source_filter.currentData()
         rows = [r for r in rows if (source is None or r.source == source) and r.id not in self._pending_delete]
         query = self.search.text().strip()
         if not query:
@@ -190,7 +222,7 @@ class LibraryScreen(QWidget):
                 _Cell(summary.started_at.replace("T", " ")[:16]),
                 _Cell(summary.rep),
                 _Cell(summary.title),
-                _Cell(summary.scenario or "—"),
+                _Cell(scenario_title(summary.scenario)),
                 _Cell(", ".join(summary.tags)),
                 _Cell(minutes, round(summary.duration_s)),
                 _Cell(str(summary.overall), summary.overall),
@@ -198,10 +230,16 @@ class LibraryScreen(QWidget):
             )
             for column, cell in enumerate(cells):
                 cell.setData(ID_ROLE, summary.id)
+                cell.setToolTip(cell.text())
                 self.table.setItem(row, column, cell)
         self.table.setSortingEnabled(True)
         self.table.setColumnHidden(COLUMNS.index("Match"), not self.search.text().strip())
-        self.count_label.setText(f"{len(shown)} session{'s' if len(shown) != 1 else ''}")
+        self.count_label.setText(plural(len(shown), "session"))
+        query = self.search.text().strip()
+        nothing_found = bool(query) and not shown
+        self.no_match_label.setText(f"No sessions match “{query}”." if nothing_found else "")
+        self.no_match.setVisible(nothing_found)
+        self.table.setVisible(not nothing_found)
         self._selection_changed()
 
     def selected_ids(self) -> list[int]:

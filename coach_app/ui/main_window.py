@@ -4,7 +4,7 @@ import importlib
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSettings, QSize
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach_app import __version__, paths
+from coach_app.ui import style
 from coach_app.ui.error_dialog import open_log_folder
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import TaskHandle, cancel_all, run_task
@@ -75,9 +76,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.state = state
         self.setObjectName("mainWindow")
+        style.apply()
         self.setWindowTitle("Listening Coach")
         self.setMinimumSize(MINIMUM_SIZE)
         self._screens: dict[str, QWidget] = {}
+        self._restyling = False
         self._nav = QListWidget()
         self._nav.setObjectName("navigation")
         self._nav.setAccessibleName("Screens")
@@ -241,6 +244,14 @@ class MainWindow(QMainWindow):
             for part, holder in getattr(widget, "saved_layout", {}).items():
                 stored.setValue(f"{key}/{part}", holder.saveState())
         stored.sync()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """The system switched between light and dark: derive the colours again."""
+        if event.type() == QEvent.Type.ApplicationPaletteChange and not self._restyling:
+            self._restyling = True
+            style.apply()
+            self._restyling = False
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for widget in self._screens.values():

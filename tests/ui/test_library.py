@@ -43,7 +43,7 @@ def test_dropped_transcripts_are_scored_listed_and_searchable(qtbot, window):
     assert library.table.item(0, 2).text() == "birthday_gift_good"
     assert "drone" in library.table.item(0, 7).text().lower()
     library.search.clear()
-    library.source_filter.setCurrentText("practice")
+    library.source_filter.setCurrentText("Practice")
     assert library.table.rowCount() == 0
 
 
