@@ -1,5 +1,6 @@
 """All stored sessions: full-text search, filters, sorting, tags, import by menu or drag-and-drop, delete with undo."""
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -7,6 +8,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +33,8 @@ from coach_app.ui.formatting import plural
 from coach_app.ui.names import scenario_title, source_label
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
+from coach_app.ui.widgets.export_done import show_export_done, with_extension
+from coach_app.ui.widgets.import_rep import ImportRepDialog
 from coach_app.ui.widgets.task_panel import TaskPanel
 
 UNDO_SECONDS = 10
@@ -65,6 +69,7 @@ class LibraryScreen(QWidget):
         self.state = state
         self.setAcceptDrops(True)
         self._pending_delete: list[int] = []
+        self._known_ids: set[int] = set()
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.setInterval(UNDO_SECONDS * 1000)
@@ -327,22 +332,50 @@ class LibraryScreen(QWidget):
         if files:
             self.import_files([Path(f) for f in files])
 
-    def import_files(self, files: list[Path]) -> None:
-        """Transcribe (audio), score and store each file in the background, with progress and Cancel."""
+    def import_files(self, files: list[Path], rep: str | None = None) -> QDialog | None:
+        """Transcribe (audio), score and store each file in the background, with progress and Cancel. Calls
+        (not bundles, which carry their rep) are scored as `rep`; without one the user is asked first, and the
+        dialog is returned."""
         if self.tasks.busy:
             show_error(self, CoachError("An import is already running: wait for it to finish, or cancel it first."))
-            return
-        handle = run_task(
-            session.import_files, files, self.state.settings, on_done=self._imported, on_error=self._task_failed
-        )
+            return None
+        calls = [f for f in files if f.suffix.lower() != ".zip"]
+        if rep is None and calls:
+            dialog = ImportRepDialog(self.state.db, session.rep_for(self.state.settings), len(calls), self)
+            dialog.accepted.connect(lambda: self.import_files(files, dialog.chosen()))
+            dialog.open()
+            return dialog
+        settings = dataclasses.replace(self.state.settings, rep_name=rep) if rep else self.state.settings
+        self._known_ids = {s.id for s in sessions.list_sessions(self.state.db)}
+        handle = run_task(session.import_files, files, settings, on_done=self._imported, on_error=self._task_failed)
         noun = files[0].name if len(files) == 1 else f"{len(files)} files"
         self.tasks.follow(handle, f"Importing {noun}…")
+        return None
 
     def _imported(self, ids: list[int]) -> None:
         self._fill_filters()
         self.state.sessions_changed.emit()
-        if len(ids) == 1:
+        already = [i for i in ids if i in self._known_ids]
+        if already:
+            self._say_already_there(already)
+        elif len(ids) == 1:
             self.state.session_opened.emit(ids[0])
+
+    def _say_already_there(self, ids: list[int]) -> QMessageBox:
+        """A bundle imported before is not added twice: say so, and offer to open the session it is."""
+        title = sessions.get_summary(self.state.db, ids[0]).title
+        box = QMessageBox(self)
+        box.setObjectName("alreadyImported")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Already in the Library")
+        more = f" ({len(ids)} of the files were already here)" if len(ids) > 1 else ""
+        box.setText(f"This bundle is already in the Library as “{title}”, so it was not added again{more}.")
+        open_button = box.addButton("Open it", QMessageBox.ButtonRole.AcceptRole)
+        open_button.clicked.connect(lambda: self.state.session_opened.emit(ids[0]))
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.open()
+        return box
 
     def _task_failed(self, exc: BaseException) -> None:
         self.state.sessions_changed.emit()  # files imported before the failure are listed
@@ -354,12 +387,20 @@ class LibraryScreen(QWidget):
         if len(ids) != 1:
             return
         title = sessions.get_summary(self.state.db, ids[0]).title.replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(self, "Export session bundle", f"{title}.zip", "Session bundle (*.zip)")
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export session bundle", f"{title}.zip", "Session bundle (*.zip)"
+        )
         if path:
-            self.export_to(ids[0], Path(path))
+            self.export_to(ids[0], with_extension(path, chosen, (".zip",)))
 
     def export_to(self, session_id: int, target: Path) -> None:
-        handle = run_task(session.export_session, session_id, target, on_error=self._task_failed)
+        handle = run_task(
+            session.export_session,
+            session_id,
+            target,
+            on_done=lambda path: show_export_done(self, path),
+            on_error=self._task_failed,
+        )
         self.tasks.follow(handle, f"Exporting {target.name}…")
 
     # Drag and drop

@@ -31,6 +31,7 @@ from coach_app.ui.names import outcome_text, source_label
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.comments_panel import CommentsPanel
+from coach_app.ui.widgets.export_done import show_export_done, with_extension
 from coach_app.ui.widgets.scorecard_tree import REJECTED_ROLE, RejectedFinding, ScorecardTree
 from coach_app.ui.widgets.task_panel import TaskPanel
 from coach_app.ui.widgets.timeline import Timeline
@@ -452,11 +453,15 @@ class ReviewScreen(QWidget):
         if self.stored is None:
             return
         stem = self.stored.summary.title.replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(
+        path, chosen = QFileDialog.getSaveFileName(
             self, "Export session", f"{stem}.html", "HTML report (*.html);;PDF report (*.pdf);;Session bundle (*.zip)"
         )
         if path:
-            self.export_to(Path(path))
+            self.export_to(with_extension(path, chosen))
+
+    def _exported(self, path: Path) -> None:
+        self.exported.emit(str(path))
+        show_export_done(self, Path(path))
 
     def export_to(self, target: Path) -> None:
         assert self.stored is not None
@@ -465,5 +470,5 @@ class ReviewScreen(QWidget):
             self.stored.summary.id,
             target,
             message=f"Exporting {target.name}…",
-            on_done=lambda path: self.exported.emit(str(path)),
+            on_done=self._exported,
         )
