@@ -109,6 +109,7 @@ class LibraryScreen(QWidget):
         self.table.verticalHeader().hide()
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move between rows), as in file managers
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(48)
         for name, mode in COLUMN_MODES.items():

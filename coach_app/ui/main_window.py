@@ -53,12 +53,23 @@ def shortcuts_table() -> str:
     """Every keyboard shortcut as an HTML table (Help menu and Settings)."""
     native = QKeySequence.SequenceFormat.NativeText
     rows = [(QKeySequence(s.shortcut).toString(native), f"Go to {s.title}") for s in SCREENS]
+
+    def key(sequence: str | QKeySequence.StandardKey) -> str:
+        return QKeySequence(sequence).toString(native)
+
     rows += [
         ("Space", "Record / stop (Practice)"),
+        (f"Enter or {key('Ctrl+Return')}", "Send your typed reply (Practice)"),
+        (key("Ctrl+Shift+Return"), "Finish and score the typed call (Practice)"),
+        ("Esc", "Abandon the typed call (Practice)"),
         ("Ctrl+Space", "Play / pause the recording (Review)"),
         ("F8 / Shift+F8", "Next / previous finding (Review)"),
-        (QKeySequence("Ctrl+I").toString(native), "Import recordings, transcripts or bundles"),
-        (QKeySequence(QKeySequence.StandardKey.Quit).toString(native), "Quit"),
+        (key("Ctrl+M"), "Add a comment at the current moment (Review)"),
+        (key(QKeySequence.StandardKey.Undo), "Undo the last correction or deleted comment (Review)"),
+        ("Delete", "Delete the selected sessions (Library)"),
+        (key("Ctrl+I"), "Import recordings, transcripts or bundles"),
+        (key(QKeySequence.StandardKey.HelpContents), "This list of shortcuts"),
+        (key(QKeySequence.StandardKey.Quit), "Quit"),
     ]
     return "<table>" + "".join(f"<tr><td><b>{key}</b></td><td>&nbsp;&nbsp;{what}</td></tr>" for key, what in rows)
 
@@ -245,13 +256,13 @@ class MainWindow(QMainWindow):
                 stored.setValue(f"{key}/{part}", holder.saveState())
         stored.sync()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+    def event(self, event: QEvent) -> bool:
         """The system switched between light and dark: derive the colours again."""
         if event.type() == QEvent.Type.ApplicationPaletteChange and not self._restyling:
             self._restyling = True
             style.apply()
             self._restyling = False
-        super().changeEvent(event)
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for widget in self._screens.values():
