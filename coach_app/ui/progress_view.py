@@ -187,8 +187,9 @@ class ProgressScreen(QWidget):
         if not rep:
             return "No sessions yet. Practise a call, or import one in the Library."
         if self.scenario.currentData() is not None:
+            period = "" if self.period.currentData() is None else f" in the {self.period.currentText().lower()}"
             return (
-                f"{rep} has no sessions of the scenario “{self.scenario.currentText()}” in this period: "
+                f"{rep} has no sessions of the scenario “{self.scenario.currentText()}”{period}: "
                 "choose “All calls” under Scenario to see the others."
             )
         if self.period.currentData() is not None:
