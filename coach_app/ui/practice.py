@@ -98,7 +98,7 @@ class PracticeScreen(QWidget):
         self.nudges_box.setChecked(state.settings.nudges_enabled)
         self.nudges_box.toggled.connect(lambda on: state.update_settings(nudges_enabled=on))
         controls = QHBoxLayout()
-        for widget in (self.record_button, self.type_button, self.finish_button, self.abandon_button, self.elapsed):
+        for widget in (self.record_button, self.type_button, self.elapsed):
             controls.addWidget(widget)
         controls.addWidget(self.meter, 1)
         controls.addWidget(self.nudges_box)
@@ -115,7 +115,7 @@ class PracticeScreen(QWidget):
         self.nudge = NudgeBar()
         self.nudge.set_enabled_by_user(state.settings.nudges_enabled)
         self.reply_edit = QLineEdit()
-        self.reply_edit.setPlaceholderText("Type what you would say, then press Enter (or Ctrl+Enter)…")
+        self.reply_edit.setPlaceholderText("Type your reply, then press Enter…")
         self.reply_edit.setAccessibleName("Your reply")
         self.reply_edit.returnPressed.connect(self.send_typed)
         self.reply_edit.hide()
@@ -129,7 +129,11 @@ class PracticeScreen(QWidget):
         right_column.addWidget(self.partial)
         right_column.addWidget(self.mood)
         right_column.addWidget(self.nudge)
-        right_column.addWidget(self.reply_edit)
+        typed_row = QHBoxLayout()  # the typed call's controls sit with the reply box
+        typed_row.addWidget(self.reply_edit, 1)
+        typed_row.addWidget(self.finish_button)
+        typed_row.addWidget(self.abandon_button)
+        right_column.addLayout(typed_row)
         right_column.addWidget(self.tasks)
 
         self.splitter = QSplitter()
@@ -260,6 +264,7 @@ class PracticeScreen(QWidget):
         self.record_button.setEnabled(False)
         self.finish_button.show()
         self.abandon_button.show()
+        self.readiness.hide()  # a typed call needs no microphone or model
         self.reply_edit.show()
         self.reply_edit.setFocus()
         self._typed_started.start()
@@ -278,11 +283,15 @@ class PracticeScreen(QWidget):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.conversation = None
-            self._end_typed_controls()
-            self.call.append("<p><i>Call abandoned.</i></p>")
-            self.nudge.hide()
-            self._reset()
+            self.abandon_typed()
+
+    def abandon_typed(self) -> None:
+        """Drop the typed call in progress without scoring or saving it."""
+        self.conversation = None
+        self._end_typed_controls()
+        self.call.append("<p><i>Call abandoned.</i></p>")
+        self.nudge.hide()
+        self._reset()
 
     def _end_typed_controls(self) -> None:
         self._typed_tick.stop()
