@@ -114,7 +114,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus()
         self.state.session_opened.connect(self.open_session)
+        self.state.settings_changed.connect(lambda _settings: self._show_identity())
+        self._show_identity()
         self._restore_layout()
+
+    def _show_identity(self) -> None:
+        """Who is using the app, and as what: the role decides which tools the screens offer."""
+        settings = self.state.settings
+        who = f"{settings.rep_name} ({settings.role})" if settings.rep_name else settings.role.capitalize()
+        self.setWindowTitle(f"Listening Coach — {who}")
 
     # Navigation
 
