@@ -22,7 +22,8 @@ def test_a_failed_download_says_the_server_could_not_be_reached(tmp_path):
 
 def test_a_missing_speech_model_points_to_the_model_manager(monkeypatch, tmp_path):
     """ "No speech model installed" reads as what to open in the app, and that typed practice still works."""
-    monkeypatch.setattr("coach_app.transcription.models.default_model_path", lambda *a: None)
+    monkeypatch.setenv("HOME", str(tmp_path))  # a fresh account: no model in vosk's own folders either
+    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
     with pytest.raises(ModelError) as failure:
         require_model()
     shown = error_text(failure.value)
