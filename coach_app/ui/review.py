@@ -24,6 +24,7 @@ from coach_app.core import Finding
 from coach_app.errors import Cancelled, CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import StoredSession
+from coach_app.ui.correction_marks import Scores, correction_notes, rejected_marks, score_changes, scores_of
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.formatting import clock
 from coach_app.ui.missed_finding import MissedFindingDialog
@@ -32,7 +33,7 @@ from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.comments_panel import CommentsPanel
 from coach_app.ui.widgets.export_done import show_export_done, with_extension
-from coach_app.ui.widgets.scorecard_tree import REJECTED_ROLE, RejectedFinding, ScorecardTree
+from coach_app.ui.widgets.scorecard_tree import REJECTED_ROLE, ScorecardTree
 from coach_app.ui.widgets.task_panel import TaskPanel
 from coach_app.ui.widgets.timeline import Timeline
 from coach_app.ui.widgets.transcript_view import TranscriptView
@@ -73,7 +74,7 @@ class ReviewScreen(QWidget):
         QShortcut(QKeySequence("Shift+F8"), self, lambda: self.step_finding(-1))
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_last)
         QShortcut(QKeySequence("Ctrl+M"), self, self.comments.edit.setFocus)
-        self._scores_before: dict[str, tuple[str, int]] = {}
+        self._scores_before: Scores = {}
         state.sessions_changed.connect(self._reload_if_gone)
         state.settings_changed.connect(lambda _settings: self._show_role())
         self._show_role()
@@ -241,27 +242,8 @@ class ReviewScreen(QWidget):
         stored = self.stored
         assert stored is not None
         ids = {s.finding: s.id for s in stored.findings if not s.rejected}
-        by = {c.finding_id: c for c in stored.corrections}
-        notes = {
-            s.id: f"{'added' if s.origin == 'trainer' else 'marked wrong'} by {by[s.id].author or 'a trainer'}"
-            for s in stored.findings
-            if s.id in by
-        }
-        automatic = stored.automatic
-        rejected = [
-            RejectedFinding(
-                s.finding,
-                s.id,
-                tuple(
-                    d.dimension
-                    for d in automatic.dimensions
-                    if s.finding in automatic.findings and automatic.findings.index(s.finding) in d.evidence
-                ),
-                notes.get(s.id, "marked wrong"),
-            )
-            for s in stored.findings
-            if s.rejected
-        ]
+        notes = correction_notes(stored)
+        rejected = rejected_marks(stored, notes)
         rubric = session.rubric_for(self.state.settings)
         earnable = {d.key: tuple(d.points.items()) for d in rubric.dimensions}
         self.scorecard.show_scorecard(stored.scorecard, ids, earnable, rejected, notes)
@@ -370,34 +352,17 @@ class ReviewScreen(QWidget):
         if self.tasks.busy:
             return
         if on_done is None:
-            self._remember_scores()
+            assert self.stored is not None
+            self._scores_before = scores_of(self.stored.scorecard)
         handle = run_task(fn, *args, on_done=on_done or self._corrected, on_error=self._failed)
         self.tasks.follow(handle, message)
-
-    def _remember_scores(self) -> None:
-        assert self.stored is not None
-        card = self.stored.scorecard
-        self._scores_before = {d.dimension: (d.label, d.score) for d in card.dimensions}
-        self._scores_before[""] = ("Overall", card.overall)
-
-    def _score_changes(self) -> str:
-        """ "Empathy and validation 83 → 80 · Overall 70 → 69", or that no score changed."""
-        assert self.stored is not None
-        card = self.stored.scorecard
-        now = {d.dimension: d.score for d in card.dimensions} | {"": card.overall}
-        changes = [
-            f"{label} {before} → {now[key]}"
-            for key, (label, before) in self._scores_before.items()
-            if key in now and now[key] != before
-        ]
-        return " · ".join(changes) if changes else "No score changed."
 
     def _corrected(self, _result: object) -> None:
         assert self.stored is not None
         corrections_before = {c.id for c in self.stored.corrections}
         self.open_session(self.stored.summary.id)
         self.state.sessions_changed.emit()
-        changes = self._score_changes()
+        changes = score_changes(self._scores_before, self.stored.scorecard)
         new = [c for c in self.stored.corrections if c.id not in corrections_before]
         if new:
             action = "Marked wrong" if new[-1].action == "rejected" else "Finding added"
