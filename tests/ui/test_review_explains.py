@@ -10,6 +10,7 @@ from coach_app.scenarios.catalog import get_scenario
 from coach_app.scenarios.text_driver import run_text_practice
 from coach_app.storage.sessions import add_comment, load_session, save_session
 from coach_app.transcript_io import load_transcript
+from coach_app.ui.missed_finding import MissedFindingDialog
 from coach_app.ui.widgets.scorecard_tree import FINDING_ROLE, REJECTED_ROLE
 
 SAMPLE = paths.resources_root().parent / "data" / "samples" / "telecom_complaint_poor_asr.json"
@@ -171,3 +172,26 @@ def test_the_rep_role_hides_correction_tools_and_trainer_shows_them(qtbot, windo
     assert state.settings.role == "trainer" and window.windowTitle() == "Listening Coach — Tess (trainer)"
     window.show_screen("review")
     assert all(button.isVisible() for button in tools)
+
+
+def test_add_missed_finding_groups_human_kinds_and_starts_on_a_rep_turn(qtbot, window, state):
+    """The Kind list reads "Good:" then "Needs work:" with human names; the Turn starts on a rep turn."""
+    review = open_sample(window, state)
+    customer_turn = next(t for t in review.stored.transcript.turns if t.speaker == "customer")
+    review.timeline.set_position(customer_turn.start_s)
+    qtbot.mouseClick(review.add_button, Qt.MouseButton.LeftButton)
+    dialog = review.findChild(MissedFindingDialog)
+    kinds = [dialog.kind.itemText(i) for i in range(dialog.kind.count())]
+    assert kinds[0] == "Good:" and "Needs work:" in kinds
+    assert not dialog.kind.model().item(0).isEnabled()
+    good = kinds[1 : kinds.index("Needs work:")]
+    assert "    Empathy" in good and "    Interruption" not in good and not any("_" in k for k in kinds)
+    turn = review.stored.transcript.turns[dialog.turn.currentData()]
+    assert turn.speaker == "rep" and dialog.turn.currentText().split(" ", 1)[1].startswith("Rep:")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("empathy"))
+    qtbot.keyClicks(dialog.note, "Named the frustration")
+    with qtbot.waitSignal(state.sessions_changed, timeout=10000):
+        qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
+    added = [s for s in review.stored.findings if s.origin == "trainer"]
+    assert added and added[0].finding.kind == "empathy"
+    assert any("added by Tess" in row.text(0) for row in rows_of(review.scorecard, "empathy"))
