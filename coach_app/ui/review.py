@@ -1,6 +1,7 @@
 """Review one stored session: scorecard with evidence, timeline, transcript, playback, comments, corrections."""
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,7 @@ from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.comments_panel import CommentsPanel
 from coach_app.ui.widgets.export_done import show_export_done, with_extension
-from coach_app.ui.widgets.scorecard_tree import REJECTED_ROLE, ScorecardTree
+from coach_app.ui.widgets.scorecard_tree import FINDING_ID_ROLE, REJECTED_ROLE, ScorecardTree
 from coach_app.ui.widgets.task_panel import TaskPanel
 from coach_app.ui.widgets.timeline import Timeline
 from coach_app.ui.widgets.transcript_view import TranscriptView
@@ -75,6 +76,7 @@ class ReviewScreen(QWidget):
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_last)
         QShortcut(QKeySequence("Ctrl+M"), self, self.comments.edit.setFocus)
         self._scores_before: Scores = {}
+        self._undo_change: tuple[str, Callable[[], None]] | None = None
         state.sessions_changed.connect(self._reload_if_gone)
         state.settings_changed.connect(lambda _settings: self._show_role())
         self._show_role()
@@ -250,7 +252,7 @@ class ReviewScreen(QWidget):
         added = sum(s.origin == "trainer" for s in stored.findings)
         note = f" Corrections: {len(rejected)} marked wrong, {added} added." if rejected or added else ""
         self.explanation.setText("Open a score to see the moments behind it; double-click one to play it." + note)
-        self.reject_button.setEnabled(self.scorecard.current_finding_id() is not None)
+        self._show_reject_button(self.scorecard.currentItem())
 
     def _fill_comments(self) -> None:
         assert self.stored is not None
@@ -260,13 +262,18 @@ class ReviewScreen(QWidget):
 
     def _finding_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         finding = self.scorecard.current_finding()
-        self.reject_button.setEnabled(self.scorecard.current_finding_id() is not None)
+        self._show_reject_button(item)
         if finding is not None:
             self.explanation.setText(f"<b>Why:</b> {finding.reason}<br><b>Try:</b> {finding.tip}")
             self.transcript.select_finding(finding)
             self.timeline.set_position(finding.start_s)
         if item is not None and (finding is None or item.data(0, REJECTED_ROLE)):
             self.explanation.setText(item.toolTip(0))
+
+    def _show_reject_button(self, item: QTreeWidgetItem | None) -> None:
+        rejected = item is not None and bool(item.data(0, REJECTED_ROLE))
+        self.reject_button.setText("Count it again" if rejected else "Mark finding wrong")
+        self.reject_button.setEnabled(rejected or self.scorecard.current_finding_id() is not None)
 
     def _play_item(self, _item: QTreeWidgetItem) -> None:
         finding = self.scorecard.current_finding()
@@ -348,12 +355,14 @@ class ReviewScreen(QWidget):
 
     # Corrections and exports run in the background; the view reloads when they are done.
 
-    def _run(self, fn, *args, message: str, on_done=None) -> None:
+    def _run(self, fn, *args, message: str, on_done=None, undo: tuple[str, Callable[[], None]] | None = None) -> None:
+        """Run a correction or export; a re-scoring change may bring (what it did, how to undo it)."""
         if self.tasks.busy:
             return
         if on_done is None:
             assert self.stored is not None
             self._scores_before = scores_of(self.stored.scorecard)
+            self._undo_change = undo
         handle = run_task(fn, *args, on_done=on_done or self._corrected, on_error=self._failed)
         self.tasks.follow(handle, message)
 
@@ -367,6 +376,9 @@ class ReviewScreen(QWidget):
         if new:
             action = "Marked wrong" if new[-1].action == "rejected" else "Finding added"
             self.undo_bar.offer(f"{action}. {changes}", lambda: self._undo_correction(new[-1].id))
+        elif self._undo_change is not None:
+            what, undo = self._undo_change
+            self.undo_bar.offer(f"{what}. {changes}", undo)
         else:
             self.undo_bar.offer(f"Scores updated. {changes}", None)
 
@@ -375,6 +387,14 @@ class ReviewScreen(QWidget):
             show_error(self, exc)
 
     def reject_selected(self) -> None:
+        """Mark the selected finding wrong, or, on one already marked wrong, let it count again."""
+        item = self.scorecard.currentItem()
+        if item is not None and item.data(0, REJECTED_ROLE) and self.stored is not None:
+            finding_id = item.data(0, FINDING_ID_ROLE)
+            marks = [c.id for c in self.stored.corrections if c.finding_id == finding_id and c.action == "rejected"]
+            if marks:
+                self._undo_correction(marks[-1])
+            return
         finding_id = self.scorecard.current_finding_id()
         if finding_id is not None:
             self._run(session.reject_finding, finding_id, self.state.settings, message="Re-scoring…")
@@ -394,7 +414,13 @@ class ReviewScreen(QWidget):
 
     def swap_speakers(self) -> None:
         if self.stored is not None:
-            self._run(session.swap_speakers, self.stored.summary.id, self.state.settings, message="Re-scoring…")
+            self._run(
+                session.swap_speakers,
+                self.stored.summary.id,
+                self.state.settings,
+                message="Re-scoring…",
+                undo=("Rep and customer swapped", self.swap_speakers),  # swapping again restores them
+            )
 
     def reassign_current_turn(self) -> None:
         """Give the turn under the cursor (the latest one started at the current moment) to the other speaker."""
@@ -409,9 +435,23 @@ class ReviewScreen(QWidget):
             )
             return
         index = max(under, key=lambda i: turns[i].start_s)
-        other = "customer" if turns[index].speaker == "rep" else "rep"
+        self._reassign(index, "customer" if turns[index].speaker == "rep" else "rep")
+
+    def _reassign(self, index: int, speaker: str) -> None:
+        assert self.stored is not None
+        before = self.stored.transcript.turns[index].speaker
+        who = "the rep" if speaker == "rep" else "the customer"
         self._run(
-            session.reassign_turn, self.stored.summary.id, index, other, self.state.settings, message="Re-scoring…"
+            session.reassign_turn,
+            self.stored.summary.id,
+            index,
+            speaker,
+            self.state.settings,
+            message="Re-scoring…",
+            undo=(
+                f"Turn at {clock(self.stored.transcript.turns[index].start_s)} given to {who}",
+                lambda: self._reassign(index, before),
+            ),
         )
 
     def ask_export(self) -> None:

@@ -195,3 +195,31 @@ def test_add_missed_finding_groups_human_kinds_and_starts_on_a_rep_turn(qtbot, w
     added = [s for s in review.stored.findings if s.origin == "trainer"]
     assert added and added[0].finding.kind == "empathy"
     assert any("added by Tess" in row.text(0) for row in rows_of(review.scorecard, "empathy"))
+
+
+def test_a_finding_marked_wrong_can_be_counted_again_from_its_row(qtbot, window, state):
+    """Selecting the struck-through row turns the button into "Count it again", which takes the mark back."""
+    review = open_sample(window, state)
+    before = review.stored.summary.overall
+    click_row(qtbot, review.scorecard, rows_of(review.scorecard, "interruption")[0])
+    with qtbot.waitSignal(state.sessions_changed, timeout=10000):
+        qtbot.mouseClick(review.reject_button, Qt.MouseButton.LeftButton)
+    marked = next(row for row in rows_of(review.scorecard, "interruption") if row.data(0, REJECTED_ROLE))
+    click_row(qtbot, review.scorecard, marked)
+    assert review.reject_button.text() == "Count it again" and review.reject_button.isEnabled()
+    with qtbot.waitSignal(state.sessions_changed, timeout=10000):
+        qtbot.mouseClick(review.reject_button, Qt.MouseButton.LeftButton)
+    assert load_session(state.db, review.stored.summary.id).summary.overall == before
+
+
+def test_swapping_speakers_says_what_changed_and_undo_swaps_back(qtbot, window, state):
+    """After "Swap rep and customer" the bar names the change and its score moves; Undo restores the speakers."""
+    review = open_sample(window, state)
+    speakers = [turn.speaker for turn in review.stored.transcript.turns]
+    with qtbot.waitSignal(state.sessions_changed, timeout=20000):
+        review.swap_action.trigger()  # a menu entry of the Speakers button
+    assert review.undo_bar.message.text().startswith("Rep and customer swapped.")
+    assert "Overall" in review.undo_bar.message.text()
+    with qtbot.waitSignal(state.sessions_changed, timeout=20000):
+        qtbot.mouseClick(review.undo_bar.undo_button, Qt.MouseButton.LeftButton)
+    assert [turn.speaker for turn in load_session(state.db, review.stored.summary.id).transcript.turns] == speakers
