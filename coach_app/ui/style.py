@@ -104,12 +104,22 @@ def apply(app: QApplication | None = None) -> None:
     """Style the application for its current palette (call again when the system palette changes)."""
     app = app or QApplication.instance()
     assert isinstance(app, QApplication)
-    palette = app.palette()
-    placeholder = secondary_text(palette, QPalette.ColorRole.Base)
-    if palette.color(QPalette.ColorRole.PlaceholderText) != placeholder:
-        palette.setColor(QPalette.ColorRole.PlaceholderText, placeholder)
+    palette = readable_palette(app.palette())
+    if palette != app.palette():
         app.setPalette(palette)
     app.setStyleSheet(stylesheet(palette))
+
+
+def readable_palette(palette: QPalette) -> QPalette:
+    """The system palette with its quieter pairs made readable: placeholder text, and selected rows' text on
+    the selection colour (some themes pair white with a light blue)."""
+    palette = QPalette(palette)
+    palette.setColor(QPalette.ColorRole.PlaceholderText, secondary_text(palette, QPalette.ColorRole.Base))
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        text = palette.color(group, QPalette.ColorRole.HighlightedText)
+        selection = palette.color(group, QPalette.ColorRole.Highlight)
+        palette.setColor(group, QPalette.ColorRole.Highlight, readable(selection, text))
+    return palette
 
 
 def dark_palette() -> QPalette:

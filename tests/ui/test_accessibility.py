@@ -104,6 +104,10 @@ def text_pairs(screen: QWidget) -> list[tuple[str, QColor, QColor]]:
             base = palette.color(QPalette.ColorRole.Base)
             pairs.append((name, palette.color(QPalette.ColorRole.Text), base))
             pairs += [(f"{name} rich text", QColor(c), base) for c in COLOUR.findall(widget.toHtml())]
+        elif isinstance(widget, QAbstractItemView):
+            pairs.append((name, palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)))
+            selected = (palette.color(QPalette.ColorRole.HighlightedText), palette.color(QPalette.ColorRole.Highlight))
+            pairs.append((f"{name} selected row", *selected))
         elif isinstance(widget, QAbstractButton) and widget.text():
             pairs.append((name, palette.color(QPalette.ColorRole.ButtonText), palette.color(QPalette.ColorRole.Button)))
         elif isinstance(widget, QLineEdit):
@@ -151,3 +155,8 @@ def test_the_apps_own_colours_meet_the_contrast_targets(qapp, name):
         assert style.contrast(*style.banner_colours(tone, palette)) >= style.AA_TEXT
     assert style.banner_colours("praise", palette)[1] != style.banner_colours("warning", palette)[1]
     assert style.contrast(style.focus_ring(palette), window) >= style.AA_LARGE
+    readable = style.readable_palette(palette)
+    selection = (readable.color(QPalette.ColorRole.HighlightedText), readable.color(QPalette.ColorRole.Highlight))
+    assert style.contrast(*selection) >= style.AA_TEXT
+    placeholder = readable.color(QPalette.ColorRole.PlaceholderText)
+    assert style.contrast(placeholder, readable.color(QPalette.ColorRole.Base)) >= style.AA_TEXT
