@@ -46,7 +46,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 _FIT, _FIXED = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive
 COLUMN_MODES = {"Date": _FIT, "Rep": _FIT, "Title": QHeaderView.ResizeMode.Stretch, "Scenario": _FIXED}
 COLUMN_MODES |= {"Tags": _FIXED, "Length": _FIT, "Score": _FIT, "Match": _FIXED}
-COLUMN_WIDTHS = {"Scenario": 170, "Tags": 140, "Match": 220}
+COLUMN_WIDTHS = {"Scenario": 170, "Tags": 140, "Match": 220}  # the most each takes when fitted to its contents
 
 
 class _Cell(QTableWidgetItem):
@@ -114,8 +114,6 @@ class LibraryScreen(QWidget):
         header.setMinimumSectionSize(48)
         for name, mode in COLUMN_MODES.items():
             header.setSectionResizeMode(COLUMNS.index(name), mode)
-        for name, width in COLUMN_WIDTHS.items():
-            header.resizeSection(COLUMNS.index(name), width)
         self.table.itemActivated.connect(lambda item: self.open_row(item.row()))
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
@@ -240,6 +238,10 @@ class LibraryScreen(QWidget):
                 self.table.setItem(row, column, cell)
         self.table.setSortingEnabled(True)
         self.table.setColumnHidden(COLUMNS.index("Match"), not self.search.text().strip())
+        for name, most in COLUMN_WIDTHS.items():  # as wide as the contents need, up to a share of the table
+            column = COLUMNS.index(name)
+            wanted = max(self.table.sizeHintForColumn(column), self.table.horizontalHeader().sectionSizeHint(column))
+            self.table.horizontalHeader().resizeSection(column, min(wanted + 8, most))
         self.count_label.setText(plural(len(shown), "session"))
         query = self.search.text().strip()
         nothing_found = bool(query) and not shown
