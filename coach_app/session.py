@@ -219,6 +219,14 @@ def add_missed_finding(
     return corrections.add_missed_finding(open_db(), session_id, finding, rubric_for(settings), author=author)
 
 
+def undo_correction(correction_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
+    """Take back one trainer correction and re-score; returns the session's overall score."""
+    from coach_app.storage import corrections  # it loads the analysis
+
+    on_progress(0.2, "Re-scoring")
+    return corrections.undo_correction(open_db(), correction_id, rubric_for(settings))
+
+
 def swap_speakers(session_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
     """Exchange rep and customer in a stored session (the voices were split the wrong way) and re-score it."""
     from coach_app.transcription.diarize import swap_speakers as swapped

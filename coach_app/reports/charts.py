@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from coach_app.core import Finding, Scorecard, Transcript
 from coach_app.files import write_private
@@ -18,7 +19,21 @@ from coach_app.storage.progress import Progress
 SPEAKER_COLOURS = {"customer": "#8da0cb", "rep": "#66c2a5"}
 GOOD, BAD, NEUTRAL = "#1a9850", "#d73027", "#7f7f7f"
 MARKERS_UP_TO = 300
-FIXED_MARGINS = {"left": 0.09, "right": 0.98, "top": 0.93, "hspace": 0.12}
+# Behaviours a rep should do more of, and those to do less of: charted in separate panels.
+GOOD_BEHAVIOURS = ("open_questions", "reflections", "summaries", "empathy_statements", "apologies", "action_plans")
+BEHAVIOUR_LABELS = {
+    "open_questions": "Open questions",
+    "closed_questions": "Closed questions",
+    "reflections": "Reflections",
+    "summaries": "Summaries",
+    "empathy_statements": "Empathy",
+    "apologies": "Apologies",
+    "action_plans": "Clear next steps",
+    "interruptions": "Interruptions",
+    "judgemental_phrases": "Judgemental or dismissive",
+    "filler_words": "Filler words",
+    "backchannels": "Backchannels",
+}
 
 
 def rolling_mean(values: Sequence[float | None], window: int) -> np.ndarray:
@@ -41,20 +56,20 @@ def smoothing_window(sessions: int) -> int:
 def trend_figure(progress: Progress, window: int | None = None) -> Figure:
     """Overall score per session with its rolling mean, and each dimension's rolling mean below it."""
     window = window or smoothing_window(len(progress.session_ids))
-    fig = Figure(figsize=(8, 6))
-    fig.subplots_adjust(**FIXED_MARGINS)  # fixed margins: constrained layout would double the drawing time
+    fig = Figure(figsize=(8, 6), layout="constrained")  # labels are never clipped, whatever the window size
     top, bottom = fig.subplots(2, 1, sharex=True)
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))  # sessions are counted: 1, 2, 3, never 1.5
     x = np.arange(1, len(progress.overall) + 1)
     style = "o" if len(x) <= MARKERS_UP_TO else "-"  # thousands of markers only blur together and draw slowly
     top.plot(x, progress.overall, style, ms=3, lw=0.6, alpha=0.35, color=NEUTRAL, label="each session")
     top.plot(x, rolling_mean(progress.overall, window), color="#2c7fb8", lw=2.2, label=f"mean of last {window}")
     top.set(ylim=(0, 100), ylabel="Overall score", title=f"Progress of {progress.rep}")
-    top.legend(loc="lower right", fontsize=8)
+    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     for key, series in progress.dimensions.items():
         bottom.plot(x, rolling_mean(series, window), lw=1.5, label=progress.dimension_labels.get(key, key))
-    bottom.set(ylim=(0, 100), xlabel="Session", ylabel=f"Dimension (mean of last {window})")
+    bottom.set(ylim=(0, 100), xlabel="Session", ylabel=f"Skills (mean of last {window})")
     if progress.dimensions:
-        bottom.legend(loc="lower left", fontsize=7, ncols=2)
+        bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
     return fig
 
 
@@ -128,17 +143,26 @@ def scorecard_figure(automatic: Scorecard, corrected: Scorecard | None = None) -
 
 
 def behaviour_figure(progress: Progress, window: int | None = None) -> Figure:
-    """How often each behaviour happened per session over time (rolling mean)."""
+    """How often each behaviour happened per session over time (rolling mean): good habits above, habits to
+    reduce below, each with its legend outside the plot."""
     window = window or smoothing_window(len(progress.session_ids))
-    fig = Figure(figsize=(8, 3.6))
-    fig.subplots_adjust(**FIXED_MARGINS | {"bottom": 0.14})
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(8, 5), layout="constrained")
+    good_ax, bad_ax = fig.subplots(2, 1, sharex=True)
     x = np.arange(1, len(progress.session_ids) + 1)
+    panels = ((good_ax, "Good habits: more is better"), (bad_ax, "To reduce: fewer is better"))
     for name, series in progress.behaviours.items():
-        ax.plot(x, rolling_mean(series, window), lw=1.6, label=name.replace("_", " "))
-    ax.set(xlabel="Session", ylabel=f"Per session (mean of last {window})", title="Behaviours over time")
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize=7, ncols=3)
+        ax = good_ax if name in GOOD_BEHAVIOURS else bad_ax
+        label = BEHAVIOUR_LABELS.get(name, name.replace("_", " ").capitalize())
+        ax.plot(x, rolling_mean(series, window), lw=1.6, label=label)
+    for ax, title in panels:
+        ax.set_title(title, loc="left", fontsize=10)
+        ax.set_ylabel("Per session")
+        ax.set_ylim(bottom=0)
+        if ax.lines:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    bad_ax.set_xlabel(f"Session (each line: mean of the last {window})")
+    bad_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.suptitle("Behaviours over time")
     return fig
 
 

@@ -14,6 +14,7 @@ from coach_app.reports.charts import (
     timeline_figure,
     trend_figure,
 )
+from coach_app.scoring.kinds import kind_label
 from coach_app.storage.progress import Progress
 from coach_app.storage.records import SessionSummary, StoredSession
 
@@ -77,7 +78,7 @@ def session_report_html(stored: StoredSession) -> str:
         )
         body.append(
             f'<div class="{css}">{when} '
-            f"<b>{escape(x.kind.replace('_', ' '))}</b>{note}: "
+            f"<b>{escape(kind_label(x.kind))}</b>{note}: "
             f'<span class="quote">\u201c{escape(x.quote)}\u201d</span><br>'
             f"Why: {escape(x.reason)}<br>Tip: {escape(x.tip)}</div>"
         )
@@ -134,7 +135,7 @@ def progress_report_html(progress: Progress, summaries: Sequence[SessionSummary]
             )
         body.append("</ul>")
     if progress.most_missed:
-        missed = ", ".join(f"{escape(k.replace('_', ' '))} ({n})" for k, n in progress.most_missed)
+        missed = ", ".join(f"{escape(kind_label(k))} ({n})" for k, n in progress.most_missed)
         body.append(f"<h2>Most often missed</h2><p>{missed}</p>")
     body.append("<h2>Sessions</h2><table><tr><th>Id</th><th>Started</th><th>Title</th><th>Overall</th></tr>")
     for s in summaries:

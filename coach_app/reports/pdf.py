@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from coach_app.files import write_private
 from coach_app.reports.charts import behaviour_figure, radar_figure, scorecard_figure, timeline_figure, trend_figure
 from coach_app.reports.html import clock
+from coach_app.scoring.kinds import kind_label
 from coach_app.storage.progress import Progress
 from coach_app.storage.records import SessionSummary, StoredSession
 
@@ -69,7 +70,7 @@ def session_report_pdf(stored: StoredSession, path: str | os.PathLike) -> Path:
             " [marked wrong by a trainer]" if f.rejected else " [added by a trainer]" if f.origin == "trainer" else ""
         )
         lines += [
-            f"{clock(x.start_s)}  {x.kind.replace('_', ' ')}{mark}: \u201c{x.quote}\u201d",
+            f"{clock(x.start_s)}  {kind_label(x.kind)}{mark}: \u201c{x.quote}\u201d",
             f"    Why: {x.reason}",
             f"    Tip: {x.tip}",
         ]
@@ -106,7 +107,7 @@ def progress_report_pdf(
         lines += ["", "# Goals"]
         lines += [f"{g.goal.label}: met in {g.met_recent} of the last {g.recent} sessions" for g in progress.goals]
     if progress.most_missed:
-        lines += ["", "# Most often missed", ", ".join(f"{k.replace('_', ' ')} ({n})" for k, n in progress.most_missed)]
+        lines += ["", "# Most often missed", ", ".join(f"{kind_label(k)} ({n})" for k, n in progress.most_missed)]
     lines += ["", "# Sessions"] + [f"{s.id:>5}  {s.started_at[:16]}  {s.overall:>3}  {s.title}" for s in summaries]
     charts = (
         [trend_figure(progress), radar_figure(progress), behaviour_figure(progress)] if progress.session_ids else []

@@ -44,3 +44,46 @@ NEGATIVE_KINDS: dict[str, str] = {
 }
 
 KINDS: dict[str, str] = {**POSITIVE_KINDS, **NEUTRAL_KINDS, **NEGATIVE_KINDS}
+
+# What the screens and reports call each kind: a short human name (the kind key itself stays the contract).
+KIND_LABELS: dict[str, str] = {
+    "open_question": "Open question",
+    "clarifying_question": "Clarifying question",
+    "reflection": "Reflection",
+    "summary": "Summary",
+    "empathy": "Empathy",
+    "acknowledgement": "Acknowledgement",
+    "appreciation": "Thanks",
+    "apology": "Apology",
+    "patience": "Patience",
+    "action_plan": "Clear next step",
+    "agreement_check": "Checked agreement",
+    "needs_question": "Needs question",
+    "customer_words": "Used the customer's words",
+    "backchannel": "Backchannel",
+    "talk_share_balanced": "Let the customer talk",
+    "voice_pace_calm": "Calm pace",
+    "voice_lively": "Lively voice",
+    "closed_question": "Closed question",
+    "blame_shifting": "Blame shifting",
+    "judgemental": "Judgemental words",
+    "dismissive": "Dismissive",
+    "rushing": "Rushing",
+    "vague_promise": "Vague promise",
+    "interruption": "Interruption",
+    "quick_response": "Answered too quickly",
+    "dead_air": "Long silence",
+    "long_monologue": "Long monologue",
+    "fast_pace": "Spoke fast",
+    "filler_words": "Filler words",
+    "talk_share_high": "Talked too much",
+    "voice_pace_fast": "Fast voice",
+    "voice_raised": "Raised voice",
+    "voice_monotone": "Monotone voice",
+    "voice_loudness_swings": "Loudness swings",
+}
+
+
+def kind_label(kind: str) -> str:
+    """The human name of a finding kind; an unknown kind (from a newer rubric) reads as words."""
+    return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from coach_app import paths
 from coach_app.errors import CoachError
+from coach_app.ui.wording import for_window
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ _open_dialogs: set[QMessageBox] = set()
 def error_text(exc: BaseException) -> str:
     """What the dialog says: a CoachError speaks for itself; anything else is a bug, with the log as the lead."""
     if isinstance(exc, CoachError):
-        return str(exc)
+        return for_window(exc)
     return (
         f"Something went wrong that the app did not expect ({type(exc).__name__}: {exc}). "
         f"Your data is safe. The details are in the log file in {paths.logs_dir()}."

@@ -79,9 +79,12 @@ class _DonePage(QWizardPage):
         super().__init__()
         self.setTitle("All set")
         text = QLabel(
-            "Press <b>Practice</b> to start a conversation (Space records and stops), or open the <b>Library</b> "
-            "to import a recording or a transcript. Settings can change any of these choices later."
+            "Press <b>Practice</b> and choose a scenario. Speak the call (Space records and stops), or press "
+            "<b>Type the call instead</b> to practise by typing your replies: that needs no microphone or speech "
+            "model. Open the <b>Library</b> to import a recording or a transcript. Settings can change any of "
+            "these choices later; F1 lists the keyboard shortcuts."
         )
+        text.setObjectName("allSetText")
         text.setWordWrap(True)
         column = QVBoxLayout(self)
         column.addWidget(text)

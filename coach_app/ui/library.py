@@ -1,5 +1,6 @@
 """All stored sessions: full-text search, filters, sorting, tags, import by menu or drag-and-drop, delete with undo."""
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -7,6 +8,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -27,14 +29,24 @@ from coach_app.storage import sessions
 from coach_app.storage.records import SessionSummary
 from coach_app.storage.search import search_text
 from coach_app.ui.error_dialog import show_error
+from coach_app.ui.formatting import plural
+from coach_app.ui.names import scenario_title, source_label
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
+from coach_app.ui.widgets.export_done import show_export_done, with_extension
+from coach_app.ui.widgets.import_rep import ImportRepDialog
 from coach_app.ui.widgets.task_panel import TaskPanel
 
 UNDO_SECONDS = 10
 ALL = "All"
 COLUMNS = ("Date", "Rep", "Title", "Scenario", "Tags", "Length", "Score", "Match")
 ID_ROLE = Qt.ItemDataRole.UserRole
+# Short columns fit their contents and always show; the title takes the spare room; free text gets a fixed share
+# and elides (the whole text is in the tooltip), so one long tag never pushes the date or score off-screen.
+_FIT, _FIXED = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive
+COLUMN_MODES = {"Date": _FIT, "Rep": _FIT, "Title": QHeaderView.ResizeMode.Stretch, "Scenario": _FIXED}
+COLUMN_MODES |= {"Tags": _FIXED, "Length": _FIT, "Score": _FIT, "Match": _FIXED}
+COLUMN_WIDTHS = {"Scenario": 170, "Tags": 140, "Match": 220}  # the most each takes when fitted to its contents
 
 
 class _Cell(QTableWidgetItem):
@@ -57,6 +69,7 @@ class LibraryScreen(QWidget):
         self.state = state
         self.setAcceptDrops(True)
         self._pending_delete: list[int] = []
+        self._known_ids: set[int] = set()
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.setInterval(UNDO_SECONDS * 1000)
@@ -73,7 +86,9 @@ class LibraryScreen(QWidget):
         self.tag_filter.setAccessibleName("Filter by tag")
         self.source_filter = QComboBox()
         self.source_filter.setAccessibleName("Filter by kind of session")
-        self.source_filter.addItems([ALL, *sessions.SOURCES])
+        self.source_filter.addItem(ALL, None)
+        for source in sessions.SOURCES:
+            self.source_filter.addItem(source_label(source), source)
         for combo in (self.rep_filter, self.tag_filter, self.source_filter):
             combo.currentIndexChanged.connect(self.refresh)
         filters = QHBoxLayout()
@@ -92,8 +107,13 @@ class LibraryScreen(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortItems(0, Qt.SortOrder.DescendingOrder)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move between rows), as in file managers
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(48)
+        for name, mode in COLUMN_MODES.items():
+            header.setSectionResizeMode(COLUMNS.index(name), mode)
         self.table.itemActivated.connect(lambda item: self.open_row(item.row()))
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
@@ -130,11 +150,27 @@ class LibraryScreen(QWidget):
         undo_row.addWidget(self.undo_button)
         self.undo_bar.hide()
 
+        self.no_match_label = QLabel()
+        self.no_match_label.setObjectName("noMatch")
+        self.no_match_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match_label.setWordWrap(True)
+        self.clear_search_button = QPushButton("Clear search")
+        self.clear_search_button.clicked.connect(self.search.clear)
+        self.no_match = QWidget()
+        no_match_column = QVBoxLayout(self.no_match)
+        no_match_column.addStretch(1)
+        no_match_column.addWidget(self.no_match_label)
+        no_match_column.addWidget(self.clear_search_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        no_match_column.addStretch(1)
+        self.no_match.hide()
+
         self.hint = QLabel("Drop recordings (WAV, FLAC, OGG, MP3), transcripts (.json) or session bundles (.zip) here.")
-        self.hint.setEnabled(False)
+        self.hint.setProperty("secondary", True)
+        self.hint.setWordWrap(True)
         column = QVBoxLayout(self)
         column.addLayout(filters)
         column.addWidget(self.table, 1)
+        column.addWidget(self.no_match, 1)
         column.addWidget(self.undo_bar)
         column.addLayout(actions)
         self.tasks = TaskPanel()
@@ -170,7 +206,7 @@ class LibraryScreen(QWidget):
         rows = sessions.list_sessions(
             self.state.db, rep=self._choice(self.rep_filter), tag=self._choice(self.tag_filter)
         )
-        source = self._choice(self.source_filter)
+        source = self.source_filter.currentData()
         rows = [r for r in rows if (source is None or r.source == source) and r.id not in self._pending_delete]
         query = self.search.text().strip()
         if not query:
@@ -190,7 +226,7 @@ class LibraryScreen(QWidget):
                 _Cell(summary.started_at.replace("T", " ")[:16]),
                 _Cell(summary.rep),
                 _Cell(summary.title),
-                _Cell(summary.scenario or "—"),
+                _Cell(scenario_title(summary.scenario)),
                 _Cell(", ".join(summary.tags)),
                 _Cell(minutes, round(summary.duration_s)),
                 _Cell(str(summary.overall), summary.overall),
@@ -198,10 +234,20 @@ class LibraryScreen(QWidget):
             )
             for column, cell in enumerate(cells):
                 cell.setData(ID_ROLE, summary.id)
+                cell.setToolTip(cell.text())
                 self.table.setItem(row, column, cell)
         self.table.setSortingEnabled(True)
         self.table.setColumnHidden(COLUMNS.index("Match"), not self.search.text().strip())
-        self.count_label.setText(f"{len(shown)} session{'s' if len(shown) != 1 else ''}")
+        for name, most in COLUMN_WIDTHS.items():  # as wide as the contents need, up to a share of the table
+            column = COLUMNS.index(name)
+            wanted = max(self.table.sizeHintForColumn(column), self.table.horizontalHeader().sectionSizeHint(column))
+            self.table.horizontalHeader().resizeSection(column, min(wanted + 8, most))
+        self.count_label.setText(plural(len(shown), "session"))
+        query = self.search.text().strip()
+        nothing_found = bool(query) and not shown
+        self.no_match_label.setText(f"No sessions match “{query}”." if nothing_found else "")
+        self.no_match.setVisible(nothing_found)
+        self.table.setVisible(not nothing_found)
         self._selection_changed()
 
     def selected_ids(self) -> list[int]:
@@ -289,22 +335,50 @@ class LibraryScreen(QWidget):
         if files:
             self.import_files([Path(f) for f in files])
 
-    def import_files(self, files: list[Path]) -> None:
-        """Transcribe (audio), score and store each file in the background, with progress and Cancel."""
+    def import_files(self, files: list[Path], rep: str | None = None) -> QDialog | None:
+        """Transcribe (audio), score and store each file in the background, with progress and Cancel. Calls
+        (not bundles, which carry their rep) are scored as `rep`; without one the user is asked first, and the
+        dialog is returned."""
         if self.tasks.busy:
             show_error(self, CoachError("An import is already running: wait for it to finish, or cancel it first."))
-            return
-        handle = run_task(
-            session.import_files, files, self.state.settings, on_done=self._imported, on_error=self._task_failed
-        )
+            return None
+        calls = [f for f in files if f.suffix.lower() != ".zip"]
+        if rep is None and calls:
+            dialog = ImportRepDialog(self.state.db, session.rep_for(self.state.settings), len(calls), self)
+            dialog.accepted.connect(lambda: self.import_files(files, dialog.chosen()))
+            dialog.open()
+            return dialog
+        settings = dataclasses.replace(self.state.settings, rep_name=rep) if rep else self.state.settings
+        self._known_ids = {s.id for s in sessions.list_sessions(self.state.db)}
+        handle = run_task(session.import_files, files, settings, on_done=self._imported, on_error=self._task_failed)
         noun = files[0].name if len(files) == 1 else f"{len(files)} files"
         self.tasks.follow(handle, f"Importing {noun}…")
+        return None
 
     def _imported(self, ids: list[int]) -> None:
         self._fill_filters()
         self.state.sessions_changed.emit()
-        if len(ids) == 1:
+        already = [i for i in ids if i in self._known_ids]
+        if already:
+            self._say_already_there(already)
+        elif len(ids) == 1:
             self.state.session_opened.emit(ids[0])
+
+    def _say_already_there(self, ids: list[int]) -> QMessageBox:
+        """A bundle imported before is not added twice: say so, and offer to open the session it is."""
+        title = sessions.get_summary(self.state.db, ids[0]).title
+        box = QMessageBox(self)
+        box.setObjectName("alreadyImported")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Already in the Library")
+        more = f" ({len(ids)} of the files were already here)" if len(ids) > 1 else ""
+        box.setText(f"This bundle is already in the Library as “{title}”, so it was not added again{more}.")
+        open_button = box.addButton("Open it", QMessageBox.ButtonRole.AcceptRole)
+        open_button.clicked.connect(lambda: self.state.session_opened.emit(ids[0]))
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.open()
+        return box
 
     def _task_failed(self, exc: BaseException) -> None:
         self.state.sessions_changed.emit()  # files imported before the failure are listed
@@ -316,12 +390,20 @@ class LibraryScreen(QWidget):
         if len(ids) != 1:
             return
         title = sessions.get_summary(self.state.db, ids[0]).title.replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(self, "Export session bundle", f"{title}.zip", "Session bundle (*.zip)")
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export session bundle", f"{title}.zip", "Session bundle (*.zip)"
+        )
         if path:
-            self.export_to(ids[0], Path(path))
+            self.export_to(ids[0], with_extension(path, chosen, (".zip",)))
 
     def export_to(self, session_id: int, target: Path) -> None:
-        handle = run_task(session.export_session, session_id, target, on_error=self._task_failed)
+        handle = run_task(
+            session.export_session,
+            session_id,
+            target,
+            on_done=lambda path: show_export_done(self, path),
+            on_error=self._task_failed,
+        )
         self.tasks.follow(handle, f"Exporting {target.name}…")
 
     # Drag and drop

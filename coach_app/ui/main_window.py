@@ -4,7 +4,7 @@ import importlib
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSettings, QSize
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach_app import __version__, paths
+from coach_app.ui import style
 from coach_app.ui.error_dialog import open_log_folder
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import TaskHandle, cancel_all, run_task
@@ -52,12 +53,23 @@ def shortcuts_table() -> str:
     """Every keyboard shortcut as an HTML table (Help menu and Settings)."""
     native = QKeySequence.SequenceFormat.NativeText
     rows = [(QKeySequence(s.shortcut).toString(native), f"Go to {s.title}") for s in SCREENS]
+
+    def key(sequence: str | QKeySequence.StandardKey) -> str:
+        return QKeySequence(sequence).toString(native)
+
     rows += [
         ("Space", "Record / stop (Practice)"),
+        (f"Enter or {key('Ctrl+Return')}", "Send your typed reply (Practice)"),
+        (key("Ctrl+Shift+Return"), "Finish and score the typed call (Practice)"),
+        ("Esc", "Abandon the typed call (Practice)"),
         ("Ctrl+Space", "Play / pause the recording (Review)"),
         ("F8 / Shift+F8", "Next / previous finding (Review)"),
-        (QKeySequence("Ctrl+I").toString(native), "Import recordings, transcripts or bundles"),
-        (QKeySequence(QKeySequence.StandardKey.Quit).toString(native), "Quit"),
+        (key("Ctrl+M"), "Add a comment at the current moment (Review)"),
+        (key(QKeySequence.StandardKey.Undo), "Undo the last correction or deleted comment (Review)"),
+        ("Delete", "Delete the selected sessions (Library)"),
+        (key("Ctrl+I"), "Import recordings, transcripts or bundles"),
+        (key(QKeySequence.StandardKey.HelpContents), "This list of shortcuts"),
+        (key(QKeySequence.StandardKey.Quit), "Quit"),
     ]
     return "<table>" + "".join(f"<tr><td><b>{key}</b></td><td>&nbsp;&nbsp;{what}</td></tr>" for key, what in rows)
 
@@ -75,9 +87,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.state = state
         self.setObjectName("mainWindow")
+        style.apply()
         self.setWindowTitle("Listening Coach")
         self.setMinimumSize(MINIMUM_SIZE)
         self._screens: dict[str, QWidget] = {}
+        self._restyling = False
         self._nav = QListWidget()
         self._nav.setObjectName("navigation")
         self._nav.setAccessibleName("Screens")
@@ -100,7 +114,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus()
         self.state.session_opened.connect(self.open_session)
+        self.state.settings_changed.connect(lambda _settings: self._show_identity())
+        self._show_identity()
         self._restore_layout()
+
+    def _show_identity(self) -> None:
+        """Who is using the app, and as what: the role decides which tools the screens offer."""
+        settings = self.state.settings
+        who = f"{settings.rep_name} ({settings.role})" if settings.rep_name else settings.role.capitalize()
+        self.setWindowTitle(f"Listening Coach — {who}")
 
     # Navigation
 
@@ -241,6 +263,14 @@ class MainWindow(QMainWindow):
             for part, holder in getattr(widget, "saved_layout", {}).items():
                 stored.setValue(f"{key}/{part}", holder.saveState())
         stored.sync()
+
+    def event(self, event: QEvent) -> bool:
+        """The system switched between light and dark: derive the colours again."""
+        if event.type() == QEvent.Type.ApplicationPaletteChange and not self._restyling:
+            self._restyling = True
+            style.apply()
+            self._restyling = False
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for widget in self._screens.values():

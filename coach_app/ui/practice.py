@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,9 +31,11 @@ from coach_app.scenarios.model import Scenario, mood_name
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.formatting import clock
 from coach_app.ui.state import AppState
+from coach_app.ui.style import speaker_colour
 from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.level_meter import LevelMeter
 from coach_app.ui.widgets.nudges import NudgeBar, nudge_for
+from coach_app.ui.widgets.record_readiness import RecordReadiness, record_blocker
 from coach_app.ui.widgets.scenario_picker import ScenarioPicker
 from coach_app.ui.widgets.task_panel import TaskPanel
 
@@ -74,8 +76,20 @@ class PracticeScreen(QWidget):
         self.type_button.setToolTip("Practise by typing your replies: no microphone or speech model needed")
         self.type_button.clicked.connect(self.start_typed)
         self.finish_button = QPushButton("Finish and score")
+        self.finish_button.setToolTip("Score the call and open it in Review (Ctrl+Shift+Enter)")
         self.finish_button.clicked.connect(self.finish_typed)
         self.finish_button.hide()
+        self.abandon_button = QPushButton("Abandon call")
+        self.abandon_button.setToolTip("Stop without scoring or saving (Esc)")
+        self.abandon_button.clicked.connect(self.ask_abandon)
+        self.abandon_button.hide()
+        self._typed_started = QElapsedTimer()
+        self._typed_tick = QTimer(self)
+        self._typed_tick.setInterval(1000)
+        self._typed_tick.timeout.connect(lambda: self.elapsed.setText(clock(self._typed_started.elapsed() / 1000)))
+        self.readiness = RecordReadiness()
+        self.readiness.model_chosen.connect(lambda path: state.update_settings(speech_model_path=path))
+        self.readiness.models_changed.connect(self.check_record)
         self.elapsed = QLabel("0:00")
         self.elapsed.setAccessibleName("Elapsed time")
         self.meter = LevelMeter()
@@ -84,7 +98,7 @@ class PracticeScreen(QWidget):
         self.nudges_box.setChecked(state.settings.nudges_enabled)
         self.nudges_box.toggled.connect(lambda on: state.update_settings(nudges_enabled=on))
         controls = QHBoxLayout()
-        for widget in (self.record_button, self.type_button, self.finish_button, self.elapsed):
+        for widget in (self.record_button, self.type_button, self.elapsed):
             controls.addWidget(widget)
         controls.addWidget(self.meter, 1)
         controls.addWidget(self.nudges_box)
@@ -95,13 +109,13 @@ class PracticeScreen(QWidget):
         self.partial = QLabel()
         self.partial.setWordWrap(True)
         self.partial.setAccessibleName("What is being heard now")
-        self.partial.setStyleSheet("color: gray;")
+        self.partial.setProperty("secondary", True)
         self.mood = QLabel()
         self.mood.setAccessibleName("How the customer feels")
         self.nudge = NudgeBar()
         self.nudge.set_enabled_by_user(state.settings.nudges_enabled)
         self.reply_edit = QLineEdit()
-        self.reply_edit.setPlaceholderText("Type what you would say, then press Enter…")
+        self.reply_edit.setPlaceholderText("Type your reply, then press Enter…")
         self.reply_edit.setAccessibleName("Your reply")
         self.reply_edit.returnPressed.connect(self.send_typed)
         self.reply_edit.hide()
@@ -110,11 +124,16 @@ class PracticeScreen(QWidget):
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.addLayout(controls)
+        right_column.addWidget(self.readiness)
         right_column.addWidget(self.call, 1)
         right_column.addWidget(self.partial)
         right_column.addWidget(self.mood)
         right_column.addWidget(self.nudge)
-        right_column.addWidget(self.reply_edit)
+        typed_row = QHBoxLayout()  # the typed call's controls sit with the reply box
+        typed_row.addWidget(self.reply_edit, 1)
+        typed_row.addWidget(self.finish_button)
+        typed_row.addWidget(self.abandon_button)
+        right_column.addLayout(typed_row)
         right_column.addWidget(self.tasks)
 
         self.splitter = QSplitter()
@@ -128,12 +147,34 @@ class PracticeScreen(QWidget):
         # Space records and stops while this screen shows (a hidden screen's shortcuts do not fire).
         self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle_recording)
         self.space.setContext(Qt.ShortcutContext.WindowShortcut)
+        for keys, slot in (
+            ("Ctrl+Return", self.send_typed),
+            ("Ctrl+Enter", self.send_typed),
+            ("Ctrl+Shift+Return", self.finish_typed),
+            ("Ctrl+Shift+Enter", self.finish_typed),
+            ("Esc", self.ask_abandon),
+        ):
+            QShortcut(QKeySequence(keys), self, slot)
         state.settings_changed.connect(self._settings_changed)
         self.picker.list.setCurrentRow(1 if self.picker.list.count() > 1 else 0)
+        self.check_record()
 
     # Screen hooks
 
+    def activated(self) -> None:
+        self.check_record()
+
+    def check_record(self) -> None:
+        """Record is available only with a speech model and a microphone; otherwise say why and how to fix it."""
+        if self.recording or self.conversation is not None:
+            return
+        reason = record_blocker(self.state.settings)
+        self.readiness.show_blocker(reason, self.state.settings.speech_model_path)
+        self.record_button.setEnabled(not reason)
+        self.record_button.setToolTip(reason or "Start speaking the call; Space starts and stops")
+
     def _settings_changed(self) -> None:
+        self.check_record()
         on = self.state.settings.nudges_enabled
         self.nudges_box.setChecked(on)
         self.nudge.set_enabled_by_user(on)
@@ -177,7 +218,7 @@ class PracticeScreen(QWidget):
     # The call view
 
     def _add_line(self, speaker: str, text: str) -> None:
-        colour = "#8a63c7" if speaker == "Customer" else "#3b7dd8"
+        colour = speaker_colour("customer" if speaker == "Customer" else "rep", self.call.palette()).name()
         self.call.append(f'<p><b style="color:{colour}">{speaker}:</b> {html.escape(text)}</p>')
 
     def _show_turns(self) -> None:
@@ -186,7 +227,10 @@ class PracticeScreen(QWidget):
         turns = self.conversation.turns
         for turn in turns[self._shown_turns :]:
             self._add_line("Customer" if turn.speaker == "customer" else "You", turn.text)
-        if len(turns) > self._shown_turns and any(t.speaker == "rep" for t in turns[self._shown_turns :]):
+        ended = self.conversation.customer.ended
+        if ended:
+            self.nudge.hide()  # the call is over: no more advice
+        elif len(turns) > self._shown_turns and any(t.speaker == "rep" for t in turns[self._shown_turns :]):
             last_rep = max(i for i, t in enumerate(turns) if t.speaker == "rep")
             self.nudge.show_nudge(nudge_for([f for f in self.conversation.findings if f.turn == last_rep]))
         self._show_mood()
@@ -219,8 +263,42 @@ class PracticeScreen(QWidget):
         self._set_choosing(False)
         self.record_button.setEnabled(False)
         self.finish_button.show()
+        self.abandon_button.show()
+        self.readiness.hide()  # a typed call needs no microphone or model
         self.reply_edit.show()
         self.reply_edit.setFocus()
+        self._typed_started.start()
+        self.elapsed.setText("0:00")
+        self._typed_tick.start()
+
+    def ask_abandon(self) -> None:
+        """Esc or Abandon call: after a confirmation, drop the typed call without scoring or saving it."""
+        if self.conversation is None or self.recording:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Abandon the call",
+            "Abandon this practice call? It won't be scored or saved.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.abandon_typed()
+
+    def abandon_typed(self) -> None:
+        """Drop the typed call in progress without scoring or saving it."""
+        self.conversation = None
+        self._end_typed_controls()
+        self.call.append("<p><i>Call abandoned.</i></p>")
+        self.nudge.hide()
+        self._reset()
+
+    def _end_typed_controls(self) -> None:
+        self._typed_tick.stop()
+        self.reply_edit.hide()
+        self.reply_edit.setEnabled(True)
+        self.finish_button.hide()
+        self.abandon_button.hide()
 
     def send_typed(self) -> None:
         """The customer's pending line and the rep's typed answer go into the call at natural speaking times."""
@@ -241,6 +319,7 @@ class PracticeScreen(QWidget):
         self._show_turns()
         self._add_line("Customer", self._typed_reply.text)
         if conversation.customer.ended:
+            self._typed_tick.stop()
             self.reply_edit.setEnabled(False)
             self.call.append("<p><i>The customer has ended the call. Press Finish and score.</i></p>")
 
@@ -254,9 +333,7 @@ class PracticeScreen(QWidget):
         end_s = self._typed_clock_s + speaking_time_s(reply.text)
         conversation.add_customer_turn(reply, round(self._typed_clock_s, 2), round(end_s, 2))
         self.conversation = None
-        self.reply_edit.hide()
-        self.reply_edit.setEnabled(True)
-        self.finish_button.hide()
+        self._end_typed_controls()
         if not any(t.speaker == "rep" for t in conversation.turns):
             self._reset()
             return
@@ -388,7 +465,7 @@ class PracticeScreen(QWidget):
     def _reset(self) -> None:
         self.mood.clear()
         self._set_choosing(True)
-        self.record_button.setEnabled(True)
         self.record_button.setText("Record")
+        self.check_record()
         self.partial.clear()
         self.elapsed.setText("0:00")

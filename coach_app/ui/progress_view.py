@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 
 from coach_app import session
 from coach_app.errors import Cancelled, CoachError
-from coach_app.scenarios.catalog import get_scenario
+from coach_app.scoring.kinds import kind_label
 from coach_app.storage.goals import add_goal, remove_goal
 from coach_app.storage.progress import Progress
 from coach_app.ui.error_dialog import show_error
+from coach_app.ui.formatting import plural
+from coach_app.ui.names import scenario_title
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.task_panel import TaskPanel
@@ -127,7 +129,7 @@ class ProgressScreen(QWidget):
         for (scenario_id,) in self.state.db.execute(
             "SELECT DISTINCT scenario FROM sessions WHERE scenario IS NOT NULL ORDER BY scenario"
         ):
-            self.scenario.addItem(_scenario_title(scenario_id), scenario_id)
+            self.scenario.addItem(scenario_title(scenario_id), scenario_id)
         self.scenario.setCurrentIndex(max(0, self.scenario.findData(current)))
         self.scenario.blockSignals(False)
 
@@ -173,10 +175,26 @@ class ProgressScreen(QWidget):
             self.charts.addTab(canvas, title)
         self.charts.setCurrentIndex(max(0, current))
         has_data = progress is not None and bool(progress.session_ids)
+        self.empty.setText(self.empty_message())
         self.splitter.setVisible(has_data)
         self.empty.setVisible(not has_data)
         self._show_summary()
         self.charts_shown.emit()
+
+    def empty_message(self) -> str:
+        """Why nothing shows, naming the filter that narrowed it down and what to change."""
+        rep = self.rep.currentText()
+        if not rep:
+            return "No sessions yet. Practise a call, or import one in the Library."
+        if self.scenario.currentData() is not None:
+            period = "" if self.period.currentData() is None else f" in the {self.period.currentText().lower()}"
+            return (
+                f"{rep} has no sessions of the scenario “{self.scenario.currentText()}”{period}: "
+                "choose “All calls” under Scenario to see the others."
+            )
+        if self.period.currentData() is not None:
+            return f"{rep} has no sessions in the {self.period.currentText().lower()}: choose “All time” under Period."
+        return f"{rep} has no sessions yet. Practise a call, or import one in the Library."
 
     def _show_summary(self) -> None:
         progress = self.progress
@@ -187,7 +205,8 @@ class ProgressScreen(QWidget):
         labels = progress.dimension_labels
         lines = [
             f"<b>{len(progress.session_ids)}</b> sessions · latest overall <b>{progress.overall[-1]}</b>",
-            f"Streak: {progress.current_streak_days} days (longest {progress.longest_streak_days})",
+            f"Streak: {plural(progress.current_streak_days, 'day')} "
+            f"(longest {plural(progress.longest_streak_days, 'day')})",
         ]
         if progress.weakest_this_week:
             key, mean = progress.weakest_this_week
@@ -196,7 +215,7 @@ class ProgressScreen(QWidget):
         if bests:
             lines.append(f"Personal bests: {bests}")
         if progress.most_missed:
-            missed = ", ".join(f"{kind.replace('_', ' ')} ({n})" for kind, n in progress.most_missed)
+            missed = ", ".join(f"{kind_label(kind)} ({n})" for kind, n in progress.most_missed)
             lines.append(f"Most often missed: {missed}")
         self.summary.setText("<br>".join(lines))
         for goal_progress in progress.goals:
@@ -226,11 +245,3 @@ class ProgressScreen(QWidget):
         if item is not None:
             remove_goal(self.state.db, item.data(GOAL_ROLE))
             self.reload()
-
-
-def _scenario_title(scenario_id: str) -> str:
-    """A scenario's title, or its id when it is not in the catalogue (a trainer's scenario since removed)."""
-    try:
-        return get_scenario(scenario_id).title
-    except CoachError:
-        return scenario_id

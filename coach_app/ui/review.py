@@ -1,6 +1,7 @@
 """Review one stored session: scorecard with evidence, timeline, transcript, playback, comments, corrections."""
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,9 +11,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QPushButton,
     QSplitter,
@@ -27,15 +25,20 @@ from coach_app.core import Finding
 from coach_app.errors import Cancelled, CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import StoredSession
+from coach_app.ui.correction_marks import Scores, correction_notes, rejected_marks, score_changes, scores_of
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.formatting import clock
 from coach_app.ui.missed_finding import MissedFindingDialog
+from coach_app.ui.names import outcome_text, source_label
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
-from coach_app.ui.widgets.scorecard_tree import ScorecardTree
+from coach_app.ui.widgets.comments_panel import CommentsPanel
+from coach_app.ui.widgets.export_done import show_export_done, with_extension
+from coach_app.ui.widgets.scorecard_tree import FINDING_ID_ROLE, REJECTED_ROLE, ScorecardTree
 from coach_app.ui.widgets.task_panel import TaskPanel
 from coach_app.ui.widgets.timeline import Timeline
 from coach_app.ui.widgets.transcript_view import TranscriptView
+from coach_app.ui.widgets.undo_bar import UndoBar
 
 if TYPE_CHECKING:
     from coach_app.ui.player import AudioPlayer
@@ -43,7 +46,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POSITION_POLL_MS = 100
-AT_ROLE = Qt.ItemDataRole.UserRole  # a comment's time
 
 
 class ReviewScreen(QWidget):
@@ -71,7 +73,13 @@ class ReviewScreen(QWidget):
         QShortcut(QKeySequence("Ctrl+Space"), self, self.toggle_playback)
         QShortcut(QKeySequence("F8"), self, lambda: self.step_finding(1))
         QShortcut(QKeySequence("Shift+F8"), self, lambda: self.step_finding(-1))
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_last)
+        QShortcut(QKeySequence("Ctrl+M"), self, self.comments.edit.setFocus)
+        self._scores_before: Scores = {}
+        self._undo_change: tuple[str, Callable[[], None]] | None = None
         state.sessions_changed.connect(self._reload_if_gone)
+        state.settings_changed.connect(lambda _settings: self._show_role())
+        self._show_role()
 
     # Layout
 
@@ -85,10 +93,15 @@ class ReviewScreen(QWidget):
         self.overall_label.setObjectName("overallScore")
         self.overall_label.setStyleSheet("font-size: 22pt; font-weight: 700;")
         self.overall_label.setAccessibleName("Overall score")
+        self.outcome_label = QLabel()
+        self.outcome_label.setObjectName("practiceOutcome")
+        self.outcome_label.setAccessibleName("How the practice call ended")
+        self.outcome_label.setWordWrap(True)
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title_label)
         titles.addWidget(self.details_label)
+        titles.addWidget(self.outcome_label)
         header.addLayout(titles, 1)
         header.addWidget(self.overall_label)
         self.reject_button = QPushButton("Mark finding wrong")
@@ -149,23 +162,11 @@ class ReviewScreen(QWidget):
         self.transcript = TranscriptView()
         self.transcript.time_clicked.connect(self.play_from)
 
-        self.comments = QListWidget()
-        self.comments.setAccessibleName("Trainer comments")
-        self.comments.setWordWrap(True)
-        self.comments.itemActivated.connect(self._play_comment)
-        self.comment_edit = QLineEdit()
-        self.comment_edit.setPlaceholderText("Comment at the current time…")
-        self.comment_edit.setAccessibleName("New comment")
-        self.comment_edit.returnPressed.connect(self.add_comment)
-        add_comment = QPushButton("Add comment")
-        add_comment.clicked.connect(self.add_comment)
-        right = QWidget()
-        right_column = QVBoxLayout(right)
-        right_column.setContentsMargins(0, 0, 0, 0)
-        right_column.addWidget(QLabel("Comments"))
-        right_column.addWidget(self.comments, 1)
-        right_column.addWidget(self.comment_edit)
-        right_column.addWidget(add_comment)
+        self.comments = CommentsPanel(self.state.db, lambda: self.state.settings.rep_name or None, self.current_time_s)
+        self.comments.play_requested.connect(self.play_from)
+        self.comments.changed.connect(self._comments_changed)
+        self.comments.deleted.connect(self._comment_deleted)
+        right = self.comments
 
         self.splitter = QSplitter()
         self.splitter.setObjectName("reviewSplitter")
@@ -175,9 +176,11 @@ class ReviewScreen(QWidget):
         self.saved_layout = {"splitter": self.splitter}
 
         self.tasks = TaskPanel()
+        self.undo_bar = UndoBar()
         column = QVBoxLayout(page)
         column.addLayout(header)
         column.addLayout(actions)
+        column.addWidget(self.undo_bar)
         column.addWidget(self.timeline)
         column.addLayout(controls)
         column.addWidget(self.splitter, 1)
@@ -187,6 +190,8 @@ class ReviewScreen(QWidget):
     # Showing a session
 
     def open_session(self, session_id: int) -> None:
+        if self.stored is None or self.stored.summary.id != session_id:
+            self.undo_bar.dismiss()
         self._close_player()
         self.stored = sessions.load_session(self.state.db, session_id)
         self._render()
@@ -210,7 +215,12 @@ class ReviewScreen(QWidget):
         summary, card = stored.summary, stored.scorecard
         self.title_label.setText(summary.title)
         when = summary.started_at.replace("T", " ")[:16]
-        self.details_label.setText(f"{summary.rep} · {when} · {clock(summary.duration_s)} · {summary.source}")
+        self.details_label.setText(
+            f"{summary.rep} · {when} · {clock(summary.duration_s)} · {source_label(summary.source)}"
+        )
+        outcome = outcome_text(card.extras)
+        self.outcome_label.setText(outcome)
+        self.outcome_label.setVisible(bool(outcome))
         corrected = stored.corrected is not None and summary.overall != summary.automatic_overall
         self.overall_label.setText(
             f"{card.overall}<small>/100</small>"
@@ -231,45 +241,44 @@ class ReviewScreen(QWidget):
         return tuple(s.finding for s in self.stored.findings if not s.rejected)
 
     def _fill_scorecard(self) -> None:
-        assert self.stored is not None
-        ids = {stored.finding: stored.id for stored in self.stored.findings if not stored.rejected}
-        self.scorecard.show_scorecard(self.stored.scorecard, ids)
-        rejected = sum(stored.rejected for stored in self.stored.findings)
-        added = sum(stored.origin == "trainer" for stored in self.stored.findings)
-        note = f" Corrections: {rejected} marked wrong, {added} added." if rejected or added else ""
+        stored = self.stored
+        assert stored is not None
+        ids = {s.finding: s.id for s in stored.findings if not s.rejected}
+        notes = correction_notes(stored)
+        rejected = rejected_marks(stored, notes)
+        rubric = session.rubric_for(self.state.settings)
+        earnable = {d.key: tuple(d.points.items()) for d in rubric.dimensions}
+        self.scorecard.show_scorecard(stored.scorecard, ids, earnable, rejected, notes)
+        added = sum(s.origin == "trainer" for s in stored.findings)
+        note = f" Corrections: {len(rejected)} marked wrong, {added} added." if rejected or added else ""
         self.explanation.setText("Open a score to see the moments behind it; double-click one to play it." + note)
-        self.reject_button.setEnabled(False)
+        self._show_reject_button(self.scorecard.currentItem())
 
     def _fill_comments(self) -> None:
         assert self.stored is not None
-        self.comments.clear()
-        for comment in self.stored.comments:
-            when = clock(comment.at_s) if comment.at_s is not None else "whole call"
-            item = QListWidgetItem(f"{when} — {comment.body}" + (f" ({comment.author})" if comment.author else ""))
-            item.setData(AT_ROLE, comment.at_s)
-            self.comments.addItem(item)
+        self.comments.show_comments(self.stored.summary.id, self.stored.comments)
 
     # Findings and playback
 
     def _finding_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         finding = self.scorecard.current_finding()
-        self.reject_button.setEnabled(self.scorecard.current_finding_id() is not None)
+        self._show_reject_button(item)
         if finding is not None:
             self.explanation.setText(f"<b>Why:</b> {finding.reason}<br><b>Try:</b> {finding.tip}")
             self.transcript.select_finding(finding)
             self.timeline.set_position(finding.start_s)
-        elif item is not None:
+        if item is not None and (finding is None or item.data(0, REJECTED_ROLE)):
             self.explanation.setText(item.toolTip(0))
+
+    def _show_reject_button(self, item: QTreeWidgetItem | None) -> None:
+        rejected = item is not None and bool(item.data(0, REJECTED_ROLE))
+        self.reject_button.setText("Count it again" if rejected else "Mark finding wrong")
+        self.reject_button.setEnabled(rejected or self.scorecard.current_finding_id() is not None)
 
     def _play_item(self, _item: QTreeWidgetItem) -> None:
         finding = self.scorecard.current_finding()
         if finding is not None:
             self.play_from(finding.start_s)
-
-    def _play_comment(self, item: QListWidgetItem) -> None:
-        at_s = item.data(AT_ROLE)
-        if at_s is not None:
-            self.play_from(float(at_s))
 
     def step_finding(self, step: int) -> None:
         self.scorecard.step(step)
@@ -319,39 +328,73 @@ class ReviewScreen(QWidget):
             self.player = None
         self.play_button.setText("Play")
 
-    # Comments
+    # Comments, undo and roles
 
-    def add_comment(self) -> None:
-        body = self.comment_edit.text().strip()
-        if self.stored is None or not body:
-            return
-        author = self.state.settings.rep_name or None
-        try:
-            sessions.add_comment(self.state.db, self.stored.summary.id, body, at_s=self.current_time_s(), author=author)
-        except CoachError as exc:
-            show_error(self, exc)
-            return
-        self.comment_edit.clear()
+    def _comments_changed(self) -> None:
+        assert self.stored is not None
         self.open_session(self.stored.summary.id)
+
+    def _comment_deleted(self, comment) -> None:
+        self.undo_bar.offer(f"Comment deleted: “{comment.body[:60]}”", lambda: self.comments.restore(comment))
+
+    def undo_last(self) -> None:
+        """Ctrl+Z: take back what the Undo bar offers, else this session's latest correction."""
+        if self.undo_bar.can_undo:
+            self.undo_bar.undo()
+        elif self.stored is not None and self.stored.corrections:
+            self._undo_correction(self.stored.corrections[-1].id)
+
+    def _undo_correction(self, correction_id: int) -> None:
+        self._run(session.undo_correction, correction_id, self.state.settings, message="Undoing the correction…")
+
+    def _show_role(self) -> None:
+        """Correction tools are for trainers; a rep sees scores, evidence and comments."""
+        trainer = self.state.settings.role == "trainer"
+        for button in (self.reject_button, self.add_button, self.speakers_button):
+            button.setVisible(trainer)
 
     # Corrections and exports run in the background; the view reloads when they are done.
 
-    def _run(self, fn, *args, message: str, on_done=None) -> None:
+    def _run(self, fn, *args, message: str, on_done=None, undo: tuple[str, Callable[[], None]] | None = None) -> None:
+        """Run a correction or export; a re-scoring change may bring (what it did, how to undo it)."""
         if self.tasks.busy:
             return
+        if on_done is None:
+            assert self.stored is not None
+            self._scores_before = scores_of(self.stored.scorecard)
+            self._undo_change = undo
         handle = run_task(fn, *args, on_done=on_done or self._corrected, on_error=self._failed)
         self.tasks.follow(handle, message)
 
     def _corrected(self, _result: object) -> None:
         assert self.stored is not None
+        corrections_before = {c.id for c in self.stored.corrections}
         self.open_session(self.stored.summary.id)
         self.state.sessions_changed.emit()
+        changes = score_changes(self._scores_before, self.stored.scorecard)
+        new = [c for c in self.stored.corrections if c.id not in corrections_before]
+        if new:
+            action = "Marked wrong" if new[-1].action == "rejected" else "Finding added"
+            self.undo_bar.offer(f"{action}. {changes}", lambda: self._undo_correction(new[-1].id))
+        elif self._undo_change is not None:
+            what, undo = self._undo_change
+            self.undo_bar.offer(f"{what}. {changes}", undo)
+        else:
+            self.undo_bar.offer(f"Scores updated. {changes}", None)
 
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, Cancelled):
             show_error(self, exc)
 
     def reject_selected(self) -> None:
+        """Mark the selected finding wrong, or, on one already marked wrong, let it count again."""
+        item = self.scorecard.currentItem()
+        if item is not None and item.data(0, REJECTED_ROLE) and self.stored is not None:
+            finding_id = item.data(0, FINDING_ID_ROLE)
+            marks = [c.id for c in self.stored.corrections if c.finding_id == finding_id and c.action == "rejected"]
+            if marks:
+                self._undo_correction(marks[-1])
+            return
         finding_id = self.scorecard.current_finding_id()
         if finding_id is not None:
             self._run(session.reject_finding, finding_id, self.state.settings, message="Re-scoring…")
@@ -371,7 +414,13 @@ class ReviewScreen(QWidget):
 
     def swap_speakers(self) -> None:
         if self.stored is not None:
-            self._run(session.swap_speakers, self.stored.summary.id, self.state.settings, message="Re-scoring…")
+            self._run(
+                session.swap_speakers,
+                self.stored.summary.id,
+                self.state.settings,
+                message="Re-scoring…",
+                undo=("Rep and customer swapped", self.swap_speakers),  # swapping again restores them
+            )
 
     def reassign_current_turn(self) -> None:
         """Give the turn under the cursor (the latest one started at the current moment) to the other speaker."""
@@ -386,20 +435,38 @@ class ReviewScreen(QWidget):
             )
             return
         index = max(under, key=lambda i: turns[i].start_s)
-        other = "customer" if turns[index].speaker == "rep" else "rep"
+        self._reassign(index, "customer" if turns[index].speaker == "rep" else "rep")
+
+    def _reassign(self, index: int, speaker: str) -> None:
+        assert self.stored is not None
+        before = self.stored.transcript.turns[index].speaker
+        who = "the rep" if speaker == "rep" else "the customer"
         self._run(
-            session.reassign_turn, self.stored.summary.id, index, other, self.state.settings, message="Re-scoring…"
+            session.reassign_turn,
+            self.stored.summary.id,
+            index,
+            speaker,
+            self.state.settings,
+            message="Re-scoring…",
+            undo=(
+                f"Turn at {clock(self.stored.transcript.turns[index].start_s)} given to {who}",
+                lambda: self._reassign(index, before),
+            ),
         )
 
     def ask_export(self) -> None:
         if self.stored is None:
             return
         stem = self.stored.summary.title.replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(
+        path, chosen = QFileDialog.getSaveFileName(
             self, "Export session", f"{stem}.html", "HTML report (*.html);;PDF report (*.pdf);;Session bundle (*.zip)"
         )
         if path:
-            self.export_to(Path(path))
+            self.export_to(with_extension(path, chosen))
+
+    def _exported(self, path: Path) -> None:
+        self.exported.emit(str(path))
+        show_export_done(self, Path(path))
 
     def export_to(self, target: Path) -> None:
         assert self.stored is not None
@@ -408,5 +475,5 @@ class ReviewScreen(QWidget):
             self.stored.summary.id,
             target,
             message=f"Exporting {target.name}…",
-            on_done=lambda path: self.exported.emit(str(path)),
+            on_done=self._exported,
         )

@@ -4,6 +4,7 @@ The caller sets COACH_APP_HOME and QT_QPA_PLATFORM before this module creates th
 """
 
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 SAMPLE_REP = "Sam Taylor"
 SAMPLE_GOALS = ("2+ reflections per call", "median pause ≥ 0.8 s")
 CHARTS_TIMEOUT_MS = 30_000
+DEFAULT_SIZE = (1280, 720)
 PRACTICE_LINES = (
     "I'm so sorry about that. Can you tell me a bit more about what happened?",
     "So if I'm hearing you right, the money has left your account twice and your rent is due on Friday?",
@@ -74,32 +76,23 @@ def _save(widget: QWidget, folder: Path, name: str) -> Path:
     return target
 
 
-def take_screenshots(folder: Path) -> list[Path]:
-    """Open each screen with sample data and save one PNG per screen into `folder`; returns the files."""
-    folder.mkdir(parents=True, exist_ok=True)
-    create_application()
-    db = open_db()
-    ids = fill_library(db)
-    state = AppState(db)
-    state.update_settings(rep_name=SAMPLE_REP, first_run_done=True)
-    window = MainWindow(state)
-    window.resize(1280, 720)
-    window.show()
-    shots = []
-
+def screen_tour(window: MainWindow, ids: list[int]) -> Iterator[tuple[str, QWidget]]:
+    """Show each screen in turn with sample content (a typed call, a session, charts, the wizard), yielding its
+    file name and the widget to capture while it is shown."""
     practice = window.show_screen("practice")
     practice.picker.list.setCurrentRow(1)
     practice.start_typed()
     for line in PRACTICE_LINES:
         practice.reply_edit.setText(line)
         practice.send_typed()
-    shots.append(_save(window, folder, "1-practice"))
+    yield "1-practice", window
+    practice.abandon_typed()
 
     window.open_session(ids[-1])
     review = window.page("review")
     review.step_finding(1)
     review.step_finding(1)
-    shots.append(_save(window, folder, "2-review"))
+    yield "2-review", window
 
     progress = window.page("progress")
     charts_drawn = QEventLoop()
@@ -107,17 +100,34 @@ def take_screenshots(folder: Path) -> list[Path]:
     window.show_screen("progress")
     QTimer.singleShot(CHARTS_TIMEOUT_MS, charts_drawn.quit)
     charts_drawn.exec()
-    shots.append(_save(window, folder, "3-progress"))
+    yield "3-progress", window
     for number, key in enumerate(("library", "settings"), start=4):
         window.show_screen(key)
-        shots.append(_save(window, folder, f"{number}-{key}"))
+        yield f"{number}-{key}", window
 
     wizard = window.open_first_run()
+    wizard.resize(min(wizard.width(), window.width()), min(wizard.height(), window.height()))
     wizard.about.name.setText(SAMPLE_REP)
-    shots.append(_save(wizard, folder, "6-first-run"))
+    yield "6-first-run", wizard
     wizard.next()
     wizard.next()
-    shots.append(_save(wizard, folder, "7-first-run-speech-model"))
+    yield "7-first-run-speech-model", wizard
+    wizard.next()
+    yield "8-first-run-done", wizard
     wizard.reject()
+
+
+def take_screenshots(folder: Path, size: tuple[int, int] = DEFAULT_SIZE) -> list[Path]:
+    """Open each screen with sample data at `size` (logical pixels) and save one PNG per screen into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    create_application()
+    db = open_db()
+    ids = fill_library(db)
+    state = AppState(db)
+    state.update_settings(rep_name=SAMPLE_REP, role="trainer", first_run_done=True)
+    window = MainWindow(state)
+    window.resize(*size)
+    window.show()
+    shots = [_save(widget, folder, name) for name, widget in screen_tour(window, ids)]
     window.close()
     return shots

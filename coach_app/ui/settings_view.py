@@ -55,6 +55,7 @@ class SettingsScreen(QWidget):
         self.role.setAccessibleName("Your role")
         self.role.addItem("Rep: I practise calls", "rep")
         self.role.addItem("Trainer: I review and coach", "trainer")
+        self.role.setToolTip("Trainers also get the correction tools in Review: mark wrong, add missed, speakers")
         self.role.setCurrentIndex(self.role.findData(settings.role))
         self.role.currentIndexChanged.connect(lambda _i: self._update(role=self.role.currentData()))
         form.addRow("Name", self.name)

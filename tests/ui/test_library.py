@@ -4,11 +4,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from qt_dialogs import answer_next_dialog
 
 from coach_app import paths
 from coach_app.storage.sessions import add_comment, list_sessions, load_session
+from coach_app.ui.widgets.import_rep import ImportRepDialog
 
 SAMPLES = paths.resources_root().parent / "data" / "samples"
 
@@ -25,9 +26,26 @@ def drop_files(widget, files: list[Path]) -> None:
     assert event.isAccepted()
 
 
-def import_samples(qtbot, library, names: list[str]) -> None:
+def confirm_rep(qtbot, library, rep: str | None = None) -> None:
+    """Answer the "Who is the rep?" question that importing calls asks (typing a name, or keeping the default)."""
+    dialog = library.findChild(ImportRepDialog)
+    assert dialog is not None and dialog.isVisible()
+    if rep is not None:
+        dialog.rep.lineEdit().clear()
+        qtbot.keyClicks(dialog.rep.lineEdit(), rep)
+    qtbot.mouseClick(
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    dialog.deleteLater()
+    qtbot.waitUntil(
+        lambda: library.findChild(ImportRepDialog) is None or not library.findChild(ImportRepDialog).isVisible()
+    )
+
+
+def import_samples(qtbot, library, names: list[str], rep: str | None = None) -> None:
+    drop_files(library, [SAMPLES / name for name in names])
     with qtbot.waitSignal(library.state.sessions_changed, timeout=20000):
-        drop_files(library, [SAMPLES / name for name in names])
+        confirm_rep(qtbot, library, rep)
     qtbot.waitUntil(lambda: not library.tasks.busy, timeout=5000)
 
 
@@ -43,7 +61,7 @@ def test_dropped_transcripts_are_scored_listed_and_searchable(qtbot, window):
     assert library.table.item(0, 2).text() == "birthday_gift_good"
     assert "drone" in library.table.item(0, 7).text().lower()
     library.search.clear()
-    library.source_filter.setCurrentText("practice")
+    library.source_filter.setCurrentText("Practice")
     assert library.table.rowCount() == 0
 
 
@@ -53,6 +71,7 @@ def test_a_file_that_is_not_a_transcript_gets_a_clear_error(qtbot, window, tmp_p
     bad = tmp_path / "notes.txt"
     bad.write_text("hello")
     drop_files(library, [bad])
+    confirm_rep(qtbot, library)
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "errorDialog") is not None, timeout=10000)
     assert (
         "notes.txt is not something Listening Coach can import" in window.findChild(QMessageBox, "errorDialog").text()

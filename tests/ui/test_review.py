@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 from coach_app import paths
 from coach_app.analysis import analyze
+from coach_app.core import Finding
 from coach_app.storage.sessions import add_comment, load_session, save_session
 from coach_app.transcript_io import load_transcript
 from coach_app.ui.missed_finding import MissedFindingDialog
@@ -31,7 +32,8 @@ def test_every_score_opens_to_its_evidence_and_findings_step_in_time_order(qtbot
     for top, dimension in enumerate(card.dimensions):
         item = review.scorecard.topLevelItem(top)
         assert item.text(1) == str(dimension.score)
-        assert item.childCount() == max(1, len(dimension.evidence))
+        rows = [item.child(i) for i in range(item.childCount())]
+        assert sum(isinstance(row.data(0, FINDING_ROLE), Finding) for row in rows) == len(dimension.evidence)
     starts = []
     for _ in range(3):
         qtbot.keyClick(review, Qt.Key.Key_F8)
@@ -82,11 +84,11 @@ def test_comments_pin_to_the_current_time_and_exports_are_written(qtbot, window,
     window.open_session(session_id)
     review = window.page("review")
     review.timeline.set_position(12.5)
-    review.comment_edit.setText("Let them finish here")
-    review.add_comment()
+    qtbot.keyClicks(review.comments.edit, "Let them finish here")
+    qtbot.mouseClick(review.comments.add_button, Qt.MouseButton.LeftButton)
     comments = load_session(state.db, session_id).comments
     assert [(c.body, c.at_s) for c in comments] == [("Whole-call note", None), ("Let them finish here", 12.5)]
-    assert review.comments.count() == 2
+    assert review.comments.list.count() == 2
     for name in ("report.html", "call.zip"):
         with qtbot.waitSignal(review.exported, timeout=30000) as done:
             review.export_to(tmp_path / name)

@@ -8,11 +8,11 @@ from PySide6.QtGui import QImage
 
 
 def test_screenshots_command_writes_one_png_per_screen(tmp_path, coach_home):
-    """A fresh process writes the seven PNGs of a 1280×720 window at HiDPI (2×) and touches no real profile."""
+    """A fresh process writes the eight PNGs of a 1024×640 window at HiDPI (2×) and touches no real profile."""
     out = tmp_path / "shots"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-m", "coach_app", "screenshots", "--scale", "2", str(out)],
+        [sys.executable, "-m", "coach_app", "screenshots", "--scale", "2", "--size", "1024x640", str(out)],
         env=env,
         capture_output=True,
         text=True,
@@ -28,8 +28,22 @@ def test_screenshots_command_writes_one_png_per_screen(tmp_path, coach_home):
         "5-settings.png",
         "6-first-run.png",
         "7-first-run-speech-model.png",
+        "8-first-run-done.png",
     ]
     for name in names[:5]:
         image = QImage(str(out / name))
-        assert (image.width(), image.height()) == (2560, 1440), name
+        assert (image.width(), image.height()) == (2048, 1280), name
     assert not coach_home.exists()  # the samples went into a throwaway profile
+
+
+def test_a_wrong_size_is_refused_with_the_expected_form(coach_home):
+    """`--size big` and sizes below the app's minimum end with a one-line usage error, not a traceback."""
+    for size in ("big", "800x600"):
+        done = subprocess.run(
+            [sys.executable, "-m", "coach_app", "screenshots", "--size", size, "out"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2 and ("WIDTHxHEIGHT" in done.stderr or "960x600" in done.stderr), done.stderr
+        assert "Traceback" not in done.stderr

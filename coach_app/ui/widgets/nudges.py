@@ -3,7 +3,8 @@
 from PySide6.QtWidgets import QLabel, QWidget
 
 from coach_app.core import Finding
-from coach_app.scoring.kinds import NEGATIVE_KINDS
+from coach_app.scoring.kinds import NEGATIVE_KINDS, POSITIVE_KINDS
+from coach_app.ui.style import banner_colours
 
 NUDGES: dict[str, str] = {
     "interruption": "You came in while the customer was still talking: let them finish.",
@@ -30,21 +31,38 @@ def nudge_for(findings: list[Finding]) -> str | None:
     return encouragement or (NUDGES["closed_question"] if "closed_question" in kinds else None)
 
 
+PRAISE: frozenset[str] = frozenset(text for kind, text in NUDGES.items() if kind in POSITIVE_KINDS)
+
+
+def tone_of(text: str) -> str:
+    """ "praise" for encouragement, "warning" for something to change."""
+    return "praise" if text in PRAISE else "warning"
+
+
 class NudgeBar(QLabel):
-    """Shows the latest nudge; hidden while nudges are off."""
+    """Shows the latest nudge, praise in green with a tick and warnings in amber with a "Try:" lead; hidden
+    while nudges are off."""
+
+    PREFIX = {"praise": "✓ ", "warning": "⚠ Try: "}
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("nudgeBar")
         self.setAccessibleName("Live nudge")
         self.setWordWrap(True)
-        self.setStyleSheet("QLabel#nudgeBar { padding: 6px; border-radius: 4px; background: rgba(224,165,38,0.25); }")
+        self.tone = ""
         self.enabled_by_user = True
         self.hide()
 
     def show_nudge(self, text: str | None) -> None:
         if text and self.enabled_by_user:
-            self.setText(text)
+            self.tone = tone_of(text)
+            foreground, background = banner_colours(self.tone, self.palette())
+            self.setStyleSheet(
+                f"QLabel#nudgeBar {{ padding: 6px; border-radius: 4px; color: {foreground.name()}; "
+                f"background: {background.name()}; }}"
+            )
+            self.setText(self.PREFIX[self.tone] + text)
             self.show()
 
     def set_enabled_by_user(self, on: bool) -> None:

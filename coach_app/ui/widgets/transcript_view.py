@@ -3,10 +3,12 @@
 import html
 
 from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
 from coach_app.core import Finding, Transcript, Turn
-from coach_app.scoring.kinds import NEGATIVE_KINDS, POSITIVE_KINDS
+from coach_app.scoring.kinds import NEGATIVE_KINDS, POSITIVE_KINDS, kind_label
+from coach_app.ui.style import secondary_text
 
 # Translucent backgrounds read well on light and dark palettes alike.
 POSITIVE_BACKGROUND = "rgba(58, 167, 109, 0.30)"
@@ -55,7 +57,9 @@ class TranscriptView(QTextBrowser):
         self.time_clicked.emit(float(url.toString().removeprefix("t:")))
 
     def _render(self) -> None:
-        text_colour = self.palette().text().color().name()
+        palette = self.palette()
+        text_colour = palette.text().color().name()
+        stamp_colour = secondary_text(palette, QPalette.ColorRole.Base).name()
         parts = [f"<style>a {{ color: {text_colour}; text-decoration: none; }} p {{ margin: 6px 0; }}</style>"]
         for index, turn in enumerate(self._transcript.turns):
             findings = [f for f in self._findings if f.turn == index]
@@ -63,7 +67,7 @@ class TranscriptView(QTextBrowser):
             stamp = f"{int(turn.start_s // 60)}:{turn.start_s % 60:04.1f}"
             parts.append(
                 f'<p><a name="turn{index}"></a><a href="t:{turn.start_s}"><b>{speaker}</b> '
-                f'<span style="color: gray">{stamp}</span></a><br>{self._turn_html(turn, findings)}</p>'
+                f'<span style="color: {stamp_colour}">{stamp}</span></a><br>{self._turn_html(turn, findings)}</p>'
             )
         scroll = self.verticalScrollBar().value()
         self.setHtml("".join(parts))
@@ -76,7 +80,7 @@ class TranscriptView(QTextBrowser):
         if not turn.words:
             body = f'<a href="t:{turn.start_s}">{html.escape(turn.text)}</a>'
             if findings:
-                title = html.escape("; ".join(f.kind.replace("_", " ") for f in findings))
+                title = html.escape("; ".join(kind_label(f.kind) for f in findings))
                 return f'<span style="background: {self._background(findings[0])}" title="{title}">{body}</span>'
             return body
         # Consecutive words inside the same finding share one highlighted span, spaces included.
