@@ -1,6 +1,7 @@
 """Qt-free orchestration: record → transcribe → analyse → score → save, for the app's background tasks and the CLI.
 
-The app runs these on worker threads, so each opens its own database connection (one connection per thread). The
+The app runs these on worker threads, so each opens its own database connection (one connection per thread) and
+closes it when done. The
 analysis, speech and chart libraries are imported inside the functions that need them, so the app starts fast.
 """
 
@@ -128,7 +129,8 @@ def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, canc
     audio: Path | None = None
     if suffix == BUNDLE_SUFFIX:
         on_progress(0.5, f"Checking {path.name}")
-        return import_bundle(open_db(), path).session_id
+        with open_db() as db:
+            return import_bundle(db, path).session_id
     if suffix in TRANSCRIPT_SUFFIXES:
         transcript = load_transcript(path)
     elif suffix in AUDIO_SUFFIXES:
@@ -145,9 +147,10 @@ def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, canc
         raise Cancelled(f"Import of {path.name} cancelled; nothing was saved.")
     on_progress(0.95, f"Scoring {path.name}")
     scorecard = score_conversation(transcript, rubric_for(settings), audio, settings.rep_channel)
-    return save_session(
-        open_db(), transcript, scorecard, rep_for(settings), path.stem, audio_path=audio, source="imported_call"
-    )
+    with open_db() as db:
+        return save_session(
+            db, transcript, scorecard, rep_for(settings), path.stem, audio_path=audio, source="imported_call"
+        )
 
 
 def import_files(
@@ -177,9 +180,10 @@ def save_practice(
     """Store a finished scenario call (typed or spoken) and return its id."""
     on_progress(0.5, "Saving the call")
     scenario = result.outcome.scenario_id
-    return save_session(
-        open_db(), result.transcript, result.scorecard, rep_for(settings), title, audio, scenario, "practice"
-    )
+    with open_db() as db:
+        return save_session(
+            db, result.transcript, result.scorecard, rep_for(settings), title, audio, scenario, "practice"
+        )
 
 
 def finish_recording(
@@ -196,7 +200,8 @@ def finish_recording(
     transcript = live.finish()
     on_progress(0.6, "Scoring")
     scorecard = score_conversation(transcript, rubric_for(settings), audio, settings.rep_channel)
-    return save_session(open_db(), transcript, scorecard, rep_for(settings), title, audio, None, "practice")
+    with open_db() as db:
+        return save_session(db, transcript, scorecard, rep_for(settings), title, audio, None, "practice")
 
 
 def reject_finding(finding_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
@@ -205,7 +210,8 @@ def reject_finding(finding_id: int, settings: Settings, *, on_progress: Progress
 
     on_progress(0.2, "Re-scoring")
     author = settings.rep_name or None
-    return corrections.reject_finding(open_db(), finding_id, rubric_for(settings), author=author)
+    with open_db() as db:
+        return corrections.reject_finding(db, finding_id, rubric_for(settings), author=author)
 
 
 def add_missed_finding(
@@ -216,7 +222,8 @@ def add_missed_finding(
 
     on_progress(0.2, "Re-scoring")
     author = settings.rep_name or None
-    return corrections.add_missed_finding(open_db(), session_id, finding, rubric_for(settings), author=author)
+    with open_db() as db:
+        return corrections.add_missed_finding(db, session_id, finding, rubric_for(settings), author=author)
 
 
 def swap_speakers(session_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
@@ -247,16 +254,17 @@ def _store_speakers(session_id: int, change, settings: Settings, on_progress: Pr
     from coach_app.storage.corrections import correct_speakers
     from coach_app.storage.sessions import audio_file, get_summary, read_transcript
 
-    db = open_db()
-    transcript = change(read_transcript(db, session_id))
-    summary = get_summary(db, session_id)
-    audio = audio_file(db, summary.audio_path) if summary.audio_path else None
-    on_progress(0.3, "Re-scoring with the corrected speakers")
-    # The rep's voice is measured on the whole recording during the rep's turns: after a correction the
-    # recording's channel layout no longer says who the rep is.
-    scorecard = score_conversation(transcript, rubric_for(settings), audio, rep_channel=None)
-    correct_speakers(db, session_id, transcript, scorecard, rubric_for(settings))
-    return get_summary(db, session_id).overall
+    with open_db() as db:
+        with db.atomic():
+            transcript = change(read_transcript(db, session_id))
+            summary = get_summary(db, session_id)
+        audio = audio_file(db, summary.audio_path) if summary.audio_path else None
+        on_progress(0.3, "Re-scoring with the corrected speakers")
+        # The rep's voice is measured on the whole recording during the rep's turns: after a correction the
+        # recording's channel layout no longer says who the rep is.
+        scorecard = score_conversation(transcript, rubric_for(settings), audio, rep_channel=None)
+        correct_speakers(db, session_id, transcript, scorecard, rubric_for(settings))
+        return get_summary(db, session_id).overall
 
 
 def export_session(session_id: int, target: Path, *, on_progress: ProgressFn, cancel: threading.Event) -> Path:
@@ -264,12 +272,12 @@ def export_session(session_id: int, target: Path, *, on_progress: ProgressFn, ca
     from coach_app.reports.html import session_report_html  # matplotlib loads only when a report is made
     from coach_app.reports.pdf import session_report_pdf
 
-    db = open_db()
     suffix = target.suffix.lower()
     on_progress(0.1, f"Writing {target.name}")
-    if suffix == ".zip":
-        return export_bundle(db, session_id, target)
-    stored = load_session(db, session_id)
+    with open_db() as db:
+        if suffix == ".zip":
+            return export_bundle(db, session_id, target)
+        stored = load_session(db, session_id)
     if suffix == ".pdf":
         return session_report_pdf(stored, target)
     if suffix in (".html", ".htm"):
@@ -284,7 +292,8 @@ def progress_charts(
     from coach_app.reports.charts import behaviour_figure, radar_figure, trend_figure  # matplotlib only here
     from coach_app.storage.progress import rep_progress
 
-    progress = rep_progress(open_db(), rep, since=since, scenario=scenario)
+    with open_db() as db:
+        progress = rep_progress(db, rep, since=since, scenario=scenario)
     on_progress(0.3, "Drawing charts")
     if not progress.session_ids:
         return progress, ()
