@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, replace
 
-from coach_app.analysis import analyze, analyze_turn
+from coach_app.analysis import TurnByTurn, analyze, analyze_turn
 from coach_app.core import Finding, Scorecard, Transcript, Turn, Word
 from coach_app.scenarios.model import Scenario
 from coach_app.scenarios.simulator import Customer, CustomerReply, ScenarioOutcome
@@ -37,6 +37,7 @@ class Conversation:
         self.customer = Customer(scenario)
         self.turns: list[Turn] = []
         self.findings: list[Finding] = []
+        self._analysis = TurnByTurn()
 
     def warm_up(self) -> None:
         """Load the analysis models now (e.g. while the opening plays), so the first reply is as quick as the rest."""
@@ -44,12 +45,15 @@ class Conversation:
 
     def add_customer_turn(self, reply: CustomerReply, start_s: float, end_s: float) -> None:
         """Record when the customer actually spoke the reply (from playback, or synthetic for typed practice)."""
-        self.turns.append(Turn("customer", start_s, end_s, reply.text))
+        turn = Turn("customer", start_s, end_s, reply.text)
+        self._analysis.add(turn)
+        self.turns.append(turn)
 
     def add_rep_turn(self, text: str, start_s: float, end_s: float, words: tuple[Word, ...] = ()) -> CustomerReply:
         """Record the rep's turn, analyse it against the turns before it, and return the customer's reaction."""
-        self.turns.append(Turn("rep", start_s, end_s, text, words))
-        findings = analyze_turn(self.transcript(), len(self.turns) - 1)
+        turn = Turn("rep", start_s, end_s, text, words)
+        findings = self._analysis.add(turn)
+        self.turns.append(turn)
         self.findings.extend(findings)
         return self.customer.react(findings, text)
 
