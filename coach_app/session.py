@@ -26,7 +26,7 @@ from coach_app.transcription.models import require_model
 if TYPE_CHECKING:
     from coach_app.audio.capture import Recorder
     from coach_app.core import Scorecard, Transcript
-    from coach_app.scenarios.conversation import PracticeResult
+    from coach_app.scenarios.conversation import CallSnapshot, PracticeResult
     from coach_app.scenarios.model import Scenario
     from coach_app.scenarios.turn_loop import TurnLoop
     from coach_app.transcription.pipeline import LiveTranscription
@@ -59,14 +59,31 @@ class LiveCall:
     loop: "TurnLoop | None"
     live: "LiveTranscription | None"
 
+    def abandon(self) -> None:
+        """Close the microphone, the customer's voice and the recognisers, and remove the recording (a call that
+        was cancelled while it started, so holds nothing worth keeping)."""
+        result = self.recorder.stop()
+        if self.loop is not None:
+            self.loop.close()
+        if self.live is not None:
+            self.live.close()
+        result.path.unlink(missing_ok=True)
+
 
 def start_call(
-    settings: Settings, scenario: "Scenario | None", *, on_progress: ProgressFn, cancel: threading.Event
+    settings: Settings,
+    scenario: "Scenario | None",
+    on_change: "Callable[[CallSnapshot], None] | None" = None,
+    *,
+    on_progress: ProgressFn,
+    cancel: threading.Event,
 ) -> LiveCall:
     """Load the speech model (seconds, hence off the UI thread) and start recording the call.
 
-    With a scenario the simulated customer opens the call and answers each turn; without one (partner practice)
-    the whole recording is transcribed as it goes and split into two voices after Stop.
+    With a scenario the simulated customer opens the call and answers each turn, and `on_change` receives the
+    call after each turn (on the loop's thread); without one (partner practice) the whole recording is
+    transcribed as it goes and split into two voices after Stop. A cancel before the microphone is open raises
+    `Cancelled`; one that comes while it opens closes it again.
     """
     from coach_app.audio.capture import Recorder
     from coach_app.scenarios.conversation import Conversation
@@ -79,19 +96,36 @@ def start_call(
 
     model = model_for(settings)
     on_progress(0.1, "Loading the speech model")
+    load_model(model)
+    _check(cancel)
     loop, live = None, None
     if scenario is None:
-        load_model(model)
         live = LiveTranscription(model, mono=True, first_speaker="rep", source="the practice recording")
         consumer = live.on_chunk
     else:
         player = Player(settings.speaker or None)
-        loop = TurnLoop(Conversation(scenario), CustomerVoice(scenario), player, TurnRecogniser(model))
+        recogniser = TurnRecogniser(model)
+        loop = TurnLoop(Conversation(scenario), CustomerVoice(scenario), player, recogniser, on_change=on_change)
         consumer = loop.feed
     on_progress(0.8, "Opening the microphone")
     recorder = Recorder(devices=(settings.microphone or None,), on_chunk=(consumer,))
-    recorder.start()
-    return LiveCall(recorder, loop, live)
+    try:
+        _check(cancel)
+        recorder.start()
+    except BaseException:
+        if loop is not None:
+            loop.close()
+        raise
+    call = LiveCall(recorder, loop, live)
+    if cancel.is_set():
+        call.abandon()
+        _check(cancel)
+    return call
+
+
+def _check(cancel: threading.Event) -> None:
+    if cancel.is_set():
+        raise Cancelled("The call was cancelled before it started; nothing was recorded.")
 
 
 def score_conversation(

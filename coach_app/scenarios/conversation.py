@@ -29,6 +29,26 @@ class PracticeResult:
         }
 
 
+@dataclass(frozen=True)
+class CallSnapshot:
+    """The call as it stands, handed whole to other threads (the UI): each rep turn arrives with its findings."""
+
+    turns: tuple[Turn, ...]
+    findings: tuple[Finding, ...]
+    outcome: ScenarioOutcome
+
+    @property
+    def mood(self) -> int:
+        return self.outcome.final_mood
+
+    def score(self, rubric: Rubric | None = None) -> PracticeResult:
+        """Score the call with the rubric and attach the scenario outcome."""
+        transcript = Transcript(self.turns)
+        scorecard = analyze(transcript, rubric=rubric)
+        scorecard = replace(scorecard, extras={**scorecard.extras, "scenario": self.outcome.to_dict()})  # JSON-ready
+        return PracticeResult(transcript, scorecard, self.outcome)
+
+
 class Conversation:
     """Each rep turn is analysed as it completes and the customer reacts to exactly those findings."""
 
@@ -57,13 +77,10 @@ class Conversation:
         self.findings.extend(findings)
         return self.customer.react(findings, text)
 
-    def transcript(self) -> Transcript:
-        return Transcript(tuple(self.turns))
+    def snapshot(self) -> CallSnapshot:
+        """The call so far as immutable values (take it on the thread that changes the conversation)."""
+        return CallSnapshot(tuple(self.turns), tuple(self.findings), self.customer.outcome())
 
     def finish(self, rubric: Rubric | None = None) -> PracticeResult:
         """Score the whole call with the rubric and attach the scenario outcome."""
-        transcript = self.transcript()
-        outcome = self.customer.outcome()
-        scorecard = analyze(transcript, rubric=rubric)
-        scorecard = replace(scorecard, extras={**scorecard.extras, "scenario": outcome.to_dict()})  # JSON-ready
-        return PracticeResult(transcript, scorecard, outcome)
+        return self.snapshot().score(rubric)

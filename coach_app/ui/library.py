@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach_app import session
-from coach_app.errors import Cancelled, CoachError
+from coach_app.errors import CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import SessionSummary
 from coach_app.storage.search import search_text
@@ -295,7 +295,12 @@ class LibraryScreen(QWidget):
             show_error(self, CoachError("An import is already running: wait for it to finish, or cancel it first."))
             return
         handle = run_task(
-            session.import_files, files, self.state.settings, on_done=self._imported, on_error=self._task_failed
+            session.import_files,
+            files,
+            self.state.settings,
+            on_done=self._imported,
+            on_failed=self._import_ended_early,
+            parent=self,
         )
         noun = files[0].name if len(files) == 1 else f"{len(files)} files"
         self.tasks.follow(handle, f"Importing {noun}…")
@@ -306,10 +311,8 @@ class LibraryScreen(QWidget):
         if len(ids) == 1:
             self.state.session_opened.emit(ids[0])
 
-    def _task_failed(self, exc: BaseException) -> None:
-        self.state.sessions_changed.emit()  # files imported before the failure are listed
-        if not isinstance(exc, Cancelled):
-            show_error(self, exc)
+    def _import_ended_early(self, _exc: BaseException) -> None:
+        self.state.sessions_changed.emit()  # files imported before the failure or cancel are listed
 
     def ask_export(self) -> None:
         ids = self.selected_ids()
@@ -321,7 +324,7 @@ class LibraryScreen(QWidget):
             self.export_to(ids[0], Path(path))
 
     def export_to(self, session_id: int, target: Path) -> None:
-        handle = run_task(session.export_session, session_id, target, on_error=self._task_failed)
+        handle = run_task(session.export_session, session_id, target, parent=self)
         self.tasks.follow(handle, f"Exporting {target.name}…")
 
     # Drag and drop

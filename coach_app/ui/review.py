@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from coach_app import session
 from coach_app.core import Finding
-from coach_app.errors import Cancelled, CoachError
+from coach_app.errors import CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import StoredSession
 from coach_app.ui.error_dialog import show_error
@@ -339,17 +339,13 @@ class ReviewScreen(QWidget):
     def _run(self, fn, *args, message: str, on_done=None) -> None:
         if self.tasks.busy:
             return
-        handle = run_task(fn, *args, on_done=on_done or self._corrected, on_error=self._failed)
+        handle = run_task(fn, *args, on_done=on_done or self._corrected, parent=self)
         self.tasks.follow(handle, message)
 
     def _corrected(self, _result: object) -> None:
         assert self.stored is not None
         self.open_session(self.stored.summary.id)
         self.state.sessions_changed.emit()
-
-    def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, Cancelled):
-            show_error(self, exc)
 
     def reject_selected(self) -> None:
         finding_id = self.scorecard.current_finding_id()
