@@ -185,6 +185,10 @@ class Recorder:
         self._thread = threading.Thread(target=self._write_until_stopped, name="recording-writer", daemon=True)
         self._thread.start()
 
+    def request_stop(self) -> None:
+        """Ask the recording to stop, without waiting: `finished` is set once the file is final."""
+        self._stop_requested.set()
+
     def stop(self) -> RecordingResult:
         """Stop, write out everything captured, finalise the file; returns once every chunk was delivered."""
         self._stop_requested.set()

@@ -6,7 +6,6 @@ turn loop (the customer answers aloud); partner practice transcribes two people 
 
 import html
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -338,18 +337,18 @@ class PracticeScreen(QWidget):
         if recorder is None:
             return
         self._poll.stop()
-        result = recorder.stop()  # a short wait: the writer thread only writes and queues
+        recorder.request_stop()  # the task below waits for the file to be final, not the UI thread
         self.recorder = None
         self.record_button.setText("Record")
         self.meter.set_level(-100.0)
         loop = self.loop
-        finish = self._finisher(result.path)
+        finish = self._finisher(recorder)
         handle = run_task(finish, on_done=self._saved, on_failed=self._save_ended_early, parent=self)
         self._start_saving(handle, "Finishing the transcript and scoring…")
         if loop is not None and loop.error is not None:
             show_error(self, CoachError(f"The customer stopped answering ({loop.error}); the call so far is saved."))
 
-    def _finisher(self, audio: Path):
+    def _finisher(self, recorder: "Recorder"):
         """The job that turns the stopped recording into a stored session (scenario call or partner practice)."""
         settings, live, loop = self.state.settings, self.live, self.loop
         self.live = self.loop = None
@@ -357,7 +356,9 @@ class PracticeScreen(QWidget):
             self._relay.active = False
 
         def finish(*, on_progress, cancel) -> int:
+            audio = recorder.path
             try:
+                audio = recorder.stop().path  # the partial file's name if it could not be finalised
                 if loop is not None:
                     result = loop.finish(session.rubric_for(settings))
                     title = f"Practice: {loop.conversation.scenario.title}"
@@ -379,12 +380,11 @@ class PracticeScreen(QWidget):
         assert recorder is not None
         self._poll.stop()
         self.recorder = None
-        result = recorder.stop()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self._finisher(result.path)(on_progress=lambda f, m: None, cancel=None)
+            self._finisher(recorder)(on_progress=lambda f, m: None, cancel=None)
         except CoachError as exc:
-            log.warning("Recording kept at %s but not scored: %s", result.path, exc)
+            log.warning("Recording not scored: %s", exc)
         finally:
             QApplication.restoreOverrideCursor()
 
