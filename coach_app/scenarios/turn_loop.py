@@ -93,12 +93,13 @@ class TurnLoop:
         self._blocks: queue.Queue[tuple[np.ndarray, int, float] | None] = queue.Queue()
         self._finishing = threading.Event()  # Stop was pressed: take down remaining turns, answer no more
         self._stopped = threading.Event()  # leave now, whatever is queued
+        self._ended = threading.Event()  # the worker has returned
         self._thread = threading.Thread(target=self._run, name="turn-loop", daemon=True)
         self._thread.start()
 
     def feed(self, frames: np.ndarray, samplerate: int) -> None:
         """Queue one block of microphone audio (int16, shape (n,) or (n, channels); the first channel is used)."""
-        if self._thread.is_alive():  # a loop that has ended takes no more audio
+        if not self._ended.is_set():  # a loop that has ended takes no more audio
             self._blocks.put((frames, samplerate, time.monotonic()))
 
     def finish(self, rubric: Rubric | None = None) -> PracticeResult:
@@ -124,14 +125,28 @@ class TurnLoop:
         self._blocks.put(None)
         self.player.stop()
 
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until every block fed so far has been handled (or the worker has ended); False on timeout.
+
+        For callers that feed faster than real time (benchmarks, tests) and then read `snapshot` or `detector`.
+        """
+        done = self._blocks.all_tasks_done
+        with done:
+            return done.wait_for(lambda: not self._blocks.unfinished_tasks or self._ended.is_set(), timeout)
+
     def _run(self) -> None:
         try:
             while not self._stopped.is_set() and (item := self._blocks.get()) is not None:
                 self._process(*item)
+                self._blocks.task_done()
         except BaseException as exc:  # the call ends; what was said so far stays in the snapshot
             log.exception("the practice loop failed")
             self.error = exc
             self.call_ended.set()
+        finally:
+            with self._blocks.all_tasks_done:  # wake anyone settling: nothing more will be handled
+                self._ended.set()
+                self._blocks.all_tasks_done.notify_all()
 
     def _process(self, frames: np.ndarray, samplerate: int, arrived_mono: float) -> None:
         first_block = self.detector is None
