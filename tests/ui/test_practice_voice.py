@@ -4,6 +4,7 @@ Vosk engine (the Korean model: English speech gives Korean words, but real timin
 import threading
 
 import pytest
+import soundfile as sf
 import speech
 from model_trees import KOREAN_MODEL
 from pulse_server import CUSTOMER_SINK, REP_DEVICE
@@ -155,3 +156,33 @@ def test_closing_the_window_while_getting_ready_closes_the_microphone(qtbot, voi
     with qtbot.waitSignal(handle.ended, timeout=30000):
         assert voice_window.close()
     _microphone_closed(practice)
+
+
+def test_a_failing_customer_loop_stops_the_call_and_keeps_the_recording(
+    qtbot, voice_window, pulse, tmp_path_factory, monkeypatch
+):
+    """The practice loop fails mid-call (its recogniser crashes on the rep's turn): the call stops by itself, the
+    error is shown, and the session is stored with its whole recording and what was said before the failure."""
+    monkeypatch.setenv("PULSE_SINK", CUSTOMER_SINK)
+    practice = voice_window.page("practice")
+    practice.picker.list.setCurrentRow(1)
+    practice.start_recording()
+    qtbot.waitUntil(lambda: practice.recording, timeout=20000)
+    qtbot.waitUntil(lambda: "Customer:" in practice.call.toPlainText(), timeout=20000)  # the opening line
+    loop = practice.loop
+
+    def crash():
+        raise RuntimeError("the recogniser crashed")
+
+    monkeypatch.setattr(loop.transcriber, "finish_turn", crash)
+    qtbot.waitUntil(lambda: not loop.player.playing, timeout=30000)
+    clip = speech.speech_wav(tmp_path_factory.mktemp("crash") / "rep.wav", "I am so sorry. What happened exactly?")
+    with qtbot.waitSignal(voice_window.state.session_opened, timeout=60000) as opened:
+        assert pulse.play(clip).wait(timeout=30) == 0
+    dialogs = [box for box in voice_window.findChildren(QMessageBox, "errorDialog") if box.isVisible()]
+    assert len(dialogs) == 1 and "stopped answering" in dialogs[0].text()
+    dialogs[0].close()
+    stored = load_session(voice_window.state.db, opened.args[0])
+    recording = audio_file(voice_window.state.db, stored.summary.audio_path)
+    assert sf.info(recording).duration > sf.info(clip).duration  # the rep's words were recorded
+    assert [turn.speaker for turn in stored.transcript.turns] == ["customer"]
