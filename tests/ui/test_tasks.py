@@ -29,17 +29,19 @@ def test_result_and_progress_reach_the_ui_thread(qtbot):
     assert running_tasks() == 0
 
 
-def test_failure_goes_to_on_failed(qtbot):
+def test_failure_goes_to_on_failed(qtbot, window):
     """An exception raised in the task is delivered to on_failed on the UI thread."""
 
     def broken(*, on_progress, cancel):
         raise CoachError("The file x.wav is not audio: choose a WAV, FLAC, OGG or MP3 file.")
 
     errors = []
-    handle = run_task(broken, on_failed=errors.append)
+    handle = run_task(broken, on_failed=errors.append, parent=window)
     with qtbot.waitSignal(handle.ended, timeout=5000):
         pass
     assert [str(e) for e in errors] == ["The file x.wav is not audio: choose a WAV, FLAC, OGG or MP3 file."]
+    for box in _error_dialogs(window):
+        box.close()
 
 
 def test_cancel_reaches_the_running_function(qtbot):
