@@ -58,12 +58,15 @@ def run_scenario(scenario_id: str) -> list:
     silence = np.zeros(BLOCK, np.int16)
     for line in lines:
         # The rep waits for the customer to finish (on the loop's clock, and for the real playback), then speaks.
-        while not loop.conversation.turns or loop.detector.now_s < loop.conversation.turns[-1].end_s + 0.8:
+        # Each block is handled before the next is fed, as when audio arrives in real time.
+        while not loop.snapshot.turns or loop.detector.now_s < loop.snapshot.turns[-1].end_s + 0.8:
             loop.feed(silence, SAMPLERATE)
+            loop.settle()
         player.wait()
         audio = np.concatenate([synthesize(line, VOICES["rep"]), np.zeros(2 * SAMPLERATE, np.int16)])
         for begin in range(0, len(audio), BLOCK):
             loop.feed(audio[begin : begin + BLOCK], SAMPLERATE)
+            loop.settle()
     result = loop.finish()
     outcome = result.outcome
     print(f"{scenario_id}: {outcome.hidden_needs_found}/{outcome.hidden_needs_total} needs, "

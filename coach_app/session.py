@@ -1,6 +1,7 @@
 """Qt-free orchestration: record → transcribe → analyse → score → save, for the app's background tasks and the CLI.
 
-The app runs these on worker threads, so each opens its own database connection (one connection per thread). The
+The app runs these on worker threads, so each opens its own database connection (one connection per thread) and
+closes it when done. The
 analysis, speech and chart libraries are imported inside the functions that need them, so the app starts fast.
 """
 
@@ -25,7 +26,7 @@ from coach_app.transcription.models import require_model
 if TYPE_CHECKING:
     from coach_app.audio.capture import Recorder
     from coach_app.core import Scorecard, Transcript
-    from coach_app.scenarios.conversation import PracticeResult
+    from coach_app.scenarios.conversation import CallSnapshot, PracticeResult
     from coach_app.scenarios.model import Scenario
     from coach_app.scenarios.turn_loop import TurnLoop
     from coach_app.transcription.pipeline import LiveTranscription
@@ -58,14 +59,31 @@ class LiveCall:
     loop: "TurnLoop | None"
     live: "LiveTranscription | None"
 
+    def abandon(self) -> None:
+        """Close the microphone, the customer's voice and the recognisers, and remove the recording (a call that
+        was cancelled while it started, so holds nothing worth keeping)."""
+        result = self.recorder.stop()
+        if self.loop is not None:
+            self.loop.close()
+        if self.live is not None:
+            self.live.close()
+        result.path.unlink(missing_ok=True)
+
 
 def start_call(
-    settings: Settings, scenario: "Scenario | None", *, on_progress: ProgressFn, cancel: threading.Event
+    settings: Settings,
+    scenario: "Scenario | None",
+    on_change: "Callable[[CallSnapshot], None] | None" = None,
+    *,
+    on_progress: ProgressFn,
+    cancel: threading.Event,
 ) -> LiveCall:
     """Load the speech model (seconds, hence off the UI thread) and start recording the call.
 
-    With a scenario the simulated customer opens the call and answers each turn; without one (partner practice)
-    the whole recording is transcribed as it goes and split into two voices after Stop.
+    With a scenario the simulated customer opens the call and answers each turn, and `on_change` receives the
+    call after each turn (on the loop's thread); without one (partner practice) the whole recording is
+    transcribed as it goes and split into two voices after Stop. A cancel before the microphone is open raises
+    `Cancelled`; one that comes while it opens closes it again.
     """
     from coach_app.audio.capture import Recorder
     from coach_app.scenarios.conversation import Conversation
@@ -78,19 +96,36 @@ def start_call(
 
     model = model_for(settings)
     on_progress(0.1, "Loading the speech model")
+    load_model(model)
+    _check(cancel)
     loop, live = None, None
     if scenario is None:
-        load_model(model)
         live = LiveTranscription(model, mono=True, first_speaker="rep", source="the practice recording")
         consumer = live.on_chunk
     else:
         player = Player(settings.speaker or None)
-        loop = TurnLoop(Conversation(scenario), CustomerVoice(scenario), player, TurnRecogniser(model))
+        recogniser = TurnRecogniser(model)
+        loop = TurnLoop(Conversation(scenario), CustomerVoice(scenario), player, recogniser, on_change=on_change)
         consumer = loop.feed
     on_progress(0.8, "Opening the microphone")
     recorder = Recorder(devices=(settings.microphone or None,), on_chunk=(consumer,))
-    recorder.start()
-    return LiveCall(recorder, loop, live)
+    try:
+        _check(cancel)
+        recorder.start()
+    except BaseException:
+        if loop is not None:
+            loop.close()
+        raise
+    call = LiveCall(recorder, loop, live)
+    if cancel.is_set():
+        call.abandon()
+        _check(cancel)
+    return call
+
+
+def _check(cancel: threading.Event) -> None:
+    if cancel.is_set():
+        raise Cancelled("The call was cancelled before it started; nothing was recorded.")
 
 
 def score_conversation(
@@ -128,7 +163,8 @@ def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, canc
     audio: Path | None = None
     if suffix == BUNDLE_SUFFIX:
         on_progress(0.5, f"Checking {path.name}")
-        return import_bundle(open_db(), path).session_id
+        with open_db() as db:
+            return import_bundle(db, path).session_id
     if suffix in TRANSCRIPT_SUFFIXES:
         transcript = load_transcript(path)
     elif suffix in AUDIO_SUFFIXES:
@@ -145,9 +181,10 @@ def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, canc
         raise Cancelled(f"Import of {path.name} cancelled; nothing was saved.")
     on_progress(0.95, f"Scoring {path.name}")
     scorecard = score_conversation(transcript, rubric_for(settings), audio, settings.rep_channel)
-    return save_session(
-        open_db(), transcript, scorecard, rep_for(settings), path.stem, audio_path=audio, source="imported_call"
-    )
+    with open_db() as db:
+        return save_session(
+            db, transcript, scorecard, rep_for(settings), path.stem, audio_path=audio, source="imported_call"
+        )
 
 
 def import_files(
@@ -177,9 +214,10 @@ def save_practice(
     """Store a finished scenario call (typed or spoken) and return its id."""
     on_progress(0.5, "Saving the call")
     scenario = result.outcome.scenario_id
-    return save_session(
-        open_db(), result.transcript, result.scorecard, rep_for(settings), title, audio, scenario, "practice"
-    )
+    with open_db() as db:
+        return save_session(
+            db, result.transcript, result.scorecard, rep_for(settings), title, audio, scenario, "practice"
+        )
 
 
 def finish_recording(
@@ -196,7 +234,8 @@ def finish_recording(
     transcript = live.finish()
     on_progress(0.6, "Scoring")
     scorecard = score_conversation(transcript, rubric_for(settings), audio, settings.rep_channel)
-    return save_session(open_db(), transcript, scorecard, rep_for(settings), title, audio, None, "practice")
+    with open_db() as db:
+        return save_session(db, transcript, scorecard, rep_for(settings), title, audio, None, "practice")
 
 
 def reject_finding(finding_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
@@ -205,7 +244,8 @@ def reject_finding(finding_id: int, settings: Settings, *, on_progress: Progress
 
     on_progress(0.2, "Re-scoring")
     author = settings.rep_name or None
-    return corrections.reject_finding(open_db(), finding_id, rubric_for(settings), author=author)
+    with open_db() as db:
+        return corrections.reject_finding(db, finding_id, rubric_for(settings), author=author)
 
 
 def add_missed_finding(
@@ -216,7 +256,8 @@ def add_missed_finding(
 
     on_progress(0.2, "Re-scoring")
     author = settings.rep_name or None
-    return corrections.add_missed_finding(open_db(), session_id, finding, rubric_for(settings), author=author)
+    with open_db() as db:
+        return corrections.add_missed_finding(db, session_id, finding, rubric_for(settings), author=author)
 
 
 def undo_correction(correction_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
@@ -224,7 +265,8 @@ def undo_correction(correction_id: int, settings: Settings, *, on_progress: Prog
     from coach_app.storage import corrections  # it loads the analysis
 
     on_progress(0.2, "Re-scoring")
-    return corrections.undo_correction(open_db(), correction_id, rubric_for(settings))
+    with open_db() as db:
+        return corrections.undo_correction(db, correction_id, rubric_for(settings))
 
 
 def swap_speakers(session_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
@@ -255,16 +297,17 @@ def _store_speakers(session_id: int, change, settings: Settings, on_progress: Pr
     from coach_app.storage.corrections import correct_speakers
     from coach_app.storage.sessions import audio_file, get_summary, read_transcript
 
-    db = open_db()
-    transcript = change(read_transcript(db, session_id))
-    summary = get_summary(db, session_id)
-    audio = audio_file(db, summary.audio_path) if summary.audio_path else None
-    on_progress(0.3, "Re-scoring with the corrected speakers")
-    # The rep's voice is measured on the whole recording during the rep's turns: after a correction the
-    # recording's channel layout no longer says who the rep is.
-    scorecard = score_conversation(transcript, rubric_for(settings), audio, rep_channel=None)
-    correct_speakers(db, session_id, transcript, scorecard, rubric_for(settings))
-    return get_summary(db, session_id).overall
+    with open_db() as db:
+        with db.atomic():
+            transcript = change(read_transcript(db, session_id))
+            summary = get_summary(db, session_id)
+        audio = audio_file(db, summary.audio_path) if summary.audio_path else None
+        on_progress(0.3, "Re-scoring with the corrected speakers")
+        # The rep's voice is measured on the whole recording during the rep's turns: after a correction the
+        # recording's channel layout no longer says who the rep is.
+        scorecard = score_conversation(transcript, rubric_for(settings), audio, rep_channel=None)
+        correct_speakers(db, session_id, transcript, scorecard, rubric_for(settings))
+        return get_summary(db, session_id).overall
 
 
 def export_session(session_id: int, target: Path, *, on_progress: ProgressFn, cancel: threading.Event) -> Path:
@@ -272,12 +315,12 @@ def export_session(session_id: int, target: Path, *, on_progress: ProgressFn, ca
     from coach_app.reports.html import session_report_html  # matplotlib loads only when a report is made
     from coach_app.reports.pdf import session_report_pdf
 
-    db = open_db()
     suffix = target.suffix.lower()
     on_progress(0.1, f"Writing {target.name}")
-    if suffix == ".zip":
-        return export_bundle(db, session_id, target)
-    stored = load_session(db, session_id)
+    with open_db() as db:
+        if suffix == ".zip":
+            return export_bundle(db, session_id, target)
+        stored = load_session(db, session_id)
     if suffix == ".pdf":
         return session_report_pdf(stored, target)
     if suffix in (".html", ".htm"):
@@ -292,7 +335,8 @@ def progress_charts(
     from coach_app.reports.charts import behaviour_figure, radar_figure, trend_figure  # matplotlib only here
     from coach_app.storage.progress import rep_progress
 
-    progress = rep_progress(open_db(), rep, since=since, scenario=scenario)
+    with open_db() as db:
+        progress = rep_progress(db, rep, since=since, scenario=scenario)
     on_progress(0.3, "Drawing charts")
     if not progress.session_ids:
         return progress, ()

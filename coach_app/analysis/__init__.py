@@ -4,8 +4,8 @@ from collections.abc import Callable, Sequence
 
 from coach_app.analysis import action_plan, empathy, judgement, ownership, perspective, questions, reflecting, timing
 from coach_app.analysis.context import Conversation
-from coach_app.core import Finding, Scorecard, Transcript
-from coach_app.scoring.rubric import Rubric, load_rubric
+from coach_app.core import Finding, Scorecard, Transcript, Turn
+from coach_app.scoring.rubric import Rubric, Thresholds, load_rubric
 from coach_app.scoring.scorecard import score
 
 # Every per-turn detector, in the order their findings are listed. Each takes (conversation, turn index).
@@ -68,6 +68,17 @@ def analyze_turn(transcript: Transcript, index: int) -> list[Finding]:
         raise IndexError(f"turn {index} is outside the transcript (0–{len(transcript.turns) - 1})")
     conv = Conversation(Transcript(transcript.turns[: index + 1]), load_rubric().thresholds)
     return _turn_findings(conv, index)
+
+
+class TurnByTurn:
+    """A call analysed as it grows: `add(turn)` gives the findings on that turn given the turns before it, as
+    `analyze_turn` would, but keeps the work on earlier turns, so a long call costs the same per turn throughout."""
+
+    def __init__(self, thresholds: Thresholds | None = None) -> None:
+        self._conv = Conversation(Transcript(()), thresholds or load_rubric().thresholds)
+
+    def add(self, turn: Turn) -> list[Finding]:
+        return _turn_findings(self._conv, self._conv.append(turn))
 
 
 # Restating the customer's words while blaming or judging them is not listening: such a turn earns no credit

@@ -6,7 +6,7 @@ from functools import cached_property, lru_cache
 from coach_app.analysis.question_phrases import question_spans
 from coach_app.analysis.text import Span, TurnText, utterance_text
 from coach_app.analysis.utterances import UtteranceLabel, classify
-from coach_app.core import Finding, Transcript
+from coach_app.core import Finding, Transcript, Turn
 from coach_app.scoring.rubric import Thresholds
 
 # Shared across conversations, so live per-turn analysis does not redo the turns before it on every call.
@@ -26,13 +26,32 @@ class Conversation:
     """Lazily computed views of a transcript, so analysing one turn touches only the turns it needs."""
 
     def __init__(self, transcript: Transcript, thresholds: Thresholds) -> None:
-        self.transcript = transcript
-        self.turns = transcript.turns
+        self.turns = list(transcript.turns)
         self.thresholds = thresholds
         self._texts: dict[int, TurnText] = {}
         self._labels: dict[int, UtteranceLabel] = {}
         self._cover: list[tuple[int | None, float]] = [(None, -1.0)]
         self.cache: dict[tuple[str, int], object] = {}  # per-turn results detectors share (e.g. timing)
+
+    def append(self, turn: Turn) -> int:
+        """Add a turn at the end (a live call growing) and return its index.
+
+        A turn starting after every earlier one, as live turns do, keeps what was worked out for the earlier turns,
+        so each new turn costs the same however long the call; any other turn makes the order be worked out again.
+        """
+        index = len(self.turns)
+        order, starts, positions = self.start_order, self._sorted_starts, self._positions  # as they were
+        self.turns.append(turn)
+        if not starts or turn.start_s > starts[-1]:
+            positions[index] = len(order)
+            order.append(index)
+            starts.append(turn.start_s)
+        else:
+            for name in ("start_order", "_sorted_starts", "_positions"):
+                self.__dict__.pop(name, None)
+            self._cover = [(None, -1.0)]
+            self.cache.clear()
+        return index
 
     def text(self, index: int) -> TurnText:
         cached = self._texts.get(index)

@@ -50,7 +50,7 @@ def _turn_timing(conv: Conversation, index: int) -> TurnTiming:
         return TurnTiming(backchannel=True)
     if inside and covering_end - turn.start_s >= INTERRUPTION_MIN_OVERLAP_S - EPSILON_S:
         return TurnTiming(interrupted=covering)
-    for j in reversed(order[:position]):
+    for j in map(order.__getitem__, range(position - 1, -1, -1)):  # walking back, without copying the order
         if conv.turns[j].speaker == "rep" and turn_timing(conv, j).backchannel:
             continue
         if conv.turns[j].speaker == "customer":
@@ -128,7 +128,7 @@ def monologue_start(conv: Conversation, index: int) -> tuple[float, float]:
     order = conv.start_order
     start_s = conv.turns[index].start_s
     end_s = start_s
-    for j in reversed(order[: conv.start_position(index)]):
+    for j in map(order.__getitem__, range(conv.start_position(index) - 1, -1, -1)):
         other = conv.turns[j]
         if other.speaker == "rep":
             start_s = min(start_s, other.start_s)

@@ -2,7 +2,8 @@
 
 Threads: PortAudio's callback only copies each block into a queue; one writer thread lines the blocks up, appends
 them to the WAV, updates the level meter and elapsed time, and hands each written block to the `on_chunk`
-consumers (e.g. a streaming recogniser). The UI only reads properties; nothing it does touches the audio thread.
+consumers, which only queue it for their own workers (e.g. a streaming recogniser). The UI only reads properties;
+nothing it does touches the audio thread.
 """
 
 import logging
@@ -35,8 +36,9 @@ from coach_app.errors import AudioError
 log = logging.getLogger(__name__)
 
 # A consumer receives every block written to the file, in order, on the writer thread:
-# `frames` is int16 shaped (n, channels), a fresh array it may keep. It must keep up with real time on
-# average (blocks queue up meanwhile); if it raises, it is dropped with a logged error and recording goes on.
+# `frames` is int16 shaped (n, channels), a fresh array it may keep. It should only queue the block for its own
+# worker (as `LiveTranscription.on_chunk` and `TurnLoop.feed` do), so the writer only writes; if it raises, it is
+# dropped with a logged error and recording goes on.
 ChunkConsumer = Callable[[np.ndarray, int], None]
 
 PARTIAL_SUFFIX = ".partial.wav"
@@ -182,6 +184,10 @@ class Recorder:
             raise
         self._thread = threading.Thread(target=self._write_until_stopped, name="recording-writer", daemon=True)
         self._thread.start()
+
+    def request_stop(self) -> None:
+        """Ask the recording to stop, without waiting: `finished` is set once the file is final."""
+        self._stop_requested.set()
 
     def stop(self) -> RecordingResult:
         """Stop, write out everything captured, finalise the file; returns once every chunk was delivered."""

@@ -20,13 +20,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    path = export_bundle(open_db(), args.session, args.out)
+    with open_db() as db:
+        path = export_bundle(db, args.session, args.out)
     print(f"Exported session {args.session} to {path}.")
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    result = import_bundle(open_db(), args.bundle)
+    with open_db() as db:
+        result = import_bundle(db, args.bundle)
     if args.json:
         print(json.dumps({"session_id": result.session_id, "duplicate": result.duplicate}))
     elif result.duplicate:

@@ -34,19 +34,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    db = open_db()
-    rep = args.rep or latest_rep(db)
-    if rep is None:
-        raise StorageError("No sessions stored yet: save one with `coach-app analyze TRANSCRIPT.json --save`.")
-    if args.goal:
-        add_goal(db, rep, args.goal)
-    progress = rep_progress(db, rep, since=args.since, until=args.until, scenario=args.scenario)
+    with open_db() as db:
+        rep = args.rep or latest_rep(db)
+        if rep is None:
+            raise StorageError("No sessions stored yet: save one with `coach-app analyze TRANSCRIPT.json --save`.")
+        if args.goal:
+            add_goal(db, rep, args.goal)
+        with db.atomic():  # the summary and the session list from one snapshot
+            progress = rep_progress(db, rep, since=args.since, until=args.until, scenario=args.scenario)
+            summaries = list_sessions(db, rep=rep, since=args.since, until=args.until)
     if not progress.session_ids and not args.goal:
         raise StorageError(
             f"No stored sessions for rep {rep!r} in that period: check the name with `coach-app sessions list`."
         )
     period = f"{args.since or 'first session'} to {args.until or 'now'}"
-    summaries = list_sessions(db, rep=rep, since=args.since, until=args.until)
     if args.html:
         write_private(args.html, progress_report_html(progress, summaries, period).encode("utf-8"))
     if args.pdf:

@@ -23,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    stored = load_session(open_db(), args.session)
+    with open_db() as db:
+        stored = load_session(db, args.session)
     if args.html:
         write_private(args.html, session_report_html(stored).encode("utf-8"))
     else:

@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric)
-    with progress_line("Rescoring") as report:
-        count = rescore_all(open_db(), rubric, on_progress=report)
+    with open_db() as db, progress_line("Rescoring") as report:
+        count = rescore_all(db, rubric, on_progress=report)
     print(f"Rescored {count} sessions with rubric {rubric.version}.")
     return 0

@@ -24,14 +24,14 @@ def add_save_arguments(parser: argparse.ArgumentParser) -> None:
 
 def save_analyzed(args: argparse.Namespace, scorecard: Scorecard, transcript: Transcript | None = None) -> int:
     """Store the transcript and scorecard; stdout gets only the id (or {"session_id": id} with --json)."""
-    db = open_db()
-    rep = args.rep or latest_rep(db) or DEFAULT_REP
     title = args.title or Path(args.transcript).stem.replace("_", " ")
     source = "practice" if args.scenario else "imported_call"
     transcript = transcript or load_transcript(args.transcript)
-    session_id = save_session(
-        db, transcript, scorecard, rep, title, args.audio, args.scenario, source, tags=tuple(args.tag)
-    )
+    with open_db() as db:
+        rep = args.rep or latest_rep(db) or DEFAULT_REP
+        session_id = save_session(
+            db, transcript, scorecard, rep, title, args.audio, args.scenario, source, tags=tuple(args.tag)
+        )
     print(json.dumps({"session_id": session_id}) if args.json else session_id)
     print(f"Saved session {session_id} for {rep} (overall {scorecard.overall}/100).", file=sys.stderr)
     return 0

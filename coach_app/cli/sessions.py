@@ -68,10 +68,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = open_db()
-    summaries = list_sessions(db, rep=args.rep, since=args.since, until=args.until, tag=args.tag, limit=args.limit)
+    with open_db() as db, db.atomic():
+        summaries = list_sessions(db, rep=args.rep, since=args.since, until=args.until, tag=args.tag, limit=args.limit)
+        if args.csv:
+            write_sessions_csv(db, summaries, args.csv)
     if args.csv:
-        write_sessions_csv(db, summaries, args.csv)
         print(f"Wrote {len(summaries)} sessions to {args.csv}.")
     elif args.json:
         print(json.dumps([s.to_dict() for s in summaries], indent=2, ensure_ascii=False))
@@ -85,7 +86,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    stored = load_session(open_db(), args.session)
+    with open_db() as db:
+        stored = load_session(db, args.session)
     print(json.dumps(session_to_dict(stored), indent=2, ensure_ascii=False) if args.json else _show_text(stored))
     return 0
 
@@ -121,13 +123,15 @@ def _show_text(stored: StoredSession) -> str:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    delete_session(open_db(), args.session)
+    with open_db() as db:
+        delete_session(db, args.session)
     print(f"Deleted session {args.session} and its recording.")
     return 0
 
 
 def run_search(args: argparse.Namespace) -> int:
-    hits = search_text(open_db(), args.text, rep=args.rep)
+    with open_db() as db:
+        hits = search_text(db, args.text, rep=args.rep)
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
     elif not hits:
@@ -140,13 +144,15 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_comment(args: argparse.Namespace) -> int:
-    comment_id = add_comment(open_db(), args.session, args.text, at_s=args.at, turn=args.turn, author=args.author)
+    with open_db() as db:
+        comment_id = add_comment(db, args.session, args.text, at_s=args.at, turn=args.turn, author=args.author)
     print(f"Added comment {comment_id} to session {args.session}.")
     return 0
 
 
 def run_tag(args: argparse.Namespace) -> int:
-    set_tags(open_db(), args.session, args.tags)
+    with open_db() as db:
+        set_tags(db, args.session, args.tags)
     print(f"Session {args.session} tags: {', '.join(sorted(set(args.tags))) or 'none'}.")
     return 0
 
@@ -154,7 +160,8 @@ def run_tag(args: argparse.Namespace) -> int:
 def run_speakers(args: argparse.Namespace) -> int:
     if args.turn is not None and args.speaker is None:
         raise CoachError("Say who spoke the turn: add --speaker rep or --speaker customer.")
-    settings = load_settings(open_db())
+    with open_db() as db:
+        settings = load_settings(db)
     quiet, cancel = (lambda fraction, message: None), threading.Event()
     if args.swap:
         overall = session.swap_speakers(args.session, settings, on_progress=quiet, cancel=cancel)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, replace
 
-from coach_app.analysis import analyze, analyze_turn
+from coach_app.analysis import TurnByTurn, analyze, analyze_turn
 from coach_app.core import Finding, Scorecard, Transcript, Turn, Word
 from coach_app.scenarios.model import Scenario
 from coach_app.scenarios.simulator import Customer, CustomerReply, ScenarioOutcome
@@ -29,6 +29,26 @@ class PracticeResult:
         }
 
 
+@dataclass(frozen=True)
+class CallSnapshot:
+    """The call as it stands, handed whole to other threads (the UI): each rep turn arrives with its findings."""
+
+    turns: tuple[Turn, ...]
+    findings: tuple[Finding, ...]
+    outcome: ScenarioOutcome
+
+    @property
+    def mood(self) -> int:
+        return self.outcome.final_mood
+
+    def score(self, rubric: Rubric | None = None) -> PracticeResult:
+        """Score the call with the rubric and attach the scenario outcome."""
+        transcript = Transcript(self.turns)
+        scorecard = analyze(transcript, rubric=rubric)
+        scorecard = replace(scorecard, extras={**scorecard.extras, "scenario": self.outcome.to_dict()})  # JSON-ready
+        return PracticeResult(transcript, scorecard, self.outcome)
+
+
 class Conversation:
     """Each rep turn is analysed as it completes and the customer reacts to exactly those findings."""
 
@@ -37,6 +57,7 @@ class Conversation:
         self.customer = Customer(scenario)
         self.turns: list[Turn] = []
         self.findings: list[Finding] = []
+        self._analysis = TurnByTurn()
 
     def warm_up(self) -> None:
         """Load the analysis models now (e.g. while the opening plays), so the first reply is as quick as the rest."""
@@ -44,22 +65,22 @@ class Conversation:
 
     def add_customer_turn(self, reply: CustomerReply, start_s: float, end_s: float) -> None:
         """Record when the customer actually spoke the reply (from playback, or synthetic for typed practice)."""
-        self.turns.append(Turn("customer", start_s, end_s, reply.text))
+        turn = Turn("customer", start_s, end_s, reply.text)
+        self._analysis.add(turn)
+        self.turns.append(turn)
 
     def add_rep_turn(self, text: str, start_s: float, end_s: float, words: tuple[Word, ...] = ()) -> CustomerReply:
         """Record the rep's turn, analyse it against the turns before it, and return the customer's reaction."""
-        self.turns.append(Turn("rep", start_s, end_s, text, words))
-        findings = analyze_turn(self.transcript(), len(self.turns) - 1)
+        turn = Turn("rep", start_s, end_s, text, words)
+        findings = self._analysis.add(turn)
+        self.turns.append(turn)
         self.findings.extend(findings)
         return self.customer.react(findings, text)
 
-    def transcript(self) -> Transcript:
-        return Transcript(tuple(self.turns))
+    def snapshot(self) -> CallSnapshot:
+        """The call so far as immutable values (take it on the thread that changes the conversation)."""
+        return CallSnapshot(tuple(self.turns), tuple(self.findings), self.customer.outcome())
 
     def finish(self, rubric: Rubric | None = None) -> PracticeResult:
         """Score the whole call with the rubric and attach the scenario outcome."""
-        transcript = self.transcript()
-        outcome = self.customer.outcome()
-        scorecard = analyze(transcript, rubric=rubric)
-        scorecard = replace(scorecard, extras={**scorecard.extras, "scenario": outcome.to_dict()})  # JSON-ready
-        return PracticeResult(transcript, scorecard, outcome)
+        return self.snapshot().score(rubric)

@@ -10,10 +10,16 @@ from coach_app.errors import AudioError
 from coach_app.scenarios.voice import SAMPLERATE, Speech
 
 START_TIMEOUT_S = 3.0
+# PortAudio streams are opened, stopped and closed one at a time: the practice loop plays on its own thread while
+# Stop (another thread) may cut the voice off, and PortAudio does not guard against both at once.
+_streams_lock = threading.Lock()
 
 
 class Player:
-    """One utterance at a time on `device` (the system default when None); `play` waits for the one before."""
+    """One utterance at a time on `device` (the system default when None); `play` waits for the one before.
+
+    `stop` and `playing` may be used from any thread while another plays.
+    """
 
     def __init__(self, device: int | str | None = None) -> None:
         self.device = device
@@ -50,15 +56,16 @@ class Player:
 
         self._done.clear()
         try:
-            self._stream = sd.OutputStream(
-                samplerate=SAMPLERATE,
-                channels=1,
-                dtype="float32",
-                device=self.device,
-                callback=callback,
-                finished_callback=self._done.set,
-            )
-            self._stream.start()
+            with _streams_lock:
+                self._stream = sd.OutputStream(
+                    samplerate=SAMPLERATE,
+                    channels=1,
+                    dtype="float32",
+                    device=self.device,
+                    callback=callback,
+                    finished_callback=self._done.set,
+                )
+                self._stream.start()
         except (sd.PortAudioError, ValueError) as exc:
             self._done.set()
             raise AudioError(
@@ -73,14 +80,19 @@ class Player:
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the current utterance has finished; False on timeout."""
         finished = self._done.wait(timeout)
-        if finished and self._stream is not None:
-            self._stream.close()
-            self._stream = None
+        if finished:
+            self._close(abort=False)
         return finished
 
     def stop(self) -> None:
-        if self._stream is not None:
-            self._stream.abort()
-            self._stream.close()
-            self._stream = None
+        """Cut the current utterance off."""
+        self._close(abort=True)
         self._done.set()
+
+    def _close(self, abort: bool) -> None:
+        with _streams_lock:
+            stream, self._stream = self._stream, None
+            if stream is not None:
+                if abort:
+                    stream.abort()
+                stream.close()

@@ -18,7 +18,10 @@ KNOWN_STEPS: tuple[str, ...] = tuple(m.name for m in migrations.pending(Database
 
 
 def open_db(path: str | os.PathLike | None = None) -> Database:
-    """A new connection for the calling thread to a migrated database (default: the user's library)."""
+    """A new connection for the calling thread to a migrated database (default: the user's library).
+
+    Use it as `with open_db() as db:`, which closes the connection at the end of the block.
+    """
     path = Path(path) if path is not None else paths.db_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if path.exists():
@@ -27,6 +30,7 @@ def open_db(path: str | os.PathLike | None = None) -> Database:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     with contextlib.suppress(PermissionError):
         os.chmod(path, 0o600)
+    db: Database | None = None
     try:
         db = Database(path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -34,11 +38,15 @@ def open_db(path: str | os.PathLike | None = None) -> Database:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         _migrate(db, path)
-    except sqlite3.DatabaseError as exc:
-        raise StorageError(
-            f"Cannot use the sessions database {path} ({exc}): move it away to start a new library, "
-            "or restore a backup copy."
-        ) from None
+    except BaseException as exc:
+        if db is not None:
+            db.close()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise StorageError(
+                f"Cannot use the sessions database {path} ({exc}): move it away to start a new library, "
+                "or restore a backup copy."
+            ) from None
+        raise
     return db
 
 

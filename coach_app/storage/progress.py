@@ -90,7 +90,7 @@ def rep_progress(
     scenario: str | None = None,
 ) -> Progress:
     """Everything the progress view shows for one rep, optionally limited to `since` ≤ started_at < `until`
-    and to one practice scenario."""
+    and to one practice scenario; read in one transaction."""
     today = today or date.today()
     where, params = "p.name = ?", [rep]
     if scenario:
@@ -108,35 +108,37 @@ def rep_progress(
                CASE WHEN s.corrected_overall IS NULL THEN 'automatic' ELSE 'corrected' END AS view,
                row_number() OVER (ORDER BY s.started_at, s.id) - 1 AS pos
         FROM sessions s JOIN people p ON p.id = s.person_id WHERE {where})"""
-    rows = db.execute(f"{mine} SELECT id, started_at, overall FROM mine ORDER BY pos", params).fetchall()
-    ids = tuple(row[0] for row in rows)
-    started = tuple(datetime.fromisoformat(row[1]) for row in rows)
-    overall = tuple(row[2] for row in rows)
-    # One row per dimension or metric with its values as text, so 5,000 sessions cost a few rows, not 40,000.
-    labels: dict[str, str] = {}
-    dims: dict[str, np.ndarray] = {}
-    for dimension, label, positions, values in db.execute(
-        f"{mine} SELECT sc.dimension, min(sc.label), group_concat(m.pos), group_concat(sc.score) FROM mine m "
-        "JOIN scores sc ON sc.session_id = m.id AND sc.view = m.view GROUP BY sc.dimension ORDER BY min(sc.position)",
-        params,
-    ):
-        labels[dimension] = label
-        dims[dimension] = _series(len(ids), positions, values)
-    goals = list_goals(db, rep)
-    wanted = sorted(set(BEHAVIOUR_METRICS) | {g.metric for g in goals})
-    metrics = {name: np.full(len(ids), np.nan) for name in wanted}
-    for name, positions, values in db.execute(
-        f"{mine} SELECT mt.name, group_concat(m.pos), group_concat(coalesce(mt.value, 'nan')) FROM mine m "
-        "JOIN metrics mt ON mt.session_id = m.id AND mt.view = m.view "
-        f"WHERE mt.name IN ({', '.join('?' * len(wanted))}) GROUP BY mt.name",
-        [*params, *wanted],
-    ):
-        metrics[name] = _series(len(ids), positions, values)
-    missed = db.execute(
-        f"{mine} SELECT f.kind, count(*) FROM mine m JOIN findings f ON f.session_id = m.id "
-        "WHERE f.origin = 'trainer' GROUP BY f.kind ORDER BY count(*) DESC, f.kind LIMIT 5",
-        params,
-    ).fetchall()
+    with db.atomic():  # one snapshot: a session saved meanwhile must not misalign the series
+        rows = db.execute(f"{mine} SELECT id, started_at, overall FROM mine ORDER BY pos", params).fetchall()
+        ids = tuple(row[0] for row in rows)
+        started = tuple(datetime.fromisoformat(row[1]) for row in rows)
+        overall = tuple(row[2] for row in rows)
+        # One row per dimension or metric with its values as text, so 5,000 sessions cost a few rows, not 40,000.
+        labels: dict[str, str] = {}
+        dims: dict[str, np.ndarray] = {}
+        for dimension, label, positions, values in db.execute(
+            f"{mine} SELECT sc.dimension, min(sc.label), group_concat(m.pos), group_concat(sc.score) FROM mine m "
+            "JOIN scores sc ON sc.session_id = m.id AND sc.view = m.view "
+            "GROUP BY sc.dimension ORDER BY min(sc.position)",
+            params,
+        ):
+            labels[dimension] = label
+            dims[dimension] = _series(len(ids), positions, values)
+        goals = list_goals(db, rep)
+        wanted = sorted(set(BEHAVIOUR_METRICS) | {g.metric for g in goals})
+        metrics = {name: np.full(len(ids), np.nan) for name in wanted}
+        for name, positions, values in db.execute(
+            f"{mine} SELECT mt.name, group_concat(m.pos), group_concat(coalesce(mt.value, 'nan')) FROM mine m "
+            "JOIN metrics mt ON mt.session_id = m.id AND mt.view = m.view "
+            f"WHERE mt.name IN ({', '.join('?' * len(wanted))}) GROUP BY mt.name",
+            [*params, *wanted],
+        ):
+            metrics[name] = _series(len(ids), positions, values)
+        missed = db.execute(
+            f"{mine} SELECT f.kind, count(*) FROM mine m JOIN findings f ON f.session_id = m.id "
+            "WHERE f.origin = 'trainer' GROUP BY f.kind ORDER BY count(*) DESC, f.kind LIMIT 5",
+            params,
+        ).fetchall()
     offset = datetime.now().astimezone().utcoffset()  # stored times are UTC; days are the user's local days
     days = [(moment + offset).date() if moment.tzinfo else moment.date() for moment in started]
     current, longest = _streaks(set(days), today)

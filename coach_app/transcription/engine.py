@@ -62,7 +62,8 @@ class StreamingTranscriber:
     """One channel's recogniser: feed int16 samples at the model's rate as they arrive, then `finish()`.
 
     Recognition happens inside `accept`, so at the end only the last unfinished utterance is left to decode.
-    `partial()` may be called from another thread (e.g. a UI timer) while `accept` runs.
+    After each block the text so far is published as one immutable string, so `partial()` may be called from any
+    thread (e.g. a UI timer) and never waits for recognition.
     """
 
     def __init__(self, model_path: Path | str):
@@ -72,24 +73,29 @@ class StreamingTranscriber:
         self._recognizer.SetWords(True)
         self._recognizer.SetPartialWords(True)
         self._words: list[Word] = []
-        self._lock = threading.Lock()
+        self._done_text = ""  # the finished utterances' words, kept joined so publishing stays cheap
+        self._partial = ""
 
     def accept(self, samples: np.ndarray) -> None:
-        """Recognise a block of mono int16 samples at `self.samplerate`."""
+        """Recognise a block of mono int16 samples at `self.samplerate` (from one thread at a time)."""
         data = np.ascontiguousarray(samples, dtype=np.int16).tobytes()
-        with self._lock:
-            if self._recognizer.AcceptWaveform(data):
-                self._words.extend(_words(self._recognizer.Result()))
+        if self._recognizer.AcceptWaveform(data):
+            self._add_words(_words(self._recognizer.Result()))
+            pending = ""
+        else:
+            pending = json.loads(self._recognizer.PartialResult()).get("partial", "")
+        self._partial = " ".join(part for part in (self._done_text, pending) if part)
 
     def partial(self) -> str:
-        """Text recognised so far, including the utterance still in progress."""
-        with self._lock:
-            pending = json.loads(self._recognizer.PartialResult()).get("partial", "")
-            done = " ".join(word.text for word in self._words)
-        return " ".join(part for part in (done, pending) if part)
+        """Text recognised so far, including the utterance in progress (as of the last block accepted)."""
+        return self._partial
 
     def finish(self) -> list[Word]:
         """Decode what is left and return every recognised word, in time order."""
-        with self._lock:
-            self._words.extend(_words(self._recognizer.FinalResult()))
-            return list(self._words)
+        self._add_words(_words(self._recognizer.FinalResult()))
+        self._partial = self._done_text
+        return list(self._words)
+
+    def _add_words(self, words: list[Word]) -> None:
+        self._words.extend(words)
+        self._done_text = " ".join(part for part in (self._done_text, *(w.text for w in words)) if part)

@@ -1,7 +1,9 @@
 """Audio → transcript: live recordings and imported files share one path, a recogniser per channel fed as it arrives."""
 
+import contextlib
 import queue
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -21,10 +23,17 @@ Channel = Literal["left", "right"]
 SOUND_LEVEL = 300  # int16 peak above which a chunk holds sound rather than hiss
 MAX_HOLD_S = 5.0  # after this much near-silence, start as stereo anyway
 FILE_BACKLOG_BLOCKS = 8  # blocks read ahead of the recognisers when importing a file (bounds memory)
+CLOSE_TIMEOUT_S = 1.0  # a cancelled recogniser stops within one chunk; never wait longer than this for it
+SLICE_S = 0.25  # the recogniser takes audio in pieces this long, checking for a cancel between them
+_PUT_POLL_S = 0.05  # how often a producer waiting on a full queue checks whether the worker has ended
 
 
 class _ChannelWorker:
-    """A thread that takes one view of each chunk (a channel, or the mixdown), resamples it and recognises it."""
+    """A thread that takes one view of each chunk (a channel, or the mixdown), resamples it and recognises it.
+
+    It ends on the end marker (None), on `cancel()` and on an error, and never leaves a producer blocked on its
+    bounded queue: once it has ended, `put` drops the audio instead of waiting.
+    """
 
     def __init__(
         self, model_path: Path, select: Callable[[np.ndarray], np.ndarray], in_rate: int, backlog: int, voices: bool
@@ -39,36 +48,60 @@ class _ChannelWorker:
         self.loudness = Loudness(self.transcriber.samplerate)  # to place turn edges the recogniser misses
         self.words: list[Word] = []
         self.error: BaseException | None = None
+        self._cancelled = threading.Event()
+        self._ended = threading.Event()
         self._queue: queue.Queue = queue.Queue(maxsize=backlog)
         self._thread = threading.Thread(target=self._run, name="transcriber", daemon=True)
         self._thread.start()
 
     def put(self, frames: np.ndarray | None) -> None:
-        self._queue.put(frames)
+        """Queue a chunk (None: the end); waits while a bounded queue is full, unless the worker has ended."""
+        while not self._ended.is_set():
+            try:
+                self._queue.put(frames, timeout=_PUT_POLL_S)
+                return
+            except queue.Full:
+                continue
+
+    def cancel(self) -> None:
+        """Stop at the next chunk, without finishing the transcript; never waits."""
+        self._cancelled.set()
+        with contextlib.suppress(queue.Full):  # a full queue already holds a chunk that wakes the worker
+            self._queue.put_nowait(None)
 
     def _run(self) -> None:
         try:
             while (frames := self._queue.get()) is not None:
+                if self._cancelled.is_set():
+                    return
                 samples = self._select(frames)
                 if self._resampler is not None:
                     samples = self._resampler.resample_chunk(samples)
                 self._accept(samples)
+            if self._cancelled.is_set():
+                return
             if self._resampler is not None:
                 self._accept(self._resampler.resample_chunk(np.zeros(0, dtype=np.int16), last=True))
             self.words = self.transcriber.finish()
         except BaseException as exc:  # re-raised in the caller's thread by LiveTranscription.finish
             self.error = exc
-            while self._queue.get() is not None:  # keep draining so a bounded put never blocks forever
-                pass
+        finally:
+            self._ended.set()
 
     def _accept(self, samples: np.ndarray) -> None:
-        self.transcriber.accept(samples)
-        self.loudness.add(samples)
-        if self.features is not None:
-            self.features.add(samples)
+        step = round(SLICE_S * self.transcriber.samplerate)
+        for begin in range(0, max(len(samples), 1), step):  # in slices, so a cancel takes effect promptly
+            if self._cancelled.is_set():
+                return
+            piece = samples[begin : begin + step]
+            self.transcriber.accept(piece)
+            self.loudness.add(piece)
+            if self.features is not None:
+                self.features.add(piece)
 
-    def join(self) -> None:
-        self._thread.join()
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the worker to end (at most `timeout` seconds); re-raise its error."""
+        self._thread.join(timeout)
         if self.error is not None:
             raise self.error
 
@@ -142,11 +175,13 @@ class LiveTranscription:
         return {name: worker.transcriber.partial() for name, worker in self._workers.items()}
 
     def close(self) -> None:
-        """Stop the recognisers without building a transcript (after a cancel)."""
+        """Stop the recognisers without building a transcript (after a cancel); returns within about a second."""
         for worker in self._workers.values():
-            worker.put(None)
+            worker.cancel()
+        deadline = time.monotonic() + CLOSE_TIMEOUT_S
         for worker in self._workers.values():
-            worker._thread.join()
+            with contextlib.suppress(BaseException):  # the caller is already handling the failure or cancel
+                worker.join(max(0.0, deadline - time.monotonic()))
 
     def finish(self) -> Transcript:
         """Finish recognising the audio still in hand and return the transcript (raises AudioError if silent)."""
@@ -154,8 +189,12 @@ class LiveTranscription:
             self._start(self._samplerate, mono=self.mono or self._held[0].shape[1] == 1)
         for worker in self._workers.values():
             worker.put(None)
-        for worker in self._workers.values():
-            worker.join()
+        try:
+            for worker in self._workers.values():
+                worker.join()
+        except BaseException:  # one channel failed: stop the other too rather than leave it running
+            self.close()
+            raise
         words = {name: worker.words for name, worker in self._workers.items()}
         if not any(words.values()):
             raise AudioError(

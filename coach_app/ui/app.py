@@ -84,11 +84,12 @@ def run_app(argv: Sequence[str] = ()) -> int:
     except CoachError as exc:
         QMessageBox.critical(None, "Listening Coach", str(exc))
         return 2
-    window = MainWindow(AppState(db))
-    window.show()
-    if not window.state.settings.first_run_done:
-        window.open_first_run()
-    window.offer_recovery()
-    code = app.exec()
+    with db:  # the UI thread's connection, closed when the app ends
+        window = MainWindow(AppState(db))
+        window.show()
+        if not window.state.settings.first_run_done:
+            window.open_first_run()
+        window.offer_recovery()
+        code = app.exec()
     log.info("Listening Coach closed with code %s", code)
     return code

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach_app import session
-from coach_app.errors import Cancelled, CoachError
+from coach_app.errors import CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import SessionSummary
 from coach_app.storage.search import search_text
@@ -350,7 +350,14 @@ class LibraryScreen(QWidget):
             return dialog
         settings = dataclasses.replace(self.state.settings, rep_name=rep) if rep else self.state.settings
         self._known_ids = {s.id for s in sessions.list_sessions(self.state.db)}
-        handle = run_task(session.import_files, files, settings, on_done=self._imported, on_error=self._task_failed)
+        handle = run_task(
+            session.import_files,
+            files,
+            settings,
+            on_done=self._imported,
+            on_failed=self._import_ended_early,
+            parent=self,
+        )
         noun = files[0].name if len(files) == 1 else f"{len(files)} files"
         self.tasks.follow(handle, f"Importing {noun}…")
         return None
@@ -380,10 +387,8 @@ class LibraryScreen(QWidget):
         box.open()
         return box
 
-    def _task_failed(self, exc: BaseException) -> None:
-        self.state.sessions_changed.emit()  # files imported before the failure are listed
-        if not isinstance(exc, Cancelled):
-            show_error(self, exc)
+    def _import_ended_early(self, _exc: BaseException) -> None:
+        self.state.sessions_changed.emit()  # files imported before the failure or cancel are listed
 
     def ask_export(self) -> None:
         ids = self.selected_ids()
@@ -402,7 +407,7 @@ class LibraryScreen(QWidget):
             session_id,
             target,
             on_done=lambda path: show_export_done(self, path),
-            on_error=self._task_failed,
+            parent=self,
         )
         self.tasks.follow(handle, f"Exporting {target.name}…")
 

@@ -6,10 +6,9 @@ turn loop (the customer answers aloud); partner practice transcribes two people 
 
 import html
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from coach_app import session
 from coach_app.errors import Cancelled, CoachError
 from coach_app.scenarios.model import Scenario, mood_name
-from coach_app.ui.error_dialog import show_error
+from coach_app.ui.error_dialog import error_text, show_error
 from coach_app.ui.formatting import clock
 from coach_app.ui.state import AppState
 from coach_app.ui.style import speaker_colour
@@ -41,13 +40,33 @@ from coach_app.ui.widgets.task_panel import TaskPanel
 
 if TYPE_CHECKING:  # the audio, speech and analysis modules load when a call starts, keeping start-up fast
     from coach_app.audio.capture import Recorder
-    from coach_app.scenarios.conversation import Conversation
+    from coach_app.scenarios.conversation import CallSnapshot, Conversation
     from coach_app.scenarios.turn_loop import TurnLoop
     from coach_app.transcription.pipeline import LiveTranscription
 
 log = logging.getLogger(__name__)
 
-POLL_MS = 50
+POLL_MS = 50  # the level meter, clock and words being heard; turns arrive as snapshots instead
+
+
+class _CallRelay(QObject):
+    """Carries one call's snapshots from the practice loop's thread to the UI thread; silent once retired."""
+
+    changed = Signal(object)
+    _arrived = Signal(object)  # emitted on the loop's thread; the connection queues it onto the UI thread
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.active = True
+        self._arrived.connect(self._forward)
+
+    def publish(self, snapshot: "CallSnapshot") -> None:
+        """Safe from any thread."""
+        self._arrived.emit(snapshot)
+
+    def _forward(self, snapshot: "CallSnapshot") -> None:
+        if self.active:
+            self.changed.emit(snapshot)
 
 
 class PracticeScreen(QWidget):
@@ -58,6 +77,8 @@ class PracticeScreen(QWidget):
         self.live: LiveTranscription | None = None
         self.conversation: Conversation | None = None
         self.loop: TurnLoop | None = None
+        self._relay: _CallRelay | None = None
+        self._persona = ""
         self._typed_clock_s = 0.0
         self._shown_turns = 0
         self._poll = QTimer(self)
@@ -209,7 +230,7 @@ class PracticeScreen(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.recording or self.conversation is not None or self.tasks.busy
+        return self.recording or self.conversation is not None or self.loop is not None or self.tasks.busy
 
     def _set_choosing(self, enabled: bool) -> None:
         self.picker.list.setEnabled(enabled)
@@ -221,28 +242,18 @@ class PracticeScreen(QWidget):
         colour = speaker_colour("customer" if speaker == "Customer" else "rep", self.call.palette()).name()
         self.call.append(f'<p><b style="color:{colour}">{speaker}:</b> {html.escape(text)}</p>')
 
-    def _show_turns(self) -> None:
-        """Append turns the conversation gained since last time, and nudge on the latest rep turn."""
-        assert self.conversation is not None
-        turns = self.conversation.turns
+    def _show_snapshot(self, snapshot: "CallSnapshot") -> None:
+        """Append the turns the call gained since the last snapshot, and nudge on the latest rep turn's findings."""
+        turns = snapshot.turns
+        new_reps = [i for i in range(self._shown_turns, len(turns)) if turns[i].speaker == "rep"]
         for turn in turns[self._shown_turns :]:
             self._add_line("Customer" if turn.speaker == "customer" else "You", turn.text)
-        ended = self.conversation.customer.ended
-        if ended:
+        if snapshot.outcome.resolved or snapshot.outcome.hung_up:
             self.nudge.hide()  # the call is over: no more advice
-        elif len(turns) > self._shown_turns and any(t.speaker == "rep" for t in turns[self._shown_turns :]):
-            last_rep = max(i for i, t in enumerate(turns) if t.speaker == "rep")
-            self.nudge.show_nudge(nudge_for([f for f in self.conversation.findings if f.turn == last_rep]))
-        self._show_mood()
+        elif new_reps:
+            self.nudge.show_nudge(nudge_for([f for f in snapshot.findings if f.turn == new_reps[-1]]))
         self._shown_turns = len(turns)
-
-    def _show_mood(self) -> None:
-        conversation = self.conversation
-        if conversation is None:
-            self.mood.clear()
-            return
-        customer = conversation.customer
-        self.mood.setText(f"{conversation.scenario.persona.name} feels: <b>{mood_name(customer.mood)}</b>")
+        self.mood.setText(f"{self._persona} feels: <b>{mood_name(snapshot.mood)}</b>")
 
     # Typed practice
 
@@ -253,13 +264,14 @@ class PracticeScreen(QWidget):
         if scenario is None or self.busy:
             return
         self.conversation = Conversation(scenario)
+        self._persona = scenario.persona.name
         self.call.clear()
         self.nudge.hide()
         self._shown_turns = 0
         self._typed_clock_s = 0.0
         self._typed_reply = self.conversation.customer.opening()
         self._add_line("Customer", self._typed_reply.text)
-        self._show_mood()
+        self._show_snapshot(self.conversation.snapshot())
         self._set_choosing(False)
         self.record_button.setEnabled(False)
         self.finish_button.show()
@@ -316,7 +328,7 @@ class PracticeScreen(QWidget):
         rep_end_s = rep_start_s + speaking_time_s(text)
         self._typed_reply = conversation.add_rep_turn(text, round(rep_start_s, 2), round(rep_end_s, 2))
         self._typed_clock_s = rep_end_s + CUSTOMER_PAUSE_S
-        self._show_turns()
+        self._show_snapshot(conversation.snapshot())
         self._add_line("Customer", self._typed_reply.text)
         if conversation.customer.ended:
             self._typed_tick.stop()
@@ -344,7 +356,8 @@ class PracticeScreen(QWidget):
             title = f"Practice: {conversation.scenario.title}"
             return session.save_practice(result, title, settings, None, on_progress=on_progress, cancel=cancel)
 
-        self._start_saving(run_task(score_and_save, on_done=self._saved, on_error=self._save_failed), "Scoring…")
+        handle = run_task(score_and_save, on_done=self._saved, on_failed=self._save_ended_early, parent=self)
+        self._start_saving(handle, "Scoring…")
 
     # Spoken practice
 
@@ -358,29 +371,30 @@ class PracticeScreen(QWidget):
         """Get the speech model and microphone ready in the background, then record (Space stops)."""
         self._set_choosing(False)
         self.record_button.setEnabled(False)
+        scenario = self.selected_scenario()
+        self._persona = scenario.persona.name if scenario is not None else ""
+        self._relay = _CallRelay(self)
+        self._relay.changed.connect(self._show_snapshot)
+        self.call.clear()
+        self.nudge.hide()
+        self._shown_turns = 0
         handle = run_task(
             session.start_call,
             self.state.settings,
-            self.selected_scenario(),
+            scenario,
+            self._relay.publish,
             on_done=self._call_started,
-            on_error=self._start_failed,
+            on_failed=lambda _exc: self._reset(),
+            on_dropped=session.LiveCall.abandon,  # cancelled (or the window closed) while it started
+            parent=self,
         )
         self.tasks.follow(handle, "Getting ready…")
 
     def _call_started(self, call: "session.LiveCall") -> None:
         self.recorder, self.loop, self.live = call.recorder, call.loop, call.live
-        self.conversation = call.loop.conversation if call.loop is not None else None
-        self.call.clear()
-        self.nudge.hide()
-        self._shown_turns = 0
         self.record_button.setEnabled(True)
         self.record_button.setText("Stop")
         self._poll.start()
-
-    def _start_failed(self, exc: BaseException) -> None:
-        self._reset()
-        if not isinstance(exc, Cancelled):
-            show_error(self, exc)
 
     def _update_live(self) -> None:
         recorder = self.recorder
@@ -390,8 +404,6 @@ class PracticeScreen(QWidget):
         self.elapsed.setText(clock(recorder.elapsed_s))
         if self.live is not None:
             self.partial.setText(" ".join(self.live.partials().values())[-400:])
-        if self.conversation is not None:
-            self._show_turns()
         call_over = self.loop is not None and self.loop.call_ended.is_set() and not self.loop.player.playing
         if call_over or recorder.finished.is_set():  # the customer ended the call, or the disk or microphone failed
             self.stop_recording()
@@ -401,28 +413,40 @@ class PracticeScreen(QWidget):
         if recorder is None:
             return
         self._poll.stop()
-        result = recorder.stop()
+        recorder.request_stop()  # the task below waits for the file to be final, not the UI thread
         self.recorder = None
         self.record_button.setText("Record")
         self.meter.set_level(-100.0)
-        finish = self._finisher(result.path)
-        handle = run_task(finish, on_done=self._saved, on_error=lambda exc: self._recording_not_saved(exc, result.path))
+        loop = self.loop
+        finish = self._finisher(recorder)
+        handle = run_task(finish, on_done=self._saved, on_failed=self._save_ended_early, parent=self)
         self._start_saving(handle, "Finishing the transcript and scoring…")
+        if loop is not None and loop.error is not None:
+            show_error(self, CoachError(f"The customer stopped answering ({loop.error}); the call so far is saved."))
 
-    def _finisher(self, audio: Path):
+    def _finisher(self, recorder: "Recorder"):
         """The job that turns the stopped recording into a stored session (scenario call or partner practice)."""
         settings, live, loop = self.state.settings, self.live, self.loop
-        self.live = self.loop = self.conversation = None
+        self.live = self.loop = None
+        if self._relay is not None:
+            self._relay.active = False
 
         def finish(*, on_progress, cancel) -> int:
-            if loop is not None:
-                result = loop.finish(session.rubric_for(settings))
-                title = f"Practice: {loop.conversation.scenario.title}"
-                return session.save_practice(result, title, settings, audio, on_progress=on_progress, cancel=cancel)
-            assert live is not None
-            return session.finish_recording(
-                live, audio, settings, "Partner practice", on_progress=on_progress, cancel=cancel
-            )
+            audio = recorder.path
+            try:
+                audio = recorder.stop().path  # the partial file's name if it could not be finalised
+                if loop is not None:
+                    result = loop.finish(session.rubric_for(settings))
+                    title = f"Practice: {loop.conversation.scenario.title}"
+                    return session.save_practice(result, title, settings, audio, on_progress=on_progress, cancel=cancel)
+                assert live is not None
+                return session.finish_recording(
+                    live, audio, settings, "Partner practice", on_progress=on_progress, cancel=cancel
+                )
+            except Cancelled:
+                raise
+            except Exception as exc:
+                raise CoachError(f"{error_text(exc)} The recording is kept at {audio}.") from exc
 
         return finish
 
@@ -432,12 +456,11 @@ class PracticeScreen(QWidget):
         assert recorder is not None
         self._poll.stop()
         self.recorder = None
-        result = recorder.stop()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self._finisher(result.path)(on_progress=lambda f, m: None, cancel=None)
+            self._finisher(recorder)(on_progress=lambda f, m: None, cancel=None)
         except CoachError as exc:
-            log.warning("Recording kept at %s but not scored: %s", result.path, exc)
+            log.warning("Recording not scored: %s", exc)
         finally:
             QApplication.restoreOverrideCursor()
 
@@ -452,17 +475,14 @@ class PracticeScreen(QWidget):
         self.state.sessions_changed.emit()
         self.state.session_opened.emit(session_id)
 
-    def _save_failed(self, exc: BaseException) -> None:
+    def _save_ended_early(self, _exc: BaseException) -> None:
         self._reset()
-        if not isinstance(exc, Cancelled):
-            show_error(self, exc)
-
-    def _recording_not_saved(self, exc: BaseException, audio: Path) -> None:
-        self._reset()
-        if not isinstance(exc, Cancelled):
-            show_error(self, CoachError(f"{exc} The recording is kept at {audio}."))
+        self.state.sessions_changed.emit()  # a save cancelled at the last moment may still have been stored
 
     def _reset(self) -> None:
+        if self._relay is not None:
+            self._relay.active = False
+        self.recorder = self.loop = self.live = None
         self.mood.clear()
         self._set_choosing(True)
         self.record_button.setText("Record")

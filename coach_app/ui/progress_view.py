@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach_app import session
-from coach_app.errors import Cancelled, CoachError
+from coach_app.errors import CoachError
 from coach_app.scoring.kinds import kind_label
 from coach_app.storage.goals import add_goal, remove_goal
 from coach_app.storage.progress import Progress
@@ -150,17 +150,13 @@ class ProgressScreen(QWidget):
             self._since(),
             self.scenario.currentData(),
             on_done=self._loaded,
-            on_error=self._failed,
+            parent=self,
         )
         self.tasks.follow(handle, f"Loading the progress of {rep}…")
 
     def _loaded(self, result) -> None:
         progress, figures = result
         self._show(progress, figures)
-
-    def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, Cancelled):
-            show_error(self, exc)
 
     def _show(self, progress: Progress | None, figures) -> None:
         self.progress = progress

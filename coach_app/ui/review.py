@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from coach_app import session
 from coach_app.core import Finding
-from coach_app.errors import Cancelled, CoachError
+from coach_app.errors import CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import StoredSession
 from coach_app.ui.correction_marks import Scores, correction_notes, rejected_marks, score_changes, scores_of
@@ -363,7 +363,7 @@ class ReviewScreen(QWidget):
             assert self.stored is not None
             self._scores_before = scores_of(self.stored.scorecard)
             self._undo_change = undo
-        handle = run_task(fn, *args, on_done=on_done or self._corrected, on_error=self._failed)
+        handle = run_task(fn, *args, on_done=on_done or self._corrected, parent=self)
         self.tasks.follow(handle, message)
 
     def _corrected(self, _result: object) -> None:
@@ -381,10 +381,6 @@ class ReviewScreen(QWidget):
             self.undo_bar.offer(f"{what}. {changes}", undo)
         else:
             self.undo_bar.offer(f"Scores updated. {changes}", None)
-
-    def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, Cancelled):
-            show_error(self, exc)
 
     def reject_selected(self) -> None:
         """Mark the selected finding wrong, or, on one already marked wrong, let it count again."""

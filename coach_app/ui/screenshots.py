@@ -121,13 +121,13 @@ def take_screenshots(folder: Path, size: tuple[int, int] = DEFAULT_SIZE) -> list
     """Open each screen with sample data at `size` (logical pixels) and save one PNG per screen into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     create_application()
-    db = open_db()
-    ids = fill_library(db)
-    state = AppState(db)
-    state.update_settings(rep_name=SAMPLE_REP, role="trainer", first_run_done=True)
-    window = MainWindow(state)
-    window.resize(*size)
-    window.show()
-    shots = [_save(widget, folder, name) for name, widget in screen_tour(window, ids)]
-    window.close()
+    with open_db() as db:
+        ids = fill_library(db)
+        state = AppState(db)
+        state.update_settings(rep_name=SAMPLE_REP, role="trainer", first_run_done=True)
+        window = MainWindow(state)
+        window.resize(*size)
+        window.show()
+        shots = [_save(widget, folder, name) for name, widget in screen_tour(window, ids)]
+        window.close()
     return shots

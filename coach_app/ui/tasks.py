@@ -1,11 +1,18 @@
-"""The one way the UI runs background work: `run_task` on the global thread pool, results delivered as signals."""
+"""The one way the UI runs background work: `run_task` on the global thread pool, results delivered as signals.
+
+A task ends exactly once: `succeeded` with its result, or `failed` with its error (`Cancelled` after Cancel). A
+result that arrives after Cancel is dropped (handed to `on_dropped` to release what it holds) and the task ends
+as cancelled. Every failure is shown by one handler, `report_failure`; views only tidy up in `on_failed`.
+"""
 
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 from coach_app.errors import Cancelled
 from coach_app.ui.error_dialog import show_error
@@ -30,18 +37,27 @@ class TaskHandle(QObject):
     _worker_succeeded = Signal(object)
     _worker_failed = Signal(object)
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, on_dropped: Callable[[Any], None] | None = None) -> None:
         super().__init__()
         self.name = name
         self.cancel_event = threading.Event()
         self.done = False
+        self._on_dropped = on_dropped
         self._worker_progressed.connect(self._relay_progress)
         self._worker_succeeded.connect(self._relay_success)
         self._worker_failed.connect(self._relay_failure)
 
     def cancel(self) -> None:
-        """Ask the task to stop; it ends by raising `Cancelled`, delivered to `failed`."""
+        """Ask the task to stop; it ends with `Cancelled`, delivered to `failed`, even if its work was done."""
         self.cancel_event.set()
+
+    def drop(self, result: object) -> None:
+        """Release a result nobody will receive (it came after Cancel)."""
+        if self._on_dropped is not None:
+            try:
+                self._on_dropped(result)
+            except Exception:
+                log.exception("Releasing the result of cancelled task %s failed", self.name)
 
     @Slot(float, str)
     def _relay_progress(self, fraction: float, message: str) -> None:
@@ -50,6 +66,10 @@ class TaskHandle(QObject):
 
     @Slot(object)
     def _relay_success(self, result: object) -> None:
+        if self.cancel_event.is_set():  # Cancel was pressed while the result was on its way
+            self.drop(result)
+            self._relay_failure(Cancelled(f"{self.name} was cancelled."))
+            return
         self._finish()
         self.succeeded.emit(result)
         self.ended.emit()
@@ -83,7 +103,11 @@ class _Job(QRunnable):
             log.exception("Task %s failed", handle.name)
             handle._worker_failed.emit(exc)
         else:
-            handle._worker_succeeded.emit(result)
+            if handle.cancel_event.is_set():  # finished after Cancel: nobody wants the result
+                handle.drop(result)
+                handle._worker_failed.emit(Cancelled(f"{handle.name} was cancelled."))
+            else:
+                handle._worker_succeeded.emit(result)
 
 
 def run_task(
@@ -91,32 +115,35 @@ def run_task(
     *args: Any,
     on_done: Callable[[Any], None] | None = None,
     on_progress: ProgressFn | None = None,
-    on_error: Callable[[BaseException], None] | None = None,
+    on_failed: Callable[[BaseException], None] | None = None,
+    on_dropped: Callable[[Any], None] | None = None,
+    parent: QWidget | None = None,
     name: str = "",
 ) -> TaskHandle:
     """Run `fn(*args, on_progress=…, cancel=…)` off the UI thread; callbacks run on the UI thread.
 
-    `fn` must never touch a widget. A cancelled task ends with `Cancelled`, which goes to `on_error`
-    (callers usually ignore it). Without `on_error`, failures are shown in the app's error dialog.
+    `fn` must never touch a widget. A failure is shown by `report_failure` over `parent` (a cancel is not), then
+    `on_failed` may tidy up the view. `on_dropped` releases a result that came after Cancel (it may run on the
+    worker thread, so it must not touch widgets either).
     """
-    handle = TaskHandle(name or getattr(fn, "__name__", "task"))
+    handle = TaskHandle(name or getattr(fn, "__name__", "task"), on_dropped)
     if on_progress is not None:
         handle.progressed.connect(on_progress)
     if on_done is not None:
         handle.succeeded.connect(on_done)
-    if on_error is not None:
-        handle.failed.connect(on_error)
-    else:
-        handle.failed.connect(_show_failure)
+    handle.failed.connect(lambda exc: report_failure(parent, exc))
+    if on_failed is not None:
+        handle.failed.connect(on_failed)
     _running.add(handle)
     QThreadPool.globalInstance().start(_Job(handle, fn, args))
     return handle
 
 
-def _show_failure(exc: BaseException) -> None:
+def report_failure(parent: QWidget | None, exc: BaseException) -> None:
+    """The one failure handler: a cancel needs no message; anything else goes to the error dialog."""
     if isinstance(exc, Cancelled):
         return
-    show_error(None, exc)
+    show_error(parent if parent is not None and shiboken6.isValid(parent) else None, exc)
 
 
 def running_tasks() -> int:

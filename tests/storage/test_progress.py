@@ -66,3 +66,26 @@ def test_progress_summarises_a_reps_history(tmp_path):
     assert rep_progress(db, "Sam", since="2026-11-10", today=date(2026, 11, 13)).session_ids == tuple(ids[3:])
     assert rep_progress(db, "Sam", today=date(2026, 11, 20)).current_streak_days == 0
     db.close()
+
+
+def test_a_session_saved_while_progress_is_read_does_not_break_it(tmp_path):
+    """Progress reads one snapshot: a session another connection saves between its queries is left for next time."""
+    path = tmp_path / "coach.db"
+    t = make_transcript(4)
+    with open_db(path) as db:
+        first = save_session(db, t, make_scorecard(t, 50), "Sam", "first", started_at="2026-11-01T12:00:00")
+    saved = []
+
+    def save_between_queries(statement: str) -> None:
+        if "group_concat(sc.score)" in statement and not saved:  # the second of the view's queries
+            with open_db(path) as other:
+                saved.append(save_session(other, t, make_scorecard(t, 80), "Sam", "meanwhile"))
+
+    with open_db(path) as db:
+        db.conn.set_trace_callback(save_between_queries)
+        progress = rep_progress(db, "Sam")
+        db.conn.set_trace_callback(None)
+        assert saved, "the other connection's save ran between the queries"
+        assert progress.session_ids == (first,) and progress.overall == (50,)
+        assert len(progress.dimensions["turn_taking"]) == 1
+        assert rep_progress(db, "Sam").session_ids == (first, saved[0])

@@ -24,5 +24,6 @@ def test_analyze_audio_can_save_the_session_with_its_recording(greeting, model_p
     code = main(["analyze", str(greeting.stereo_path), "--model", str(model_path), "--save", "--rep", "Sam", "--json"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    summary = get_summary(open_db(), json.loads(captured.out)["session_id"])
-    assert audio_file(open_db(), summary.audio_path).read_bytes() == greeting.stereo_path.read_bytes()
+    with open_db() as db:
+        summary = get_summary(db, json.loads(captured.out)["session_id"])
+        assert audio_file(db, summary.audio_path).read_bytes() == greeting.stereo_path.read_bytes()

@@ -17,7 +17,8 @@ if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
 
 @pytest.fixture
 def state(coach_home, qapp):
-    return AppState(open_db())
+    with open_db() as db:
+        yield AppState(db)
 
 
 @pytest.fixture

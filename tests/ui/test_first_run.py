@@ -38,7 +38,8 @@ def test_wizard_stores_name_role_and_imported_model(qtbot, state, tmp_path):
 
     wizard.next()
     wizard.button(QWizard.WizardButton.FinishButton).click()
-    stored = load_settings(open_db())
+    with open_db() as db:
+        stored = load_settings(db)
     assert (stored.rep_name, stored.role, stored.first_run_done) == ("Sam Taylor", "trainer", True)
     assert stored.speech_model_path == chosen.args[0]
     assert state.settings == stored
@@ -51,8 +52,9 @@ def test_cancelling_the_wizard_changes_nothing(qtbot, state):
     wizard.show()
     qtbot.keyClicks(wizard.about.name, "Sam")
     wizard.reject()
-    assert not load_settings(open_db()).first_run_done
-    assert load_settings(open_db()).rep_name == ""
+    with open_db() as db:
+        assert not load_settings(db).first_run_done
+        assert load_settings(db).rep_name == ""
 
 
 def test_a_known_name_lets_the_wizard_go_on(qtbot, state):

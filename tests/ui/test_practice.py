@@ -1,5 +1,7 @@
 """Practice: a typed scenario call with live nudges ends in a stored, scored session shown in Review."""
 
+import threading
+
 from coach_app.storage.sessions import list_sessions
 
 
@@ -40,3 +42,43 @@ def test_nudges_can_be_turned_off(qtbot, window):
     practice.reply_edit.setText("Is your account number 1234?")
     practice.send_typed()
     assert not practice.nudge.isVisible()
+
+
+def test_every_turn_from_the_loop_thread_is_shown_once_with_its_nudge(qtbot, window):
+    """Turns published from another thread as fast as it can (each rep turn with its findings) all appear in the
+    call, once and in order, however the UI's event processing interleaves; the nudge is the last rep turn's."""
+    from coach_app.scenarios.conversation import Conversation
+    from coach_app.ui.practice import _CallRelay
+    from coach_app.ui.widgets.nudges import NudgeBar, nudge_for, tone_of
+
+    practice = window.show_screen("practice")
+    practice.picker.list.setCurrentRow(1)
+    scenario = practice.selected_scenario()
+    practice._persona = scenario.persona.name
+    relay = _CallRelay(practice)
+    relay.changed.connect(practice._show_snapshot)
+    conversation = Conversation(scenario)
+    lines = ["Can you tell me more about what happened?", "Is your account number 1234?"] * 15
+
+    def call() -> None:  # the loop's side: change the conversation, then publish it whole
+        reply = conversation.customer.opening()
+        clock = 0.0
+        for line in lines:
+            conversation.add_customer_turn(reply, clock, clock + 2.0)
+            relay.publish(conversation.snapshot())
+            reply = conversation.add_rep_turn(line, clock + 2.5, clock + 4.0)
+            relay.publish(conversation.snapshot())
+            clock += 5.0
+            if reply.ended:
+                break
+
+    worker = threading.Thread(target=call)
+    worker.start()
+    worker.join(60)
+    final = conversation.snapshot()
+    qtbot.waitUntil(lambda: practice._shown_turns == len(final.turns), timeout=10000)
+    shown = [line.split(":", 1)[0] for line in practice.call.toPlainText().splitlines() if line]
+    assert shown == ["Customer" if t.speaker == "customer" else "You" for t in final.turns]
+    last_rep = max(i for i, t in enumerate(final.turns) if t.speaker == "rep")
+    expected = nudge_for([f for f in final.findings if f.turn == last_rep])
+    assert expected is not None and practice.nudge.text() == NudgeBar.PREFIX[tone_of(expected)] + expected

@@ -31,13 +31,13 @@ def banner_contrast(bar) -> float:
 
 
 def test_ctrl_enter_sends_and_praise_and_warnings_look_different(qtbot, window):
-    """Ctrl+Enter sends a turn; a warning is amber with "Try:", praise green with a tick, both at 4.5:1 or more."""
+    """Ctrl+Enter sends a turn; a warning is amber with a sign, praise green with a tick, both at 4.5:1 or more."""
     practice = start_typed_call(qtbot, window)
     qtbot.keyClicks(practice.reply_edit, "Is your account number 1234?")
     qtbot.keyClick(practice.reply_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert practice.call.toPlainText().count("You:") == 1
     warning = (practice.nudge.text(), practice.nudge.palette().color(practice.nudge.backgroundRole()).name())
-    assert practice.nudge.tone == "warning" and warning[0].startswith("⚠ Try:")
+    assert practice.nudge.tone == "warning" and warning[0].startswith("⚠ ")
     assert banner_contrast(practice.nudge) >= 4.5
     qtbot.keyClicks(practice.reply_edit, "That sounds really frustrating, I understand how you feel.")
     qtbot.keyClick(practice.reply_edit, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)

@@ -1,14 +1,18 @@
 """Spoken partner practice through the real capture path: speech played into a PulseAudio null sink, the real
 Vosk engine (the Korean model: English speech gives Korean words, but real timings), Space to start and stop."""
 
+import threading
+
 import pytest
+import soundfile as sf
 import speech
 from model_trees import KOREAN_MODEL
 from pulse_server import CUSTOMER_SINK, REP_DEVICE
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QMessageBox
 from qt_dialogs import answer_next_dialog
 
+from coach_app import paths
 from coach_app.storage.sessions import audio_file, list_sessions, load_session
 from coach_app.ui.widgets.mic_check import MicCheck
 
@@ -112,3 +116,73 @@ def test_spoken_scenario_call_the_customer_answers_and_the_call_is_stored(
     assert stored.summary.scenario == scenario.id and stored.summary.audio_path is not None
     speakers = [turn.speaker for turn in stored.transcript.turns]
     assert speakers[:3] == ["customer", "rep", "customer"]
+
+
+def _microphone_closed(practice) -> None:
+    """Nothing records: no recorder or practice-loop thread runs, no recording was left, the screen is ready."""
+    for thread in threading.enumerate():
+        if thread.name in ("recording-writer", "turn-loop"):
+            thread.join(5)
+            assert not thread.is_alive(), thread.name
+    assert not practice.recording and practice.loop is None
+    assert list(paths.recordings_dir().glob("*.wav")) == []
+
+
+@pytest.mark.parametrize("moment", ["while_loading", "after_the_microphone_opened"])
+def test_cancel_while_getting_ready_closes_the_microphone(qtbot, voice_window, monkeypatch, moment):
+    """Cancel on "Getting ready…" ends the start: whether it comes while the model loads or after the microphone
+    opened (the result still on its way to the screen), nothing records and the screen is ready again."""
+    monkeypatch.setenv("PULSE_SINK", CUSTOMER_SINK)
+    practice = voice_window.page("practice")
+    practice.picker.list.setCurrentRow(1)  # a scenario call: the customer's loop starts too
+    practice.start_recording()
+    handle = practice.tasks._handle
+    if moment == "after_the_microphone_opened":
+        assert QThreadPool.globalInstance().waitForDone(30000)  # started; the screen has not heard yet
+    with qtbot.waitSignal(handle.ended, timeout=30000):
+        practice.tasks.cancel()
+    _microphone_closed(practice)
+    assert practice.record_button.isEnabled() and practice.picker.list.isEnabled()
+
+
+def test_closing_the_window_while_getting_ready_closes_the_microphone(qtbot, voice_window, monkeypatch):
+    """The window closes while the call is starting: the start is cancelled and the microphone closed."""
+    monkeypatch.setenv("PULSE_SINK", CUSTOMER_SINK)
+    practice = voice_window.page("practice")
+    practice.picker.list.setCurrentRow(1)
+    practice.start_recording()
+    handle = practice.tasks._handle
+    assert QThreadPool.globalInstance().waitForDone(30000)
+    with qtbot.waitSignal(handle.ended, timeout=30000):
+        assert voice_window.close()
+    _microphone_closed(practice)
+
+
+def test_a_failing_customer_loop_stops_the_call_and_keeps_the_recording(
+    qtbot, voice_window, pulse, tmp_path_factory, monkeypatch
+):
+    """The practice loop fails mid-call (its recogniser crashes on the rep's turn): the call stops by itself, the
+    error is shown, and the session is stored with its whole recording and what was said before the failure."""
+    monkeypatch.setenv("PULSE_SINK", CUSTOMER_SINK)
+    practice = voice_window.page("practice")
+    practice.picker.list.setCurrentRow(1)
+    practice.start_recording()
+    qtbot.waitUntil(lambda: practice.recording, timeout=20000)
+    qtbot.waitUntil(lambda: "Customer:" in practice.call.toPlainText(), timeout=20000)  # the opening line
+    loop = practice.loop
+
+    def crash():
+        raise RuntimeError("the recogniser crashed")
+
+    monkeypatch.setattr(loop.transcriber, "finish_turn", crash)
+    qtbot.waitUntil(lambda: not loop.player.playing, timeout=30000)
+    clip = speech.speech_wav(tmp_path_factory.mktemp("crash") / "rep.wav", "I am so sorry. What happened exactly?")
+    with qtbot.waitSignal(voice_window.state.session_opened, timeout=60000) as opened:
+        assert pulse.play(clip).wait(timeout=30) == 0
+    dialogs = [box for box in voice_window.findChildren(QMessageBox, "errorDialog") if box.isVisible()]
+    assert len(dialogs) == 1 and "stopped answering" in dialogs[0].text()
+    dialogs[0].close()
+    stored = load_session(voice_window.state.db, opened.args[0])
+    recording = audio_file(voice_window.state.db, stored.summary.audio_path)
+    assert sf.info(recording).duration > sf.info(clip).duration  # the rep's words were recorded
+    assert [turn.speaker for turn in stored.transcript.turns] == ["customer"]

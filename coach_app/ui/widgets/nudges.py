@@ -40,10 +40,10 @@ def tone_of(text: str) -> str:
 
 
 class NudgeBar(QLabel):
-    """Shows the latest nudge, praise in green with a tick and warnings in amber with a "Try:" lead; hidden
+    """Shows the latest nudge, praise in green with a tick and warnings in amber with a warning sign; hidden
     while nudges are off."""
 
-    PREFIX = {"praise": "✓ ", "warning": "⚠ Try: "}
+    PREFIX = {"praise": "✓ ", "warning": "⚠ "}
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach_app import paths
-from coach_app.errors import Cancelled, CoachError
+from coach_app.errors import CoachError
 from coach_app.transcription import models
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.tasks import run_task
@@ -117,7 +117,7 @@ class SpeechModelsPanel(QWidget):
             self.import_from(path)
 
     def _start(self, fn, argument: str, message: str) -> None:
-        handle = run_task(fn, argument, on_done=self._installed, on_error=self._failed, name=message)
+        handle = run_task(fn, argument, on_done=self._installed, parent=self, name=message)
         self.tasks.follow(handle, message)
         for button in (self.install_button, self.import_button, self.remove_button):
             button.setEnabled(False)
@@ -131,10 +131,6 @@ class SpeechModelsPanel(QWidget):
     def _installed(self, model: models.SpeechModel) -> None:
         self._chosen = str(model.path)
         self.model_chosen.emit(self._chosen)
-
-    def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, Cancelled):
-            show_error(self, exc)
 
     def _remove_selected(self) -> None:
         item = self.list.currentItem()
