@@ -1,9 +1,10 @@
 """Import a session bundle: refuse hostile archives, verify checksums, skip duplicates, commit all or nothing."""
 
+import errno
 import hashlib
-import json
 import os
 import shutil
+import sqlite3
 import stat
 import uuid
 import zipfile
@@ -15,6 +16,9 @@ from sqlite_utils import Database
 
 from coach_app.core import DimensionScore, Finding, Scorecard
 from coach_app.errors import StorageError, TranscriptError
+from coach_app.files import DISK_FULL, MAX_AUDIO_BYTES, open_input
+from coach_app.json_files import parse_json
+from coach_app.scoring.rubric import MAX_WEIGHT
 from coach_app.storage.bundles import CHUNK_BYTES, FORMAT, FORMAT_VERSION, JSON_FILES
 from coach_app.storage.db import writing
 from coach_app.storage.sessions import (
@@ -26,10 +30,11 @@ from coach_app.storage.sessions import (
     write_scores,
 )
 from coach_app.transcript_io import transcript_from_dict
+from coach_app.values import MAX_ID, MAX_SECONDS, is_finite_number, is_seconds, parse_datetime
 
 MAX_BUNDLE_BYTES = 2 * 1024**3
 MAX_JSON_BYTES = 64 * 1024**2
-MAX_AUDIO_BYTES = 2 * 1024**3
+MAX_TURNS = 10_000_000
 MAX_TOTAL_BYTES = MAX_AUDIO_BYTES + len(JSON_FILES) * MAX_JSON_BYTES
 MAX_COMPRESSION_RATIO = 100  # real transcripts compress ~10x and audio ~1–3x; zip bombs reach thousands
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".opus")
@@ -46,9 +51,11 @@ class ImportResult:
 def import_bundle(db: Database, bundle_path: str | os.PathLike) -> ImportResult:
     """Add a bundle's session (audio, findings, corrections, comments) unless the library already has it."""
     bundle_path = Path(bundle_path)
-    _check_file(bundle_path)
     try:
-        with zipfile.ZipFile(bundle_path) as bundle:
+        with (
+            open_input(bundle_path, "session bundle", MAX_BUNDLE_BYTES, StorageError) as stream,
+            zipfile.ZipFile(stream) as bundle,
+        ):
             entries = _checked_entries(bundle, bundle_path)
             manifest = _manifest(bundle, entries, bundle_path)
             existing = db.execute(
@@ -62,11 +69,8 @@ def import_bundle(db: Database, bundle_path: str | os.PathLike) -> ImportResult:
             staged = _stage_audio(db, bundle, entries[audio_names[0]], manifest, bundle_path) if audio_names else None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged archive or a damaged member
         raise StorageError(f"{bundle_path} is not a readable session bundle ({exc}): ask for the .zip again.") from None
-    except OSError as exc:  # a corrupt directory points outside the file, or the disk is full while unpacking
-        raise StorageError(
-            f"Could not unpack {bundle_path} ({exc.strerror or exc}): check there is free disk space, "
-            "or ask for the .zip again."
-        ) from None
+    except OSError as exc:  # a corrupt directory points outside the file, or the library cannot take the recording
+        raise StorageError(_unpack_failure(bundle_path, exc)) from None
     try:
         return ImportResult(_store(db, docs, manifest, staged, bundle_path), duplicate=False)
     finally:
@@ -74,16 +78,16 @@ def import_bundle(db: Database, bundle_path: str | os.PathLike) -> ImportResult:
             shutil.rmtree(staged.parent, ignore_errors=True)
 
 
-def _check_file(path: Path) -> None:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise StorageError(f"Bundle {path} does not exist or cannot be read: check the path.") from None
-    if size > MAX_BUNDLE_BYTES:
-        raise StorageError(
-            f"Bundle {path} is {size / 1024**3:.1f} GB, over the {MAX_BUNDLE_BYTES // 1024**3} GB "
-            "limit for one session: it is not a Listening Coach bundle."
-        )
+def _unpack_failure(path: Path, exc: OSError) -> str:
+    """Why unpacking failed, with the advice that fits: free space, folder permissions, or a new copy."""
+    if exc.errno in DISK_FULL:
+        advice = "the disk is full or the file-size limit was reached; free some space and import it again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        where = f" {exc.filename}" if exc.filename else ""
+        advice = f"the library folder{where} cannot be written; check its permissions"
+    else:
+        advice = "ask for the .zip again"
+    return f"Could not unpack {path} ({exc.strerror or exc}); nothing was imported: {advice}."
 
 
 def _checked_entries(bundle: zipfile.ZipFile, where: Path) -> dict[str, zipfile.ZipInfo]:
@@ -146,10 +150,7 @@ def _manifest(bundle: zipfile.ZipFile, entries: dict, where: Path) -> dict:
         raise StorageError(f"{where} has no manifest.json: it is not a Listening Coach session bundle.")
     chunks: list[bytes] = []
     _read_limited(bundle, entries["manifest.json"], chunks.append, where)
-    try:
-        manifest = json.loads(b"".join(chunks))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise StorageError(f"The manifest in {where} is not valid JSON: the bundle is damaged.") from None
+    manifest = parse_json(b"".join(chunks), StorageError, f"The manifest in {where}")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise StorageError(f"{where} is not a Listening Coach session bundle (unknown manifest format).")
     version = manifest.get("format_version")
@@ -171,10 +172,7 @@ def _verify(name: str, digest: str, manifest: dict, where: Path) -> None:
 def _json(bundle: zipfile.ZipFile, info: zipfile.ZipInfo, manifest: dict, where: Path) -> object:
     chunks: list[bytes] = []
     _verify(info.filename, _read_limited(bundle, info, chunks.append, where), manifest, where)
-    try:
-        return json.loads(b"".join(chunks))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise StorageError(f"{info.filename} in {where} is not valid JSON: the bundle is damaged.") from None
+    return parse_json(b"".join(chunks), StorageError, f"{info.filename} in {where}")
 
 
 def _stage_audio(db: Database, bundle, info: zipfile.ZipInfo, manifest: dict, where: Path) -> Path:
@@ -207,10 +205,13 @@ def _store(db: Database, docs: dict, manifest: dict, staged: Path | None, where:
             card["rubric_version"],
             card.get("extras") or {},
         )
+        _check_metrics(automatic.metrics)
         session = manifest["session"]
+        if parse_datetime(session["started_at"]) is None:
+            raise ValueError(f"start time {str(session['started_at'])[:40]!r} is not an ISO date and time")
         notes = docs["findings.json"]
         comments = docs["comments.json"]
-    except (KeyError, TypeError, ValueError, TranscriptError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError, TranscriptError) as exc:
         raise StorageError(
             f"The session data in {where} is incomplete or malformed ({exc}): ask for it again."
         ) from None
@@ -236,18 +237,39 @@ def _store(db: Database, docs: dict, manifest: dict, staged: Path | None, where:
     except BaseException as exc:
         if final is not None:
             final.unlink(missing_ok=True)
-        if isinstance(exc, KeyError | TypeError | ValueError | IndexError):
+        if isinstance(exc, KeyError | TypeError | ValueError | IndexError | OverflowError | sqlite3.InterfaceError):
             raise StorageError(f"The notes in {where} are malformed ({exc!r}): the bundle was not imported.") from None
         raise
     return session_id
 
 
+def _number(value: object, low: float, high: float, what: str) -> float:
+    """A JSON number within [low, high]; anything else (text, NaN, 1e400, a 30-digit id) is malformed."""
+    if not is_finite_number(value, low, high):
+        raise ValueError(f"{what} {str(value)[:24]!r} is not a number from {low:g} to {high:g}")
+    return value  # type: ignore[return-value]
+
+
+def _seconds(value: object, what: str) -> float:
+    if not is_seconds(value):
+        raise ValueError(f"{what} {str(value)[:24]!r} is not a time in seconds from 0 to {MAX_SECONDS:,}")
+    return float(value)  # type: ignore[arg-type]
+
+
+def _check_metrics(metrics: object) -> None:
+    if not isinstance(metrics, dict):
+        raise ValueError("the metrics are not an object")
+    for name, value in metrics.items():
+        if value is not None and not is_finite_number(value, -1e12, 1e12):
+            raise ValueError(f"metric {name[:40]!r} is {str(value)[:24]!r}, not a number")
+
+
 def _finding(data: dict) -> Finding:
     return Finding(
         str(data["kind"]),
-        int(data["turn"]),
-        float(data["start_s"]),
-        float(data["end_s"]),
+        int(_number(data["turn"], -1, MAX_TURNS, "finding turn")),
+        _seconds(data["start_s"], "finding start"),
+        _seconds(data["end_s"], "finding end"),
         str(data["quote"]),
         str(data["reason"]),
         str(data["tip"]),
@@ -259,9 +281,9 @@ def _dimensions(items: list) -> tuple[DimensionScore, ...]:
         DimensionScore(
             str(d["dimension"]),
             str(d["label"]),
-            int(d["score"]),
-            float(d["weight"]),
-            tuple(int(i) for i in d["evidence"]),
+            int(_number(d["score"], 0, 100, "score")),
+            float(_number(d["weight"], 0, MAX_WEIGHT, "weight")),
+            tuple(int(_number(i, 0, MAX_ID, "evidence")) for i in d["evidence"]),
             str(d["explanation"]),
             str(d.get("tip", "")),
         )
@@ -278,20 +300,31 @@ def _store_notes(db: Database, session_id: int, notes: dict, corrected: dict | N
         if item["rejected"]:
             db.execute("UPDATE findings SET rejected = 1 WHERE id = ?", [ids[position]])
     for c in notes["corrections"]:
-        author = person_id(db, c["author"], role="trainer") if c.get("author") else None
+        author = person_id(db, str(c["author"]), role="trainer") if c.get("author") else None
         db.execute(
             "INSERT INTO corrections (session_id, finding_id, action, note, author_id, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [session_id, ids[int(c["finding"])], c["action"], str(c.get("note", "")), author, c["created_at"]],
+            [
+                session_id,
+                ids[int(_number(c["finding"], 0, MAX_TURNS, "finding"))],
+                str(c["action"]),
+                str(c.get("note", "")),
+                author,
+                str(c["created_at"]),
+            ],
         )
     if corrected is not None:
         effective = [ids[i] for i, item in enumerate(notes["findings"]) if not item["rejected"]]
         write_scores(db, session_id, "corrected", _dimensions(corrected["dimensions"]), effective)
+        _check_metrics(corrected["metrics"])
         write_metrics(db, session_id, "corrected", corrected["metrics"])
-        db.execute("UPDATE sessions SET corrected_overall = ? WHERE id = ?", [int(corrected["overall"]), session_id])
+        overall = int(_number(corrected["overall"], 0, 100, "corrected overall score"))
+        db.execute("UPDATE sessions SET corrected_overall = ? WHERE id = ?", [overall, session_id])
     for c in comments:
-        author = person_id(db, c["author"], role="trainer") if c.get("author") else None
+        author = person_id(db, str(c["author"]), role="trainer") if c.get("author") else None
+        at_s = None if c.get("at_s") is None else _seconds(c["at_s"], "comment time")
+        turn = None if c.get("turn") is None else int(_number(c["turn"], 0, MAX_TURNS, "comment turn"))
         db.execute(
             "INSERT INTO comments (session_id, author_id, body, at_s, turn, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [session_id, author, str(c["body"]), c.get("at_s"), c.get("turn"), c["created_at"]],
+            [session_id, author, str(c["body"]), at_s, turn, str(c["created_at"])],
         )
