@@ -46,6 +46,17 @@ def _size(n: int) -> str:
     return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 1024:.0f} kB" if n >= 1024 else f"{n} bytes"
 
 
+def check_input(
+    path: str | os.PathLike, what: str, max_bytes: int, error: type[CoachError] = FileError
+) -> os.stat_result:
+    """Refuse (with `error`) anything but an existing regular file of at most `max_bytes`, links followed.
+
+    For libraries that open files by name (zip archives); readers of their own use `open_input`.
+    """
+    with open_input(path, what, max_bytes, error) as stream:
+        return os.fstat(stream.fileno())
+
+
 @contextlib.contextmanager
 def open_input(
     path: str | os.PathLike, what: str, max_bytes: int, error: type[CoachError] = FileError
@@ -131,7 +142,9 @@ def write_failure(path: Path, exc: OSError, error: type[CoachError] = FileError)
     if exc.errno in DISK_FULL:
         return error(f"Could not write {path}: the disk is full; free some space and try again; nothing was written.")
     if exc.errno == errno.ENOENT:
-        return error(f"Could not write {path}: the folder {path.parent} does not exist; check the path, or create the folder.")
+        return error(
+            f"Could not write {path}: the folder {path.parent} does not exist; check the path, or create the folder."
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return error(f"Could not write {path}: {exc.strerror} in {path.parent}; choose a folder you can write to.")
     return error(f"Could not write {path} ({exc.strerror or exc}); nothing was written: check the disk and path.")
