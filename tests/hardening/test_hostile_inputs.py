@@ -19,6 +19,7 @@ from coach_app.transcript_io import load_transcript
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "birthday_gift_good.json"
 SCENARIO = resource("scenarios", "birthday-gift.toml")
+ONE_TURN = '{"turns": [{"speaker": "rep", "start": 0, "end": END, "text": "hi"}]}'
 
 
 def _run(argv: list[str], capsys) -> tuple[int, str]:
@@ -110,7 +111,7 @@ def test_deep_toml_is_refused(tmp_path, capsys, loader):
 def test_out_of_range_times_are_refused(tmp_path, time):
     """Times of 1e400, a 400-digit integer, a negative number or 30,000 years are TranscriptErrors."""
     path = tmp_path / "t.json"
-    path.write_text('{"turns": [{"speaker": "rep", "start": 0, "end": %s, "text": "hi"}]}' % time)
+    path.write_text(ONE_TURN.replace("END", time))
     with pytest.raises(TranscriptError, match=r"t\.json(, turn 1| is not usable JSON \(the number)"):
         load_transcript(path)
 
@@ -119,7 +120,7 @@ def test_nan_and_infinity_literals_are_refused(tmp_path):
     """JSON's non-standard NaN and Infinity are not times."""
     for literal in ("NaN", "Infinity", "-Infinity"):
         path = tmp_path / "t.json"
-        path.write_text('{"turns": [{"speaker": "rep", "start": 0, "end": %s, "text": "hi"}]}' % literal)
+        path.write_text(ONE_TURN.replace("END", literal))
         with pytest.raises(TranscriptError):
             load_transcript(path)
 
