@@ -197,21 +197,32 @@ def _store(db: Database, docs: dict, manifest: dict, staged: Path | None, where:
         transcript = transcript_from_dict(docs["transcript.json"], source=f"{where}: transcript.json")
         card = docs["scorecard.json"]
         findings = [_finding(f) for f in card["findings"]]
+        extras = card.get("extras") or {}
+        if not isinstance(extras, dict):
+            raise TypeError("the scorecard's extras are not an object")
         automatic = Scorecard(
             card["metrics"],
             tuple(findings),
             _dimensions(card["dimensions"]),
-            card["overall"],
-            card["rubric_version"],
-            card.get("extras") or {},
+            int(_number(card["overall"], 0, 100, "overall score")),
+            _text(card["rubric_version"], "rubric version"),
+            extras,
         )
         _check_metrics(automatic.metrics)
         session = manifest["session"]
         if parse_datetime(session["started_at"]) is None:
             raise ValueError(f"start time {str(session['started_at'])[:40]!r} is not an ISO date and time")
+        rep, title = _text(session["rep"], "rep"), _text(session["title"], "title")
+        scenario = None if session.get("scenario") is None else _text(session["scenario"], "scenario")
+        tags = session.get("tags", [])
+        if not isinstance(tags, list):
+            raise TypeError("the tags are not a list")
+        tags = tuple(_text(tag, "tag") for tag in tags)
         notes = docs["findings.json"]
         comments = docs["comments.json"]
-    except (KeyError, TypeError, ValueError, OverflowError, TranscriptError) as exc:
+        if not isinstance(notes, dict) or not isinstance(comments, list):
+            raise TypeError("findings.json must hold an object and comments.json a list")
+    except (KeyError, TypeError, ValueError, OverflowError, AttributeError, TranscriptError) as exc:
         raise StorageError(
             f"The session data in {where} is incomplete or malformed ({exc}): ask for it again."
         ) from None
@@ -222,12 +233,12 @@ def _store(db: Database, docs: dict, manifest: dict, staged: Path | None, where:
                 db,
                 transcript,
                 automatic,
-                session["rep"],
-                session["title"],
-                scenario=session.get("scenario"),
+                rep,
+                title,
+                scenario=scenario,
                 source="bundle",
                 started_at=session["started_at"],
-                tags=tuple(session.get("tags", ())),
+                tags=tags,
             )
             _store_notes(db, session_id, notes, card.get("corrected"), comments)
             if final is not None:
@@ -237,7 +248,8 @@ def _store(db: Database, docs: dict, manifest: dict, staged: Path | None, where:
     except BaseException as exc:
         if final is not None:
             final.unlink(missing_ok=True)
-        if isinstance(exc, KeyError | TypeError | ValueError | IndexError | OverflowError | sqlite3.InterfaceError):
+        malformed = KeyError | TypeError | ValueError | IndexError | OverflowError | AttributeError
+        if isinstance(exc, malformed | sqlite3.InterfaceError):
             raise StorageError(f"The notes in {where} are malformed ({exc!r}): the bundle was not imported.") from None
         raise
     return session_id
@@ -248,6 +260,12 @@ def _number(value: object, low: float, high: float, what: str) -> float:
     if not is_finite_number(value, low, high):
         raise ValueError(f"{what} {str(value)[:24]!r} is not a number from {low:g} to {high:g}")
     return value  # type: ignore[return-value]
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"the {what} {str(value)[:24]!r} is not text")
+    return value
 
 
 def _seconds(value: object, what: str) -> float:
