@@ -43,7 +43,7 @@ def open_audio(path: Path) -> Iterator[sf.SoundFile]:
             raise AudioError(f"Audio file {path} is empty (0 bytes); record or export it again.")
         try:
             audio = sf.SoundFile(stream.fileno(), closefd=False)
-        except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        except (sf.LibsndfileError, RuntimeError) as exc:
             raise AudioError(f"{path} is not an audio file that can be read ({exc}); use a {SUPPORTED} file.") from None
         with audio:
             yield audio

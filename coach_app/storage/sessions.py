@@ -18,6 +18,7 @@ from coach_app.storage.word_packing import pack_words, transcript_checksum, unpa
 from coach_app.values import is_seconds, parse_datetime
 
 SOURCES = ("practice", "imported_call", "bundle")
+DELETED_SUFFIX = ".deleted"  # a recording marked for removal while its session is being deleted
 
 
 def library_dir(db: Database) -> Path:
@@ -403,9 +404,6 @@ def delete_session(db: Database, session_id: int) -> None:
     if marked is not None:
         with contextlib.suppress(OSError):  # the session is gone: never report a failure after that
             marked.unlink()
-
-
-DELETED_SUFFIX = ".deleted"
 
 
 def _mark_for_removal(recording: Path) -> Path | None:
