@@ -5,6 +5,10 @@ class CoachError(Exception):
     """A problem the user can act on; shown as one sentence, never as a traceback."""
 
 
+class FileError(CoachError):
+    """A file named for reading or writing is not a regular file, too large, unreadable, or cannot be written."""
+
+
 class TranscriptError(CoachError):
     """A transcript file is unreadable or breaks the transcript format."""
 

@@ -1,49 +1,21 @@
 """Read, validate and write the shared transcript JSON format (see README, "Transcript format")."""
 
 import json
-import math
 import os
-from pathlib import Path
 
 from coach_app.core import SPEAKERS, Transcript, Turn, Word
 from coach_app.errors import TranscriptError
-from coach_app.files import write_private
+from coach_app.files import read_input, write_private
+from coach_app.json_files import parse_json
+from coach_app.values import MAX_SECONDS, is_seconds
 
 MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024  # a ten-hour call with word timings is ~10 MB
 
 
 def load_transcript(path: str | os.PathLike) -> Transcript:
     """Load and validate a transcript file; every problem raises `TranscriptError` naming file, turn and fix."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise TranscriptError(f"Transcript file {path} does not exist: check the path.") from None
-    except OSError as exc:
-        raise TranscriptError(f"Cannot read transcript {path}: {exc.strerror}.") from None
-    if path.is_dir():
-        raise TranscriptError(f"{path} is a folder, not a transcript file: give the path of a .json file.")
-    if size > MAX_TRANSCRIPT_BYTES:
-        raise TranscriptError(
-            f"Transcript {path} is {size / 2**20:.0f} MB, larger than the {MAX_TRANSCRIPT_BYTES // 2**20} MB "
-            "limit: it is probably not a transcript; give the .json file the app or `coach-app transcribe` wrote."
-        )
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TranscriptError(
-            f"Transcript {path} is not UTF-8 text (bad byte at offset {exc.start}): "
-            "save it as UTF-8 JSON, or check you chose the transcript and not an audio file."
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TranscriptError(
-            f"Transcript {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): "
-            "fix the JSON syntax there."
-        ) from None
-    return transcript_from_dict(data, source=str(path))
+    raw = read_input(path, "transcript", MAX_TRANSCRIPT_BYTES, TranscriptError)
+    return transcript_from_dict(parse_json(raw, TranscriptError, f"Transcript {path}"), source=str(path))
 
 
 def transcript_from_dict(data: object, source: str = "transcript") -> Transcript:
@@ -57,11 +29,11 @@ def transcript_from_dict(data: object, source: str = "transcript") -> Transcript
         raise TranscriptError(f'{source}: "turns" must be a list of turn objects.')
     if not turns:
         raise TranscriptError(f'{source}: the transcript is empty: "turns" needs at least one turn.')
-    return Transcript(tuple(_turn(item, i, source) for i, item in enumerate(turns)))
+    return Transcript(tuple(_turn(item, number, source) for number, item in enumerate(turns, start=1)))
 
 
-def _turn(item: object, index: int, source: str) -> Turn:
-    where = f"{source}, turn {index}"
+def _turn(item: object, number: int, source: str) -> Turn:
+    where = f"{source}, turn {number}"  # counted from 1, as people count
     if not isinstance(item, dict):
         raise TranscriptError(f"{where}: each turn must be an object with speaker, start, end and text.")
     for key in ("speaker", "start", "end", "text"):
@@ -80,7 +52,7 @@ def _turn(item: object, index: int, source: str) -> Turn:
     words = item.get("words", [])
     if not isinstance(words, list):
         raise TranscriptError(f'{where}: "words" must be a list of word objects, or left out.')
-    return Turn(speaker, start, end, text, tuple(_word(w, f"{where}, word {j}") for j, w in enumerate(words)))
+    return Turn(speaker, start, end, text, tuple(_word(w, f"{where}, word {j}") for j, w in enumerate(words, start=1)))
 
 
 def _word(item: object, where: str) -> Word:
@@ -99,10 +71,14 @@ def _word(item: object, where: str) -> Word:
 
 
 def _time(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise TranscriptError(f"{where}: time {value!r} is not a number: give seconds as a number, e.g. 4.1.")
-    if value < 0:
-        raise TranscriptError(f"{where}: time {value} is negative: times are seconds from the start, 0 or more.")
+    if not is_seconds(value):
+        shown = repr(value) if len(repr(value)) < 24 else f"{repr(value)[:20]}…"
+        problem = "is negative" if value < 0 else "is not a finite number" if value != value else "is too large"
+        raise TranscriptError(
+            f"{where}: time {shown} {problem}: times are seconds from the start, 0 to {MAX_SECONDS:,}."
+        )
     return float(value)
 
 

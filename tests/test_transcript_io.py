@@ -52,10 +52,10 @@ def test_round_trip_is_lossless_and_private(tmp_path):
         ('{"turns": [', "not valid JSON (line 1"),
         ({"turns": []}, "empty"),
         ({"utterances": []}, '"turns" list'),
-        ({"turns": [{"speaker": "rep", "start": 0, "text": "hi"}]}, 'turn 0: missing key "end"'),
+        ({"turns": [{"speaker": "rep", "start": 0, "text": "hi"}]}, 'turn 1: missing key "end"'),
         (
             {"turns": [GOOD["turns"][0], {"speaker": "rep", "start": "x", "end": 1, "text": "hi"}]},
-            "turn 1, start: time 'x' is not a number",
+            "turn 2, start: time 'x' is not a number",
         ),
         ({"turns": [{"speaker": "rep", "start": -1, "end": 1, "text": "hi"}]}, "negative"),
         (
@@ -65,7 +65,7 @@ def test_round_trip_is_lossless_and_private(tmp_path):
         ({"turns": [{"speaker": "agent", "start": 0, "end": 1, "text": "hi"}]}, "unknown speaker 'agent'"),
         (
             {"turns": [{"speaker": "rep", "start": 0, "end": 1, "text": "hi", "words": [{"word": "hi"}]}]},
-            "turn 0, word 0",
+            "turn 1, word 1",
         ),
     ],
 )

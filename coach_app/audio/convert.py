@@ -1,5 +1,7 @@
 """Read an audio file (WAV, FLAC, OGG, MP3; any rate, any channels) in blocks at the speech model's sample rate."""
 
+import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -10,6 +12,7 @@ import soundfile as sf
 import soxr
 
 from coach_app.errors import AudioError, Cancelled
+from coach_app.files import MAX_AUDIO_BYTES, open_input
 
 SUPPORTED = "WAV, FLAC, OGG (Vorbis/Opus) or MP3"
 BLOCK_S = 1.0  # seconds of input per block: small enough for smooth progress and prompt cancel
@@ -32,21 +35,24 @@ class AudioInfo:
         return self.frames / self.samplerate
 
 
-def _open(path: Path) -> sf.SoundFile:
-    if not path.is_file():
-        raise AudioError(f"Audio file {path} does not exist; check the path.")
-    if path.stat().st_size == 0:
-        raise AudioError(f"Audio file {path} is empty (0 bytes); record or export it again.")
-    try:
-        return sf.SoundFile(path)
-    except (sf.LibsndfileError, RuntimeError) as exc:
-        raise AudioError(f"{path} is not an audio file that can be read ({exc}); use a {SUPPORTED} file.") from exc
+@contextlib.contextmanager
+def open_audio(path: Path) -> Iterator[sf.SoundFile]:
+    """Open a regular audio file (never a FIFO, device or folder) as a SoundFile, or raise AudioError saying why."""
+    with open_input(path, "audio file", MAX_AUDIO_BYTES, AudioError) as stream:
+        if os.fstat(stream.fileno()).st_size == 0:
+            raise AudioError(f"Audio file {path} is empty (0 bytes); record or export it again.")
+        try:
+            audio = sf.SoundFile(stream.fileno(), closefd=False)
+        except (sf.LibsndfileError, RuntimeError) as exc:
+            raise AudioError(f"{path} is not an audio file that can be read ({exc}); use a {SUPPORTED} file.") from None
+        with audio:
+            yield audio
 
 
 def probe(path: Path | str) -> AudioInfo:
     """Read the header of an audio file, or raise AudioError saying why it cannot be used."""
     path = Path(path)
-    with _open(path) as audio:
+    with open_audio(path) as audio:
         info = AudioInfo(path, audio.samplerate, audio.channels, audio.frames, audio.format)
     if info.frames <= 0:
         raise AudioError(f"Audio file {path} contains no audio; record or export it again.")
@@ -69,7 +75,7 @@ def read_blocks(
     if info.samplerate != samplerate:
         resampler = soxr.ResampleStream(info.samplerate, samplerate, info.channels, dtype="float32", quality="HQ")
     done = 0
-    with _open(info.path) as audio:
+    with open_audio(info.path) as audio:
         while True:
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"Reading {info.path} was cancelled.")

@@ -3,6 +3,7 @@
 import argparse
 import json
 
+from coach_app.cli.arguments import session_id
 from coach_app.storage.bundle_import import import_bundle
 from coach_app.storage.bundles import export_bundle
 from coach_app.storage.db import open_db
@@ -10,7 +11,7 @@ from coach_app.storage.db import open_db
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser("export", help="export a session as a .zip bundle (audio, transcript, notes)")
-    export.add_argument("session", type=int, metavar="SESSION", help="session id (see `sessions list`)")
+    export.add_argument("session", type=session_id, metavar="SESSION", help="session id (see `sessions list`)")
     export.add_argument("out", metavar="OUT.zip", help="bundle file to write")
     export.set_defaults(func=run_export)
     imp = subparsers.add_parser("import", help="import a session bundle (.zip); duplicates are skipped")

@@ -2,13 +2,16 @@
 
 import argparse
 import csv
+import io
 import json
 from pathlib import Path
 
 from coach_app.analysis.utterances import LABELS, classify_many
 from coach_app.errors import CoachError
+from coach_app.files import read_input_text
 
 REQUIRED_COLUMNS = ("utterance_text", "prev_client_text", "label")
+MAX_CSV_BYTES = 64 * 1024**2  # labelled sets are a few MB
 
 
 def register(subparsers) -> None:
@@ -27,7 +30,8 @@ def register(subparsers) -> None:
 def read_labelled_rows(path: Path) -> list[tuple[str, str, str]]:
     """(utterance, previous customer utterance, label) rows; a bad file raises CoachError naming it."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        text = read_input_text(path, "CSV file", MAX_CSV_BYTES)
+        with io.StringIO(text, newline="") as handle:
             reader = csv.DictReader(handle)
             columns = reader.fieldnames or []
             missing = [name for name in REQUIRED_COLUMNS if name not in columns]
@@ -37,7 +41,7 @@ def read_labelled_rows(path: Path) -> list[tuple[str, str, str]]:
                     f"{', '.join(REQUIRED_COLUMNS)}."
                 )
             rows = [(r["utterance_text"] or "", r["prev_client_text"] or "", r["label"]) for r in reader]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except csv.Error as exc:
         raise CoachError(f"Cannot read {path} as a UTF-8 CSV file ({exc}); check the path and the file.") from exc
     for number, (_, _, label) in enumerate(rows, start=2):
         if label not in LABELS:

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from coach_app.audio.capture import Recorder
+from coach_app.cli.arguments import seconds
 from coach_app.errors import ModelError, ScenarioError
+from coach_app.files import read_input_text
 from coach_app.scenarios.catalog import find_scenario
 from coach_app.scenarios.conversation import Conversation, PracticeResult
 from coach_app.scenarios.model import Scenario
@@ -36,9 +38,9 @@ def register(subparsers) -> None:
     parser.add_argument("--model", metavar="PATH", help="spoken: speech model folder (default: the best installed)")
     parser.add_argument("--device", help="spoken: microphone name or number (default: the system's)")
     parser.add_argument("--output-device", help="spoken: speakers or headset for the customer (default: the system's)")
-    parser.add_argument("--pause", type=float, default=VadSettings().end_pause_s, metavar="SECONDS",
+    parser.add_argument("--pause", type=seconds, default=VadSettings().end_pause_s, metavar="SECONDS",
                         help="spoken: silence that ends your turn (default %(default)s)")  # fmt: skip
-    parser.add_argument("--max-seconds", type=float, help="spoken: stop the call after this long")
+    parser.add_argument("--max-seconds", type=seconds, help="spoken: stop the call after this long")
     parser.add_argument("--rubric", metavar="FILE", help="score with this rubric instead of the default")
     parser.add_argument("--json", action="store_true", help="print the outcome, transcript and scores as JSON")
     parser.set_defaults(func=run)
@@ -99,15 +101,11 @@ def _device(name: str | None) -> int | str | None:
     return int(name) if name and name.isdigit() else name
 
 
+MAX_SCRIPT_BYTES = 4 * 1024**2  # a scripted call is a few kB; 4 MB is ~50,000 lines
+
+
 def _script_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ScenarioError(
-            f"Script file {path} does not exist: give a text file with one rep line per line."
-        ) from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise ScenarioError(f"Cannot read script file {path} ({exc}): save it as UTF-8 text.") from None
+    return read_input_text(path, "script file", MAX_SCRIPT_BYTES, ScenarioError).splitlines()
 
 
 def _typed_lines(out) -> Iterator[str]:

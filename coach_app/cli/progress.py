@@ -4,6 +4,7 @@ import argparse
 import json
 from pathlib import Path
 
+from coach_app.cli.arguments import iso_date
 from coach_app.errors import StorageError
 from coach_app.files import write_private
 from coach_app.reports.charts import behaviour_figure, radar_figure, save_figure, trend_figure
@@ -22,8 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Summarise a rep's stored sessions; optionally write charts (--png) or a report (--html/--pdf).",
     )
     parser.add_argument("--rep", help="whose progress (default: the rep of the latest session)")
-    parser.add_argument("--since", metavar="DATE", help="only sessions on or after this date (YYYY-MM-DD)")
-    parser.add_argument("--until", metavar="DATE", help="only sessions before this date (YYYY-MM-DD)")
+    parser.add_argument("--since", type=iso_date, metavar="DATE", help="only sessions from this date (YYYY-MM-DD)")
+    parser.add_argument("--until", type=iso_date, metavar="DATE", help="only sessions before this date (YYYY-MM-DD)")
     parser.add_argument("--scenario", metavar="ID", help="only calls practised with this scenario")
     parser.add_argument("--goal", metavar="TEXT", help="add a goal first, e.g. 'median pause ≥ 0.8 s'")
     parser.add_argument("--png", metavar="DIR", type=Path, help="write trend, radar and behaviour charts here")

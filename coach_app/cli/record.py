@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from coach_app.audio import capture, devices, recovery
+from coach_app.cli.arguments import megabytes, seconds
 
 _METER_INTERVAL_S = 0.25
 
@@ -30,12 +31,12 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--device", action="append", metavar="N|NAME", help="device number or name (default: the system default)"
     )
-    parser.add_argument("--seconds", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    parser.add_argument("--seconds", type=seconds, help="stop after this many seconds (default: until Ctrl-C)")
     parser.add_argument("--channels", type=int, choices=(1, 2), default=1, help="channels from one device")
     parser.add_argument("--samplerate", type=int, default=capture.DEFAULT_SAMPLERATE, help="in Hz (default 16000)")
     parser.add_argument(
         "--min-free-mb",
-        type=float,
+        type=megabytes,
         default=capture.DEFAULT_MIN_FREE_BYTES / 2**20,
         help="stop cleanly when the disk has less free space than this (default 200)",
     )

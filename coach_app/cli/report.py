@@ -2,6 +2,7 @@
 
 import argparse
 
+from coach_app.cli.arguments import session_id
 from coach_app.files import write_private
 from coach_app.reports.html import session_report_html
 from coach_app.reports.pdf import session_report_pdf
@@ -15,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write a session report (scorecard, findings, comments, charts, transcript)",
         description="Write a stored session's report as self-contained HTML or as PDF.",
     )
-    parser.add_argument("session", type=int, metavar="SESSION", help="session id (see `sessions list`)")
+    parser.add_argument("session", type=session_id, metavar="SESSION", help="session id (see `sessions list`)")
     out = parser.add_mutually_exclusive_group(required=True)
     out.add_argument("--html", metavar="OUT", help="write self-contained HTML here")
     out.add_argument("--pdf", metavar="OUT", help="write a PDF here")

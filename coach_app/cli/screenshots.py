@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from coach_app.cli.arguments import scale
 from coach_app.paths import HOME_ENV
 
 # A laptop-sized virtual screen (1280×720 logical pixels) for Qt's offscreen platform (its default is 800×800).
@@ -21,7 +22,7 @@ def register(subparsers) -> None:
         "profile (your own data is not touched), and save one PNG per screen into DIR.",
     )
     parser.add_argument("folder", metavar="DIR", type=Path, help="folder for the PNG files (created if needed)")
-    parser.add_argument("--scale", type=float, default=1.0, help="device pixel ratio, e.g. 2 for HiDPI (default 1)")
+    parser.add_argument("--scale", type=scale, default=1.0, help="device pixel ratio, e.g. 2 for HiDPI (default 1)")
     parser.add_argument(
         "--size", type=window_size, default=LOGICAL_SIZE, metavar="WxH", help="window size (default 1280x720)"
     )

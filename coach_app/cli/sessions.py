@@ -6,6 +6,7 @@ import threading
 
 from coach_app import session
 from coach_app.cli.analyze import render_text
+from coach_app.cli.arguments import count, iso_date, seconds, session_id, turn_index
 from coach_app.errors import CoachError
 from coach_app.reports.csv_export import write_sessions_csv
 from coach_app.settings import load_settings
@@ -21,21 +22,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     listing = commands.add_parser("list", help="list stored sessions, newest first")
     listing.add_argument("--rep", help="only this rep's sessions")
-    listing.add_argument("--since", metavar="DATE", help="only sessions on or after this date (YYYY-MM-DD)")
-    listing.add_argument("--until", metavar="DATE", help="only sessions before this date (YYYY-MM-DD)")
+    listing.add_argument("--since", type=iso_date, metavar="DATE", help="only sessions from this date (YYYY-MM-DD)")
+    listing.add_argument("--until", type=iso_date, metavar="DATE", help="only sessions before this date (YYYY-MM-DD)")
     listing.add_argument("--tag", help="only sessions with this tag")
-    listing.add_argument("--limit", type=int, help="at most this many sessions")
+    listing.add_argument("--limit", type=count, help="at most this many sessions")
     listing.add_argument("--json", action="store_true", help="print a JSON list of sessions")
     listing.add_argument("--csv", metavar="OUT.csv", help="write the sessions and their scores to a CSV file")
     listing.set_defaults(func=run_list)
 
     show = commands.add_parser("show", help="show a stored session's scorecard, findings and comments")
-    show.add_argument("session", type=int, metavar="SESSION", help="session id (see `sessions list`)")
+    show.add_argument("session", type=session_id, metavar="SESSION", help="session id (see `sessions list`)")
     show.add_argument("--json", action="store_true", help="print the session as JSON")
     show.set_defaults(func=run_show)
 
     delete = commands.add_parser("delete", help="delete a session and its recording")
-    delete.add_argument("session", type=int, metavar="SESSION")
+    delete.add_argument("session", type=session_id, metavar="SESSION")
     delete.set_defaults(func=run_delete)
 
     search = commands.add_parser("search", help="find sessions by words said or written in comments")
@@ -45,24 +46,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.set_defaults(func=run_search)
 
     tag = commands.add_parser("tag", help="replace a session's tags")
-    tag.add_argument("session", type=int, metavar="SESSION")
+    tag.add_argument("session", type=session_id, metavar="SESSION")
     tag.add_argument("tags", nargs="*", metavar="TAG", help="the tags to keep (none removes every tag)")
     tag.set_defaults(func=run_tag)
 
     comment = commands.add_parser("comment", help="add a trainer comment to a session")
-    comment.add_argument("session", type=int, metavar="SESSION")
+    comment.add_argument("session", type=session_id, metavar="SESSION")
     comment.add_argument("text", help="the comment")
     pin = comment.add_mutually_exclusive_group()
-    pin.add_argument("--at", type=float, metavar="SECONDS", help="pin the comment to this moment")
-    pin.add_argument("--turn", type=int, help="pin the comment to this turn (0 = first)")
+    pin.add_argument("--at", type=seconds, metavar="SECONDS", help="pin the comment to this moment")
+    pin.add_argument("--turn", type=turn_index, help="pin the comment to this turn (0 = first)")
     comment.add_argument("--author", help="who wrote it")
     comment.set_defaults(func=run_comment)
 
     speakers = commands.add_parser("speakers", help="correct who said what, then re-score the session")
-    speakers.add_argument("session", type=int, metavar="SESSION")
+    speakers.add_argument("session", type=session_id, metavar="SESSION")
     fix = speakers.add_mutually_exclusive_group(required=True)
     fix.add_argument("--swap", action="store_true", help="exchange rep and customer in every turn")
-    fix.add_argument("--turn", type=int, metavar="N", help="give turn N (0 = first) to --speaker")
+    fix.add_argument("--turn", type=turn_index, metavar="N", help="give turn N (0 = first) to --speaker")
     speakers.add_argument("--speaker", choices=("rep", "customer"), help="with --turn: who really said it")
     speakers.set_defaults(func=run_speakers)
 

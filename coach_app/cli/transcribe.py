@@ -5,6 +5,7 @@ from pathlib import Path
 
 from coach_app.cli.progress_line import progress_line
 from coach_app.core import Transcript
+from coach_app.files import check_output
 from coach_app.transcript_io import save_transcript
 from coach_app.transcription.models import require_model
 from coach_app.transcription.pipeline import transcribe_file
@@ -47,6 +48,7 @@ def transcribe_audio(args: argparse.Namespace, audio: Path) -> Transcript:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output(args.out)  # a target that cannot be written is refused before minutes of transcription
     transcript = transcribe_audio(args, args.audio)
     save_transcript(transcript, args.out)
     counts = {s: sum(t.speaker == s for t in transcript.turns) for s in ("rep", "customer")}

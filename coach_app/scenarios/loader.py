@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from coach_app.errors import ScenarioError
+from coach_app.errors import AudioError, ScenarioError
 from coach_app.scenarios.effects import DEFAULT_UNLOCKED_BY, FINDING_KINDS, UNLOCKING_KINDS
 from coach_app.scenarios.model import (
     DIFFICULTIES,
@@ -87,6 +87,8 @@ def _check_clips(scenario: Scenario, clips_dir: Path) -> None:
     """Every recorded clip must be named after one of the scenario's lines, or it would silently never play."""
     if not clips_dir.is_dir():
         return
+    from coach_app.audio.convert import probe  # soundfile loads only for scenarios that have clips
+
     line_ids = {line.id for line in scenario.lines()}
     for clip in sorted(clips_dir.glob("*.wav")):
         if clip.stem not in line_ids:
@@ -94,6 +96,10 @@ def _check_clips(scenario: Scenario, clips_dir: Path) -> None:
                 f"{clip}: no line of {scenario.source} has the id {clip.stem!r}: name each clip after a line id "
                 f"(`coach-app scenarios show {scenario.id}` lists them)."
             )
+        try:
+            probe(clip)  # opened as audio: a text file named .wav, an empty file, a FIFO or a folder is refused
+        except AudioError as exc:
+            raise ScenarioError(f"Recorded clip of {scenario.source}: {exc}") from None
 
 
 def scenario_from_dict(data: dict, source: str) -> Scenario:

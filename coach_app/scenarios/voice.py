@@ -18,6 +18,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from coach_app.audio.convert import open_audio
 from coach_app.errors import AudioError
 from coach_app.scenarios.model import Line, Scenario, Voice
 from coach_app.scenarios.simulator import CustomerReply
@@ -120,13 +121,14 @@ class CustomerVoice:
 
     def line(self, line: Line) -> Speech:
         clip = self.clips_dir / f"{line.id}.wav"
-        if clip.is_file():
-            try:
-                samples, rate = sf.read(clip, dtype="float32", always_2d=True)
-            except (sf.LibsndfileError, OSError) as exc:
-                raise AudioError(
-                    f"Cannot read recorded clip {clip}: {exc}; re-export it as WAV or remove it."
-                ) from None
+        if os.path.lexists(clip):  # a clip that is there but unusable is an error, never silently skipped
+            with open_audio(clip) as audio:
+                try:
+                    samples, rate = audio.read(dtype="float32", always_2d=True), audio.samplerate
+                except (sf.LibsndfileError, RuntimeError) as exc:
+                    raise AudioError(
+                        f"Cannot read recorded clip {clip}: {exc}; re-export it as WAV or remove it."
+                    ) from None
             return Speech(trim_silence(_to_samplerate(samples.mean(axis=1), rate)))
         return self.synthesizer.synthesize(line.text, self.voice)
 

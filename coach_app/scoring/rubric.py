@@ -9,6 +9,7 @@ from coach_app.errors import RubricError
 from coach_app.paths import resource
 from coach_app.scoring.kinds import KINDS
 from coach_app.toml_files import read_toml
+from coach_app.values import is_finite_number
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class Rubric:
     voice: VoiceThresholds = VoiceThresholds()
 
 
+MAX_WEIGHT = 1000.0  # weights are relative (1.0 is typical); far larger ones overflow the weighted average
+MAX_LIMIT = 1e6  # no threshold (seconds, words per minute, decibels, semitones) is anywhere near this
 _DIMENSION_KEYS = {"label", "weight", "base", "tip", "points", "decay", "penalty_decay"}
 
 
@@ -144,7 +147,7 @@ def _dimension(key: str, table: object, source: str) -> Dimension:
     return Dimension(
         key=key,
         label=table["label"].strip(),
-        weight=_number(table.get("weight"), source, f"{where}.weight", low=0.0, positive=True),
+        weight=_number(table.get("weight"), source, f"{where}.weight", low=0.0, high=MAX_WEIGHT, positive=True),
         base=_number(table.get("base"), source, f"{where}.base", low=0.0, high=100.0),
         tip=table["tip"].strip(),
         points={kind: float(value) for kind, value in points.items()},
@@ -168,10 +171,10 @@ def _only(table: dict, allowed: set[str], source: str, where: str) -> None:
             raise RubricError(f'{source}: unknown key "{full}": use one of {", ".join(sorted(allowed))}.')
 
 
-def _number(value: object, source: str, key: str, low: float, high: float | None = None, positive=False) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= low
-    ok = ok and (high is None or value <= high) and (not positive or value > 0)
-    if not ok:
-        limits = f"from {low:g} to {high:g}" if high is not None else ("above 0" if positive else f"{low:g} or more")
-        raise RubricError(f'{source}: key "{key}" must be a number {limits} (got {value!r}).')
-    return float(value)
+def _number(value: object, source: str, key: str, low: float, high: float = MAX_LIMIT, positive=False) -> float:
+    """A finite number within [low, high] (above 0 if `positive`); NaN, infinities and huge values are refused."""
+    if not is_finite_number(value, low, high) or (positive and value <= 0):  # type: ignore[operator]
+        limits = f"above 0 and at most {high:g}" if positive else f"from {low:g} to {high:g}"
+        shown = repr(value) if len(repr(value)) < 24 else f"{repr(value)[:20]}…"
+        raise RubricError(f'{source}: key "{key}" must be a number {limits} (got {shown}).')
+    return float(value)  # type: ignore[arg-type]

@@ -1,9 +1,10 @@
 """Import a session bundle: refuse hostile archives, verify checksums, skip duplicates, commit all or nothing."""
 
+import errno
 import hashlib
-import json
 import os
 import shutil
+import sqlite3
 import stat
 import uuid
 import zipfile
@@ -15,6 +16,9 @@ from sqlite_utils import Database
 
 from coach_app.core import DimensionScore, Finding, Scorecard, ScoreItem
 from coach_app.errors import StorageError, TranscriptError
+from coach_app.files import DISK_FULL, MAX_AUDIO_BYTES, open_input
+from coach_app.json_files import parse_json
+from coach_app.scoring.rubric import MAX_WEIGHT
 from coach_app.storage.bundles import CHUNK_BYTES, FORMAT, FORMAT_VERSION, JSON_FILES
 from coach_app.storage.db import writing
 from coach_app.storage.sessions import (
@@ -26,10 +30,12 @@ from coach_app.storage.sessions import (
     write_scores,
 )
 from coach_app.transcript_io import transcript_from_dict
+from coach_app.values import MAX_ID, MAX_SECONDS, is_finite_number, is_seconds, parse_datetime
 
 MAX_BUNDLE_BYTES = 2 * 1024**3
 MAX_JSON_BYTES = 64 * 1024**2
-MAX_AUDIO_BYTES = 2 * 1024**3
+MAX_TURNS = 10_000_000
+MAX_POINTS = 1_000_000  # a breakdown's base or points: far beyond any rubric, finite and an int
 MAX_TOTAL_BYTES = MAX_AUDIO_BYTES + len(JSON_FILES) * MAX_JSON_BYTES
 MAX_COMPRESSION_RATIO = 100  # real transcripts compress ~10x and audio ~1–3x; zip bombs reach thousands
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".opus")
@@ -46,9 +52,11 @@ class ImportResult:
 def import_bundle(db: Database, bundle_path: str | os.PathLike) -> ImportResult:
     """Add a bundle's session (audio, findings, corrections, comments) unless the library already has it."""
     bundle_path = Path(bundle_path)
-    _check_file(bundle_path)
     try:
-        with zipfile.ZipFile(bundle_path) as bundle:
+        with (
+            open_input(bundle_path, "session bundle", MAX_BUNDLE_BYTES, StorageError) as stream,
+            zipfile.ZipFile(stream) as bundle,
+        ):
             entries = _checked_entries(bundle, bundle_path)
             manifest = _manifest(bundle, entries, bundle_path)
             existing = db.execute(
@@ -62,11 +70,8 @@ def import_bundle(db: Database, bundle_path: str | os.PathLike) -> ImportResult:
             staged = _stage_audio(db, bundle, entries[audio_names[0]], manifest, bundle_path) if audio_names else None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged archive or a damaged member
         raise StorageError(f"{bundle_path} is not a readable session bundle ({exc}): ask for the .zip again.") from None
-    except OSError as exc:  # a corrupt directory points outside the file, or the disk is full while unpacking
-        raise StorageError(
-            f"Could not unpack {bundle_path} ({exc.strerror or exc}): check there is free disk space, "
-            "or ask for the .zip again."
-        ) from None
+    except OSError as exc:  # a corrupt directory points outside the file, or the library cannot take the recording
+        raise StorageError(_unpack_failure(bundle_path, exc)) from None
     try:
         return ImportResult(_store(db, docs, manifest, staged, bundle_path), duplicate=False)
     finally:
@@ -74,16 +79,16 @@ def import_bundle(db: Database, bundle_path: str | os.PathLike) -> ImportResult:
             shutil.rmtree(staged.parent, ignore_errors=True)
 
 
-def _check_file(path: Path) -> None:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise StorageError(f"Bundle {path} does not exist or cannot be read: check the path.") from None
-    if size > MAX_BUNDLE_BYTES:
-        raise StorageError(
-            f"Bundle {path} is {size / 1024**3:.1f} GB, over the {MAX_BUNDLE_BYTES // 1024**3} GB "
-            "limit for one session: it is not a Listening Coach bundle."
-        )
+def _unpack_failure(path: Path, exc: OSError) -> str:
+    """Why unpacking failed, with the advice that fits: free space, folder permissions, or a new copy."""
+    if exc.errno in DISK_FULL:
+        advice = "the disk is full or the file-size limit was reached; free some space and import it again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        where = f" {exc.filename}" if exc.filename else ""
+        advice = f"the library folder{where} cannot be written; check its permissions"
+    else:
+        advice = "ask for the .zip again"
+    return f"Could not unpack {path} ({exc.strerror or exc}); nothing was imported: {advice}."
 
 
 def _checked_entries(bundle: zipfile.ZipFile, where: Path) -> dict[str, zipfile.ZipInfo]:
@@ -146,10 +151,7 @@ def _manifest(bundle: zipfile.ZipFile, entries: dict, where: Path) -> dict:
         raise StorageError(f"{where} has no manifest.json: it is not a Listening Coach session bundle.")
     chunks: list[bytes] = []
     _read_limited(bundle, entries["manifest.json"], chunks.append, where)
-    try:
-        manifest = json.loads(b"".join(chunks))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise StorageError(f"The manifest in {where} is not valid JSON: the bundle is damaged.") from None
+    manifest = parse_json(b"".join(chunks), StorageError, f"The manifest in {where}")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise StorageError(f"{where} is not a Listening Coach session bundle (unknown manifest format).")
     version = manifest.get("format_version")
@@ -171,10 +173,7 @@ def _verify(name: str, digest: str, manifest: dict, where: Path) -> None:
 def _json(bundle: zipfile.ZipFile, info: zipfile.ZipInfo, manifest: dict, where: Path) -> object:
     chunks: list[bytes] = []
     _verify(info.filename, _read_limited(bundle, info, chunks.append, where), manifest, where)
-    try:
-        return json.loads(b"".join(chunks))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise StorageError(f"{info.filename} in {where} is not valid JSON: the bundle is damaged.") from None
+    return parse_json(b"".join(chunks), StorageError, f"{info.filename} in {where}")
 
 
 def _stage_audio(db: Database, bundle, info: zipfile.ZipInfo, manifest: dict, where: Path) -> Path:
@@ -199,18 +198,32 @@ def _store(db: Database, docs: dict, manifest: dict, staged: Path | None, where:
         transcript = transcript_from_dict(docs["transcript.json"], source=f"{where}: transcript.json")
         card = docs["scorecard.json"]
         findings = [_finding(f) for f in card["findings"]]
+        extras = card.get("extras") or {}
+        if not isinstance(extras, dict):
+            raise TypeError("the scorecard's extras are not an object")
         automatic = Scorecard(
             card["metrics"],
             tuple(findings),
             _dimensions(card["dimensions"], findings),
-            card["overall"],
-            card["rubric_version"],
-            card.get("extras") or {},
+            int(_number(card["overall"], 0, 100, "overall score")),
+            _text(card["rubric_version"], "rubric version"),
+            extras,
         )
+        _check_metrics(automatic.metrics)
         session = manifest["session"]
+        if parse_datetime(session["started_at"]) is None:
+            raise ValueError(f"start time {str(session['started_at'])[:40]!r} is not an ISO date and time")
+        rep, title = _text(session["rep"], "rep"), _text(session["title"], "title")
+        scenario = None if session.get("scenario") is None else _text(session["scenario"], "scenario")
+        tags = session.get("tags", [])
+        if not isinstance(tags, list):
+            raise TypeError("the tags are not a list")
+        tags = tuple(_text(tag, "tag") for tag in tags)
         notes = docs["findings.json"]
         comments = docs["comments.json"]
-    except (KeyError, IndexError, TypeError, ValueError, TranscriptError) as exc:
+        if not isinstance(notes, dict) or not isinstance(comments, list):
+            raise TypeError("findings.json must hold an object and comments.json a list")
+    except (KeyError, IndexError, TypeError, ValueError, OverflowError, AttributeError, TranscriptError) as exc:
         raise StorageError(
             f"The session data in {where} is incomplete or malformed ({exc}): ask for it again."
         ) from None
@@ -221,12 +234,12 @@ def _store(db: Database, docs: dict, manifest: dict, staged: Path | None, where:
                 db,
                 transcript,
                 automatic,
-                session["rep"],
-                session["title"],
-                scenario=session.get("scenario"),
+                rep,
+                title,
+                scenario=scenario,
                 source="bundle",
                 started_at=session["started_at"],
-                tags=tuple(session.get("tags", ())),
+                tags=tags,
             )
             _store_notes(db, session_id, notes, card.get("corrected"), comments)
             if final is not None:
@@ -236,18 +249,46 @@ def _store(db: Database, docs: dict, manifest: dict, staged: Path | None, where:
     except BaseException as exc:
         if final is not None:
             final.unlink(missing_ok=True)
-        if isinstance(exc, KeyError | TypeError | ValueError | IndexError):
+        malformed = KeyError | TypeError | ValueError | IndexError | OverflowError | AttributeError
+        if isinstance(exc, malformed | sqlite3.InterfaceError):
             raise StorageError(f"The notes in {where} are malformed ({exc!r}): the bundle was not imported.") from None
         raise
     return session_id
 
 
+def _number(value: object, low: float, high: float, what: str) -> float:
+    """A JSON number within [low, high]; anything else (text, NaN, 1e400, a 30-digit id) is malformed."""
+    if not is_finite_number(value, low, high):
+        raise ValueError(f"{what} {str(value)[:24]!r} is not a number from {low:g} to {high:g}")
+    return value  # type: ignore[return-value]
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"the {what} {str(value)[:24]!r} is not text")
+    return value
+
+
+def _seconds(value: object, what: str) -> float:
+    if not is_seconds(value):
+        raise ValueError(f"{what} {str(value)[:24]!r} is not a time in seconds from 0 to {MAX_SECONDS:,}")
+    return float(value)  # type: ignore[arg-type]
+
+
+def _check_metrics(metrics: object) -> None:
+    if not isinstance(metrics, dict):
+        raise ValueError("the metrics are not an object")
+    for name, value in metrics.items():
+        if value is not None and not is_finite_number(value, -1e12, 1e12):
+            raise ValueError(f"metric {name[:40]!r} is {str(value)[:24]!r}, not a number")
+
+
 def _finding(data: dict) -> Finding:
     return Finding(
         str(data["kind"]),
-        int(data["turn"]),
-        float(data["start_s"]),
-        float(data["end_s"]),
+        int(_number(data["turn"], -1, MAX_TURNS, "finding turn")),
+        _seconds(data["start_s"], "finding start"),
+        _seconds(data["end_s"], "finding end"),
         str(data["quote"]),
         str(data["reason"]),
         str(data["tip"]),
@@ -260,19 +301,24 @@ def _dimensions(items: list, findings: list[Finding]) -> tuple[DimensionScore, .
         DimensionScore(
             str(d["dimension"]),
             str(d["label"]),
-            int(d["score"]),
-            float(d["weight"]),
-            tuple(int(i) for i in d["evidence"]),
+            int(_number(d["score"], 0, 100, "score")),
+            float(_number(d["weight"], 0, MAX_WEIGHT, "weight")),
+            tuple(int(_number(i, 0, MAX_ID, "evidence")) for i in d["evidence"]),
             str(d["explanation"]),
             str(d.get("tip", "")),
-            None if d.get("base") is None else int(d["base"]),
-            tuple(
-                ScoreItem(int(i), findings[int(i)].kind, findings[int(i)].turn, int(points))
-                for i, points in d.get("items", [])
-            ),
+            None if d.get("base") is None else int(_number(d["base"], -MAX_POINTS, MAX_POINTS, "base score")),
+            tuple(_score_item(item, findings) for item in d.get("items", [])),
         )
         for d in items
     )
+
+
+def _score_item(item: list, findings: list[Finding]) -> ScoreItem:
+    """One [finding index, points] pair of a stored breakdown."""
+    index, points = item
+    position = int(_number(index, 0, len(findings) - 1, "breakdown finding"))
+    finding = findings[position]
+    return ScoreItem(position, finding.kind, finding.turn, int(_number(points, -MAX_POINTS, MAX_POINTS, "points")))
 
 
 def _store_notes(db: Database, session_id: int, notes: dict, corrected: dict | None, comments: list) -> None:
@@ -284,22 +330,33 @@ def _store_notes(db: Database, session_id: int, notes: dict, corrected: dict | N
         if item["rejected"]:
             db.execute("UPDATE findings SET rejected = 1 WHERE id = ?", [ids[position]])
     for c in notes["corrections"]:
-        author = person_id(db, c["author"], role="trainer") if c.get("author") else None
+        author = person_id(db, str(c["author"]), role="trainer") if c.get("author") else None
         db.execute(
             "INSERT INTO corrections (session_id, finding_id, action, note, author_id, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [session_id, ids[int(c["finding"])], c["action"], str(c.get("note", "")), author, c["created_at"]],
+            [
+                session_id,
+                ids[int(_number(c["finding"], 0, MAX_TURNS, "finding"))],
+                str(c["action"]),
+                str(c.get("note", "")),
+                author,
+                str(c["created_at"]),
+            ],
         )
     if corrected is not None:
         kept = [i for i, item in enumerate(notes["findings"]) if not item["rejected"]]
         kept_findings = [_finding(notes["findings"][i]["finding"]) for i in kept]
         dimensions = _dimensions(corrected["dimensions"], kept_findings)
         write_scores(db, session_id, "corrected", dimensions, [ids[i] for i in kept])
+        _check_metrics(corrected["metrics"])
         write_metrics(db, session_id, "corrected", corrected["metrics"])
-        db.execute("UPDATE sessions SET corrected_overall = ? WHERE id = ?", [int(corrected["overall"]), session_id])
+        overall = int(_number(corrected["overall"], 0, 100, "corrected overall score"))
+        db.execute("UPDATE sessions SET corrected_overall = ? WHERE id = ?", [overall, session_id])
     for c in comments:
-        author = person_id(db, c["author"], role="trainer") if c.get("author") else None
+        author = person_id(db, str(c["author"]), role="trainer") if c.get("author") else None
+        at_s = None if c.get("at_s") is None else _seconds(c["at_s"], "comment time")
+        turn = None if c.get("turn") is None else int(_number(c["turn"], 0, MAX_TURNS, "comment turn"))
         db.execute(
             "INSERT INTO comments (session_id, author_id, body, at_s, turn, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [session_id, author, str(c["body"]), c.get("at_s"), c.get("turn"), c["created_at"]],
+            [session_id, author, str(c["body"]), at_s, turn, str(c["created_at"])],
         )

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from coach_app import __version__
 from coach_app.core import Scorecard
 from coach_app.errors import StorageError
-from coach_app.files import sha256_file
+from coach_app.files import replacing, sha256_file
 from coach_app.storage.db import now_iso
 from coach_app.storage.records import StoredSession
 from coach_app.storage.sessions import audio_file, load_session
@@ -63,19 +63,12 @@ def export_bundle(db: Database, session_id: int, out_path: str | os.PathLike) ->
         "files": manifest_files,
     }
     out_path = Path(out_path)
-    tmp = out_path.with_name(f".{out_path.name}.part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as bundle:
-            bundle.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
-            for name, data in files.items():
-                bundle.writestr(name, data)
-            if audio is not None:
-                bundle.write(audio, f"audio/recording{audio.suffix.lower()}", compress_type=zipfile.ZIP_STORED)
-        os.replace(tmp, out_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with replacing(out_path, StorageError) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
+        for name, data in files.items():
+            bundle.writestr(name, data)
+        if audio is not None:
+            bundle.write(audio, f"audio/recording{audio.suffix.lower()}", compress_type=zipfile.ZIP_STORED)
     return out_path
 
 

@@ -4,6 +4,8 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
+from coach_app.values import MAX_SECONDS, parse_datetime
+
 MIGRATION_SET = "coach_app"
 migrations = Migrations(MIGRATION_SET)
 
@@ -160,6 +162,19 @@ def m004_full_text_search(db: Database) -> None:
 
 
 @migrations()
-def m005_score_breakdown(db: Database) -> None:
+def m005_repair_unreadable_values(db: Database) -> None:
+    """Why: older versions stored any start time a bundle gave and comments pinned at inf or a negative time,
+    which crashed progress and reports; such start times become the epoch (the text kept in extras_json) and
+    such pins are dropped (the comment stays, for the whole session)."""
+    db.conn.create_function("unreadable_time", 1, lambda text: parse_datetime(text) is None, deterministic=True)
+    db.execute(
+        "UPDATE sessions SET extras_json = json_set(coalesce(json(extras_json), '{}'), '$.unreadable_started_at', "
+        "started_at), started_at = '1970-01-01T00:00:00+00:00' WHERE unreadable_time(started_at)"
+    )
+    db.execute("UPDATE comments SET at_s = NULL WHERE at_s < 0 OR at_s > ?", [MAX_SECONDS])
+
+
+@migrations()
+def m006_score_breakdown(db: Database) -> None:
     """Why: show how each finding moved a score; NULL for sessions scored before this step."""
     db.execute("ALTER TABLE scores ADD COLUMN breakdown_json TEXT")

@@ -11,11 +11,14 @@ from sqlite_utils import Database
 
 from coach_app.core import DimensionScore, Finding, Scorecard, ScoreItem, Transcript, Turn
 from coach_app.errors import StorageError
+from coach_app.files import MAX_AUDIO_BYTES, open_input, write_failure
 from coach_app.storage.db import now_iso, writing
 from coach_app.storage.records import Comment, Correction, SessionSummary, StoredFinding, StoredSession
 from coach_app.storage.word_packing import pack_words, transcript_checksum, unpack_words
+from coach_app.values import is_seconds, parse_datetime
 
 SOURCES = ("practice", "imported_call", "bundle")
+DELETED_SUFFIX = ".deleted"  # a recording marked for removal while its session is being deleted
 
 
 def library_dir(db: Database) -> Path:
@@ -55,6 +58,8 @@ def save_session(
     """Store a scored conversation in one transaction and return its id; outside audio is copied in (0600)."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
+    if started_at is not None and parse_datetime(started_at) is None:
+        raise StorageError(f"The start time {started_at!r} is not an ISO date and time: give e.g. 2024-05-01T09:30:00.")
     stored_audio, copied = _adopt_audio(db, audio_path) if audio_path is not None else (None, None)
     try:
         with writing(db):
@@ -73,19 +78,35 @@ def save_session(
 
 
 def _adopt_audio(db: Database, audio_path: str | os.PathLike) -> tuple[str, Path | None]:
-    """Audio inside the recordings folder is referenced; audio elsewhere is copied in so deleting stays safe."""
+    """Audio inside the recordings folder is referenced; audio elsewhere is copied in so deleting stays safe.
+
+    A failed copy (full disk, file-size limit) removes the partial copy and names both files.
+    """
     source = Path(audio_path).resolve()
-    if not source.is_file():
-        raise StorageError(f"Audio file {audio_path} does not exist: check the path or save without audio.")
     root = library_dir(db).resolve()
     recordings = root / "recordings"
-    if source.is_relative_to(recordings):
-        return str(source.relative_to(root)), None
-    recordings.mkdir(mode=0o700, exist_ok=True)
-    target = recordings / f"{uuid.uuid4().hex}{source.suffix.lower()}"
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-        shutil.copyfileobj(src, out)
+    with open_input(source, "audio file", MAX_AUDIO_BYTES, StorageError) as src:
+        if source.is_relative_to(recordings):
+            return str(source.relative_to(root)), None
+        target = recordings / f"{uuid.uuid4().hex}{source.suffix.lower()}"
+        try:
+            recordings.mkdir(mode=0o700, exist_ok=True)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise write_failure(target, exc, StorageError) from None
+        try:
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(src, out)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException as exc:
+            target.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise StorageError(
+                    f"Could not copy the recording {source} into the library: "
+                    f"{write_failure(target, exc)} The session was not saved."
+                ) from None
+            raise
     return str(target.relative_to(root)), target
 
 
@@ -206,6 +227,9 @@ def list_sessions(
     if rep is not None:
         where.append("p.name = ?")
         params.append(rep)
+    for bound in (since, until):
+        if bound is not None and parse_datetime(bound) is None:
+            raise StorageError(f"{bound!r} is not a real date: use YYYY-MM-DD, e.g. 2024-05-01.")
     if since is not None:
         where.append("s.started_at >= ?")
         params.append(since)
@@ -349,8 +373,13 @@ def add_comment(
     """Pin a trainer's comment to a time, a turn, or (neither given) the whole session; returns its id."""
     if not body.strip():
         raise StorageError("A comment cannot be empty: type what the rep should hear.")
+    if at_s is not None and not is_seconds(at_s):
+        raise StorageError(f"Cannot pin a comment at {at_s!r} s: give seconds from the start of the call, 0 or more.")
     with writing(db):
         get_summary(db, session_id)
+        turns = db.execute("SELECT count(*) FROM turns WHERE session_id = ?", [session_id]).fetchone()[0]
+        if turn is not None and not 0 <= turn < turns:
+            raise StorageError(f"Session {session_id} has no turn {turn}: its turns are numbered 0 to {turns - 1}.")
         author_id = person_id(db, author, role="trainer") if author else None
         return db.execute(
             "INSERT INTO comments (session_id, author_id, body, at_s, turn, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -396,14 +425,43 @@ def set_tags(db: Database, session_id: int, names) -> None:
 
 
 def delete_session(db: Database, session_id: int) -> None:
-    """Delete a session with everything attached to it, then its audio file."""
-    with writing(db):
-        audio = get_summary(db, session_id).audio_path
-        db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
-        shared = audio and db.execute("SELECT 1 FROM sessions WHERE audio_path = ?", [audio]).fetchone()
-    if audio and not shared:
-        with contextlib.suppress(FileNotFoundError):
-            audio_file(db, audio).unlink()
+    """Delete a session with everything attached to it and its audio file, both or neither.
+
+    The recording is first renamed to `<name>.deleted` (so a folder that refuses changes stops the delete before
+    anything is gone), the rows are deleted, and only after the commit is the marked file removed; a failed commit
+    renames it back. A crash right after the commit can leave a harmless `.deleted` file, never a lost recording.
+    """
+    marked: Path | None = None
+    try:
+        with writing(db):
+            audio = get_summary(db, session_id).audio_path
+            db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+            shared = audio and db.execute("SELECT 1 FROM sessions WHERE audio_path = ?", [audio]).fetchone()
+            if audio and not shared:
+                marked = _mark_for_removal(audio_file(db, audio))
+    except BaseException:
+        if marked is not None:
+            with contextlib.suppress(OSError):
+                os.replace(marked, marked.with_suffix(""))
+        raise
+    if marked is not None:
+        with contextlib.suppress(OSError):  # the session is gone: never report a failure after that
+            marked.unlink()
+
+
+def _mark_for_removal(recording: Path) -> Path | None:
+    """Rename a recording to `<name>.deleted` (None if it is already gone); a refusal is a StorageError."""
+    marked = recording.with_name(recording.name + DELETED_SUFFIX)
+    try:
+        os.replace(recording, marked)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StorageError(
+            f"Cannot delete the recording {recording} ({exc.strerror}): nothing was deleted; check that you can "
+            f"change the folder {recording.parent}, then try again."
+        ) from None
+    return marked
 
 
 def latest_rep(db: Database) -> str | None:

@@ -141,7 +141,10 @@ def reassign_turn(transcript: Transcript, index: int, speaker: Speaker) -> Trans
     if speaker not in SPEAKERS:
         raise TranscriptError(f"Speaker {speaker!r} is not valid; choose rep or customer.")
     if not 0 <= index < len(transcript.turns):
-        raise TranscriptError(f"There is no turn {index + 1}; the transcript has {len(transcript.turns)} turns.")
+        raise TranscriptError(
+            f"There is no turn {index}: the transcript's turns are numbered from 0 (the first) to "
+            f"{len(transcript.turns) - 1}."
+        )
     turns = list(transcript.turns)
     turns[index] = replace(turns[index], speaker=speaker)
     return Transcript(turns=tuple(turns))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from coach_app import paths
 from coach_app.errors import ModelError
-from coach_app.files import sha256_file
+from coach_app.files import check_input, sha256_file
 from coach_app.transcription import model_archive
 from coach_app.transcription.model_download import download
 
@@ -23,6 +23,7 @@ ProgressFn = Callable[[float, str], None]
 METADATA_FILE = "coach-model.json"
 PUBLISHER_URL = "https://alphacephei.com/vosk/models/"
 DOWNLOAD_SHARE = 0.85  # of an install's progress bar; unpacking and checking take the rest
+MAX_ARCHIVE_BYTES = 8 << 30  # the largest official Vosk model archives are about 2 GB
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _LANGUAGE_IN_NAME = re.compile(r"^vosk-model-(?:small-)?([a-z]{2,3}(?:-[a-z]{2})?)(?:-|$)")
 _OPENFST_MAGIC = bytes.fromhex("d6fdb27e")
@@ -268,6 +269,8 @@ def import_model(
         raise ModelError(
             f"{path} does not exist; give the path of a downloaded model .zip or an unpacked model folder."
         )
+    if not path.is_dir():
+        check_input(path, "model archive (.zip)", MAX_ARCHIVE_BYTES, ModelError)
     digest = "" if path.is_dir() else sha256_file(path)
     return _install_from(path, name, f"import {path}", digest, on_progress or (lambda f, m: None), cancel)
 

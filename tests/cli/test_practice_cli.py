@@ -57,7 +57,7 @@ def test_typed_practice_through_the_console_script(tmp_path):
 def test_errors_are_one_sentence_with_exit_status_2(tmp_path, capsys):
     """A missing script, an unknown scenario or a missing speech model exit 2 with one line on stderr."""
     assert main(["practice", "birthday-gift", "--text", "--script", str(tmp_path / "none.txt")]) == 2
-    assert "Script file" in capsys.readouterr().err
+    assert "script file" in capsys.readouterr().err
     assert main(["practice", "no-such-call", "--text"]) == 2
     assert "no-such-call" in capsys.readouterr().err
     assert main(["practice", "birthday-gift", "--model", str(tmp_path / "no-model")]) == 2
