@@ -1,10 +1,13 @@
 """Fuzz run: feed generated hostile inputs to the loaders and CLI commands; count crashes and hangs (target 0, 0).
 
-Each input is one CLI call, `main([...])` in-process inside a worker process. A crash is an exception escaping
-`main` (a traceback; CoachError must become exit status 2, usage errors SystemExit 2). A hang is an input still
-running after HANG_S seconds: a SIGALRM in the worker catches blocking opens and reads, and the parent kills a
-worker that reports nothing for longer (a hang in C code), counts the input as hung and starts a new worker.
-Inputs are generated from a seed, so a run can be repeated exactly; each failure is printed with its argv.
+Each input is one CLI call, `main([...])` in-process inside a worker process (inputs: bench/fuzz_generators.py).
+A crash is an exception escaping `main` (a traceback; CoachError must become exit status 2, usage errors
+SystemExit 2) or any other status. A hang is an input that, after HANG_S seconds, has used under a quarter of that
+time on the CPU: it is blocked (a FIFO, a lock, a read that never ends) and SIGALRM stops it. An input that is
+still computing at HANG_S is let run up to BUSY_LIMIT_S and counted as slow (on a loaded machine that is load,
+not a hang); past BUSY_LIMIT_S it is a hang too. The parent kills a worker that reports nothing for longer still
+(stuck in C code), counts its input as hung and starts a new worker. Inputs come from a seed, so a run can be
+repeated exactly; each failure is printed with its argv.
 
 Run: .venv/bin/python bench/fuzz_inputs.py [--inputs 10000] [--workers 2] [--seed 1]
 (times are inflated on a shared 2-core machine)
@@ -12,7 +15,6 @@ Run: .venv/bin/python bench/fuzz_inputs.py [--inputs 10000] [--workers 2] [--see
 
 import argparse
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -25,341 +27,49 @@ import sys
 import tempfile
 import time
 import traceback
-import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "samples"
-SAMPLE = SAMPLES / "birthday_gift_good.json"
+from fuzz_generators import GENERATORS, OWN_LIBRARY, ROOT, base_material
+
 HANG_S = 10
+BUSY_LIMIT_S = 120
 MEMORY_BYTES = 3 * 1024**3  # a regression that reads /dev/zero fails here instead of exhausting the machine
-
-HOSTILE_NUMBERS = ("1e400", "-1e400", "-5", "1" + "0" * 400, "NaN", "Infinity", "-0.0", "1e308", "99999999999999999999")
-HOSTILE_TEXT = ("", " ", "not a date", "2024-13-45", "\u202e", "x" * 5000, "\x00", "../../etc/passwd", "inf", "nan")
-
-
-# ---------------------------------------------------------------- hostile values and files
-
-
-def hostile_value(rng: random.Random) -> object:
-    """A JSON value chosen to break validation: non-finite, huge, negative, deep, wrong type."""
-    choice = rng.randrange(8)
-    if choice == 0:
-        return float(rng.choice(["inf", "-inf", "nan"]))
-    if choice == 1:
-        return rng.choice([10**30, -(10**30), 2**63, -1, 1e308, -1e-300])
-    if choice == 2:
-        return rng.choice(HOSTILE_TEXT)
-    if choice == 3:
-        depth = rng.choice([50, 100, 1000, 5000])
-        value: object = 1
-        for _ in range(depth):
-            value = [value]
-        return value
-    if choice == 4:
-        return None
-    if choice == 5:
-        return rng.choice([True, False])
-    if choice == 6:
-        return {"k": rng.random()}
-    return [rng.random()] * rng.randrange(5)
-
-
-def deep_text(rng: random.Random, opener: str, closer: str) -> str:
-    depth = rng.choice([100, 1000, 5000, 100_000])
-    return opener * depth + closer * depth
-
-
-def mangle(data: bytes, rng: random.Random) -> bytes:
-    """One or a few random cuts, splices, flips, duplications or hostile-number insertions."""
-    for _ in range(rng.randint(1, 3)):
-        pos = rng.randint(0, len(data))
-        action = rng.randrange(5)
-        if action == 0:
-            data = data[:pos]
-        elif action == 1:
-            data = data[:pos] + rng.randbytes(rng.randint(1, 40)) + data[pos:]
-        elif action == 2 and pos < len(data):
-            data = data[:pos] + bytes([data[pos] ^ (1 << rng.randrange(8))]) + data[pos + 1 :]
-        elif action == 3:
-            end = min(len(data), pos + rng.randint(1, 400))
-            data = data[:pos] + data[pos:end] * rng.randint(2, 50) + data[end:]
-        else:
-            data = data[:pos] + rng.choice(HOSTILE_NUMBERS).encode() + data[pos:]
-    return data
-
-
-def special_file(path: Path, rng: random.Random) -> Path:
-    """Something at `path` that is not a plain readable file."""
-    kind = rng.randrange(7)
-    if kind == 0:
-        os.mkfifo(path)
-    elif kind == 1:
-        path.mkdir()
-    elif kind == 2:
-        path.symlink_to("/dev/zero")
-    elif kind == 3:
-        path.symlink_to("/dev/null")
-    elif kind == 4:
-        path.symlink_to(path.name)  # a link to itself
-    elif kind == 5:
-        path.symlink_to("nowhere")
-    else:
-        path.write_bytes(b"")
-    return path
-
-
-def input_file(path: Path, rng: random.Random, make) -> Path:
-    """A hostile input: one time in eight a special file, otherwise `make()`'s bytes."""
-    if rng.random() < 0.125:
-        return special_file(path, rng)
-    path.write_bytes(make())
-    return path
-
-
-def mutate_json(value: object, rng: random.Random) -> object:
-    """Replace one randomly chosen node of a JSON document with a hostile value."""
-    if isinstance(value, dict) and value and rng.random() < 0.8:
-        key = rng.choice(list(value))
-        return {**value, key: mutate_json(value[key], rng)}
-    if isinstance(value, list) and value and rng.random() < 0.8:
-        i = rng.randrange(len(value))
-        return [*value[:i], mutate_json(value[i], rng), *value[i + 1 :]]
-    return hostile_value(rng)
-
-
-def dumps(value: object) -> bytes:
-    """JSON text, with non-finite floats and deep nesting written out as a hostile file would have them."""
-    try:
-        return json.dumps(value).encode()
-    except (RecursionError, ValueError):
-        return b'{"turns": ' + b"[" * 5000 + b"]" * 5000 + b"}"
-
-
-# ---------------------------------------------------------------- one generator per input class
-
-
-def gen_transcript(rng, work, base):
-    sample = json.loads(rng.choice(base["transcripts"]))
-
-    def make() -> bytes:
-        style = rng.randrange(4)
-        if style == 0:
-            return mangle(json.dumps(sample).encode(), rng)
-        if style == 1:
-            return dumps(mutate_json(sample, rng))
-        if style == 2:
-            return ('{"turns": ' + deep_text(rng, "[", "]") + "}").encode()
-        return rng.randbytes(rng.randint(0, 300))
-
-    path = input_file(work / "t.json", rng, make)
-    return ["analyze", str(path), *rng.choice([[], ["--json"]])]
-
-
-def gen_rubric(rng, work, base):
-    def make() -> bytes:
-        style = rng.randrange(3)
-        if style == 0:
-            return mangle(base["rubric"], rng)
-        if style == 1:
-            number = rng.choice(["1e308", "inf", "nan", "-inf", "1e400", "0", "-1", "1" * 30])
-            key = rng.choice([b"weight = 1.5", b"base = ", b"min_pause_s = ", b"decay = "])
-            return base["rubric"].replace(key, key.split(b"=")[0] + b"= " + number.encode() + b"\n#", 1)
-        return ("version = " + deep_text(rng, "[", "]") + "\n").encode()
-
-    path = input_file(work / "r.toml", rng, make)
-    command = rng.choice([["analyze", str(SAMPLE)], ["rescore", "--all"]])
-    return [*command, "--rubric", str(path)]
-
-
-def gen_scenario(rng, work, base):
-    def make() -> bytes:
-        style = rng.randrange(3)
-        if style == 0:
-            return mangle(base["scenario"], rng)
-        if style == 1:
-            return ("id = " + deep_text(rng, "[", "]") + "\n").encode()
-        return base["scenario"].replace(b"rate_wpm = ", b"rate_wpm = " + rng.choice(HOSTILE_NUMBERS).encode() + b"#")
-
-    path = input_file(work / "s.toml", rng, make)
-    if rng.random() < 0.5 and path.is_file() and not path.is_symlink():
-        (work / "clips").mkdir()
-        clip = work / "clips" / "opening.wav"
-        input_file(clip, rng, lambda: mangle(base["wav"], rng) if rng.random() < 0.7 else rng.randbytes(64))
-    return rng.choice([["scenarios", "validate", str(path)], ["scenarios", "show", str(path)]])
-
-
-def gen_bundle(rng, work, base):
-    def make() -> bytes:
-        members = dict(base["bundle"])
-        if rng.random() < 0.3:
-            return mangle(base["bundle_bytes"], rng)
-        manifest = json.loads(members.pop("manifest.json"))
-        name = rng.choice([*members, "manifest.json", "manifest.json"])
-        if name == "manifest.json":
-            manifest = mutate_json(manifest, rng)
-            if isinstance(manifest, dict) and rng.random() < 0.5:
-                manifest["transcript_sha256"] = rng.randbytes(32).hex()
-        elif not name.startswith("audio/"):
-            members[name] = dumps(mutate_json(json.loads(members[name]), rng))
-        else:
-            members[name] = mangle(members[name], rng)
-        if isinstance(manifest, dict) and isinstance(manifest.get("files"), dict) and rng.random() < 0.9:
-            for member, data in members.items():
-                manifest["files"][member] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-            if rng.random() < 0.7:
-                manifest["transcript_sha256"] = rng.randbytes(32).hex()
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as bundle:
-            bundle.writestr("manifest.json", dumps(manifest))
-            for member, data in members.items():
-                bundle.writestr(member, data)
-        return out.getvalue()
-
-    path = input_file(work / "b.zip", rng, make)
-    return ["import", str(path), *rng.choice([[], ["--json"]])]
-
-
-def gen_script(rng, work, base):
-    def make() -> bytes:
-        lines = ["hello how can i help", "so you are saying the parcel is late", "!sorry to cut in", ""]
-        text = "\n".join(rng.choice(lines + list(HOSTILE_TEXT[:4])) for _ in range(rng.randint(0, 30)))
-        return mangle(text.encode(), rng) if rng.random() < 0.3 else text.encode()
-
-    path = input_file(work / "lines.txt", rng, make)
-    return [
-        "practice",
-        rng.choice(["birthday-gift", "billing-double-charge"]),
-        "--text",
-        "--script",
-        str(path),
-        "--json",
-    ]
-
-
-def gen_csv(rng, work, base):
-    def make() -> bytes:
-        rows = base["csv"]
-        return mangle(rows, rng) if rng.random() < 0.8 else rng.randbytes(200)
-
-    path = input_file(work / "labels.csv", rng, make)
-    return ["eval-utterances", str(path), "--json"]
-
-
-def gen_audio(rng, work, base):
-    suffix = rng.choice([".wav", ".flac", ".ogg", ".mp3"])
-    path = input_file(work / f"call{suffix}", rng, lambda: mangle(base["audio"][suffix], rng))
-    extra = rng.choice([[], ["--save", "--rep", "Fuzz"], ["--mono"]])
-    return ["analyze", str(SAMPLE), "--audio", str(path), *extra]
-
-
-def gen_output(rng, work, base):
-    target = work / rng.choice(["out.zip", "out.html", "out.pdf", "out.csv", "out.json"])
-    if rng.random() < 0.7:
-        special_file(target, rng)
-    elif rng.random() < 0.5:
-        target = work / "missing-folder" / target.name
-    command = rng.randrange(6)
-    if command == 0:
-        return ["export", "1", str(target)]
-    if command == 1:
-        return ["report", "1", rng.choice(["--html", "--pdf"]), str(target)]
-    if command == 2:
-        return ["sessions", "list", "--csv", str(target)]
-    if command == 3:
-        return ["progress", "--rep", "Sam", rng.choice(["--html", "--pdf"]), str(target)]
-    if command == 4:
-        return ["transcribe", str(work / "none.wav"), "--out", str(target)]
-    return ["progress", "--rep", "Sam", "--png", str(target)]
-
-
-def gen_arguments(rng, work, base):
-    value = rng.choice(
-        [*HOSTILE_NUMBERS, *HOSTILE_TEXT[:5], str(rng.randint(-(10**25), 10**25)), str(rng.random() * 1e6), "1", "0"]
-    )
-    template = rng.choice(
-        [
-            ["sessions", "show", "{}"],
-            ["sessions", "show", "{}", "--json"],
-            ["sessions", "comment", "1", "note", "--at", "{}"],
-            ["sessions", "comment", "1", "note", "--turn", "{}"],
-            ["sessions", "comment", "{}", "note"],
-            ["sessions", "list", "--since", "{}"],
-            ["sessions", "list", "--until", "{}", "--json"],
-            ["sessions", "list", "--limit", "{}"],
-            ["sessions", "speakers", "1", "--turn", "{}", "--speaker", "customer"],
-            ["sessions", "tag", "{}", "x"],
-            ["sessions", "search", "{}"],
-            ["progress", "--rep", "Sam", "--since", "{}", "--json"],
-            ["progress", "--rep", "Sam", "--goal", "{}"],
-            ["report", "{}", "--html", str(work / "r.html")],
-            ["practice", "birthday-gift", "--pause", "{}", "--text", "--script", str(SAMPLES / "none.txt")],
-            ["record", "--seconds", "{}", "--min-free-mb", "{}", "--device", "no-such-device"],
-        ]
-    )
-    return [value if part == "{}" else part for part in template]
-
-
-OWN_LIBRARY = {"bundle", "audio"}
-GENERATORS = {
-    "transcript": gen_transcript,
-    "rubric": gen_rubric,
-    "scenario": gen_scenario,
-    "bundle": gen_bundle,
-    "script": gen_script,
-    "csv": gen_csv,
-    "audio": gen_audio,
-    "output path": gen_output,
-    "argument": gen_arguments,
-}
-
 
 # ---------------------------------------------------------------- the worker: runs inputs in-process
 
 
 class Hung(BaseException):
-    """SIGALRM: the input ran for HANG_S seconds (BaseException, so no handler in the app can swallow it)."""
+    """The input is blocked (BaseException, so no handler in the app can swallow it)."""
 
 
-def _alarm(signum, frame):
-    raise Hung
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
-def base_material(home: Path) -> dict:
-    """The real files the generators start from, and a library with one session (id 1, rep Sam, a recording)."""
-    import numpy as np
-    import soundfile as sf
+class Watch:
+    """Per-input alarm: blocked at HANG_S (little CPU used) or still running at BUSY_LIMIT_S raises Hung."""
 
-    from coach_app.cli import main
-    from coach_app.paths import resource
+    def __init__(self) -> None:
+        self.started = self.cpu = 0.0
+        self.slow = False
+        signal.signal(signal.SIGALRM, self._ring)
 
-    tone = (np.sin(np.linspace(0, 3000, 16000)) * 6000).astype(np.int16)
-    audio = {}
-    for suffix, fmt in ((".wav", "WAV"), (".flac", "FLAC"), (".ogg", "OGG"), (".mp3", "MP3")):
-        buffer = io.BytesIO()
-        sf.write(buffer, tone, 16000, format=fmt)
-        audio[suffix] = buffer.getvalue()
-    recording = home / "call.wav"
-    recording.write_bytes(audio[".wav"])
-    quiet = io.StringIO()
-    with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
-        assert main(["analyze", str(SAMPLE), "--save", "--rep", "Sam", "--audio", str(recording)]) == 0
-        assert main(["export", "1", str(home / "base.zip")]) == 0
-    bundle_bytes = (home / "base.zip").read_bytes()
-    with zipfile.ZipFile(home / "base.zip") as bundle:
-        members = {name: bundle.read(name) for name in bundle.namelist()}
-    csv_rows = (ROOT / "data" / "annomi" / "listening-dev.csv").read_bytes()[:4000]
-    return {
-        "transcripts": [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.json"))],
-        "rubric": resource("rubrics", "default.toml").read_bytes(),
-        "scenario": resource("scenarios", "birthday-gift.toml").read_bytes(),
-        "wav": audio[".wav"],
-        "audio": audio,
-        "bundle": members,
-        "bundle_bytes": bundle_bytes,
-        "csv": csv_rows,
-    }
+    def start(self) -> None:
+        self.started, self.cpu, self.slow = time.monotonic(), _cpu_s(), False
+        signal.alarm(HANG_S)
+
+    def stop(self) -> float:
+        signal.alarm(0)
+        return time.monotonic() - self.started
+
+    def _ring(self, signum, frame) -> None:
+        wall = time.monotonic() - self.started
+        if _cpu_s() - self.cpu < wall / 4 or wall >= BUSY_LIMIT_S:
+            raise Hung
+        self.slow = True  # computing, not blocked: let it finish, up to BUSY_LIMIT_S
+        signal.alarm(max(1, int(BUSY_LIMIT_S - wall)))
 
 
 def worker(first: int, last: int, seed: int) -> None:
@@ -376,7 +86,7 @@ def worker(first: int, last: int, seed: int) -> None:
     os.dup2(devnull, 2)
     base = base_material(home)
     names = list(GENERATORS)
-    signal.signal(signal.SIGALRM, _alarm)
+    watch = Watch()
     for i in range(first, last):
         rng = random.Random(seed * 1_000_003 + i)
         category = names[i % len(names)]
@@ -384,10 +94,9 @@ def worker(first: int, last: int, seed: int) -> None:
         argv = GENERATORS[category](rng, work, base)
         # Inputs that add sessions get a library of their own, so the shared one stays small and quick to rescore.
         os.environ["COACH_APP_HOME"] = str(work / "home" if category in OWN_LIBRARY else home)
-        started = time.monotonic()
         detail = ""
         sink = io.StringIO()
-        signal.alarm(HANG_S)
+        watch.start()
         try:
             with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
                 status = main(argv)
@@ -399,13 +108,13 @@ def worker(first: int, last: int, seed: int) -> None:
         except BaseException:  # noqa: BLE001 - anything escaping main is exactly what the run counts
             outcome, detail = "crashed", traceback.format_exc(limit=-4)
         finally:
-            signal.alarm(0)
+            elapsed = watch.stop()
         if outcome not in ("exit0", "exit2", "hung"):
             detail = detail or sink.getvalue()[-2000:]
             if outcome.startswith("exit"):
                 outcome = "crashed"  # a status other than 0 or 2 breaks the CLI's contract
-        elapsed = time.monotonic() - started
-        print(json.dumps({"id": i, "category": category, "outcome": outcome, "s": round(elapsed, 3)}), file=out)
+        record = {"id": i, "category": category, "outcome": outcome, "s": round(elapsed, 3), "slow": watch.slow}
+        print(json.dumps(record), file=out)
         if detail or outcome == "hung":
             print(json.dumps({"id": i, "argv": argv, "detail": detail}), file=out)
         out.flush()
@@ -463,7 +172,7 @@ def run(inputs: int, workers: int, seed: int) -> int:
             else:
                 failures.append(record)
         for proc, state in list(procs.items()):
-            if time.monotonic() - state["seen"] > 3 * HANG_S + 60:  # stuck where SIGALRM cannot reach
+            if time.monotonic() - state["seen"] > BUSY_LIMIT_S + 60:  # stuck where SIGALRM cannot reach
                 i = state["next"]
                 proc.kill()
                 proc.wait()
@@ -478,20 +187,24 @@ def run(inputs: int, workers: int, seed: int) -> int:
 def report(results: dict[int, dict], failures: list[dict], elapsed: float) -> int:
     by_category: dict[str, Counter] = defaultdict(Counter)
     slowest: dict[str, float] = defaultdict(float)
+    slow: Counter = Counter()
     for record in results.values():
         by_category[record["category"]][record["outcome"]] += 1
         slowest[record["category"]] = max(slowest[record["category"]], record["s"])
-    print(f"{'input class':14} {'inputs':>7} {'exit 0':>7} {'exit 2':>7} {'crashed':>8} {'hung':>5} {'slowest s':>10}")
+        slow[record["category"]] += bool(record.get("slow"))
+    print(f"{'input class':14} {'inputs':>7} {'exit 0':>7} {'exit 2':>7} {'crashed':>8} {'hung':>5} "
+          f"{'busy>10s':>8} {'slowest s':>10}")  # fmt: skip
     for category in sorted(by_category):
         counts = by_category[category]
         print(
             f"{category:14} {sum(counts.values()):>7} {counts['exit0']:>7} {counts['exit2']:>7} "
-            f"{counts['crashed']:>8} {counts['hung']:>5} {slowest[category]:>10.2f}"
+            f"{counts['crashed']:>8} {counts['hung']:>5} {slow[category]:>8} {slowest[category]:>10.2f}"
         )
     crashed = sum(c["crashed"] for c in by_category.values())
     hung = sum(c["hung"] for c in by_category.values())
-    print(f"\n{len(results)} inputs in {elapsed:.0f} s: {crashed} crashed (target 0), {hung} hung over {HANG_S} s "
-          "(target 0)")  # fmt: skip
+    print(f"\n{len(results)} inputs in {elapsed:.0f} s: {crashed} crashed (target 0), {hung} hung (blocked over "
+          f"{HANG_S} s or running over {BUSY_LIMIT_S} s; target 0); {sum(slow.values())} computed for over {HANG_S} s "
+          "(slow, not blocked: machine load or a slow path)")  # fmt: skip
     for failure in failures[:20]:
         print(f"\n#{failure['id']} {failure['argv']}\n{failure['detail']}")
     return 1 if crashed or hung else 0

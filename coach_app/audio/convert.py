@@ -87,6 +87,11 @@ def read_blocks(
                 ) from exc
             last = len(block) < block_frames
             done += len(block)
+            if last and done == 0:  # the header promised audio, but none could be decoded
+                raise AudioError(
+                    f"{info.path} holds no readable audio although its header says {info.duration_s:.1f} s: "
+                    "it is damaged; export or copy it again."
+                )
             if resampler is not None:
                 block = _to_int16(resampler.resample_chunk(block, last=last))
             if len(block):

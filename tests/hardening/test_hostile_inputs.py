@@ -1,5 +1,6 @@
 """Inputs that are not regular files, too deep, too large or out of range get a clear error: no hang, no traceback."""
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -311,6 +312,17 @@ def test_scenarios_validate_accepts_a_real_clip(tmp_path, capsys):
     sf.write(tmp_path / "clips" / "opening.wav", np.zeros(8000, dtype=np.int16), 16000)
     status, _ = _run(["scenarios", "validate", str(scenario)], capsys)
     assert status == 0
+
+
+def test_audio_whose_header_promises_frames_it_lacks(tmp_path, capsys):
+    """A FLAC whose metadata was spliced (found by bench/fuzz_inputs.py) decodes to nothing: exit 2, not ValueError."""
+    buffer = io.BytesIO()
+    sf.write(buffer, (np.sin(np.linspace(0, 3000, 16000)) * 6000).astype(np.int16), 16000, format="FLAC")
+    data = buffer.getvalue()
+    path = tmp_path / "call.flac"
+    path.write_bytes(data[:64] + b"1e308" + data[64:])
+    status, err = _run(["analyze", str(SAMPLE), "--audio", str(path)], capsys)
+    assert status == 2 and "no readable audio" in err
 
 
 def test_regular_inputs_still_work(tmp_path):
