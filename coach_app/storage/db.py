@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -15,6 +16,9 @@ from coach_app.storage.migrations import MIGRATION_SET, migrations
 
 BUSY_TIMEOUT_MS = 10_000
 KNOWN_STEPS: tuple[str, ...] = tuple(m.name for m in migrations.pending(Database(memory=True)))
+
+
+LOW_DISK_BYTES = 16 * 1024**2  # below this much free space a failed write is taken as a full disk
 
 
 def open_db(path: str | os.PathLike | None = None) -> Database:
@@ -42,10 +46,7 @@ def open_db(path: str | os.PathLike | None = None) -> Database:
         if db is not None:
             db.close()
         if isinstance(exc, sqlite3.DatabaseError):
-            raise StorageError(
-                f"Cannot use the sessions database {path} ({exc}): move it away to start a new library, "
-                "or restore a backup copy."
-            ) from None
+            raise _unusable(path, exc) from None
         raise
     return db
 
@@ -100,6 +101,30 @@ def _applied_steps(conn: sqlite3.Connection) -> list[str]:
     return [name for (name,) in rows]
 
 
+def _unusable(path: Path, exc: sqlite3.DatabaseError) -> StorageError:
+    """The right advice for a database that cannot be opened: only real damage calls for moving it away."""
+    text = str(exc).lower()
+    if "full" in text or shutil.disk_usage(path.parent).free < LOW_DISK_BYTES:
+        return StorageError(
+            f"The disk holding the sessions database {path} is full ({exc}): free some space and try again; "
+            "the database itself is fine."
+        )
+    if "disk i/o" in text:
+        return StorageError(
+            f"A disk error stopped the sessions database {path} from being written ({exc}): check there is free "
+            "space and no file-size limit, then try again; the database itself is not damaged by this."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StorageError(
+            f"Cannot write the sessions database {path} ({exc}): check you may write to {path.parent}; "
+            "the database itself is fine."
+        )
+    return StorageError(
+        f"Cannot use the sessions database {path} ({exc}): it looks damaged; move it away to start a new library, "
+        "or restore a backup copy."
+    )
+
+
 def _refuse_newer(path: Path) -> None:
     """Read the applied steps without writing anything; a step this app does not know means a newer app made it."""
     try:
@@ -109,10 +134,7 @@ def _refuse_newer(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise StorageError(
-            f"Cannot read the sessions database {path} ({exc}): move it away to start a new library, "
-            "or restore a backup copy."
-        ) from None
+        raise _unusable(path, exc) from None
     unknown = [name for name in applied if name not in KNOWN_STEPS]
     if unknown:
         raise StorageError(

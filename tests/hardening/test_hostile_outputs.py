@@ -150,3 +150,20 @@ def test_full_disk_message_gives_free_space_advice(tmp_path):
     message = str(write_failure(target, OSError(28, "No space left on device"), FileError))
     assert str(target) in message and "disk is full" in message and "free some space" in message
     assert shutil.disk_usage(tmp_path)  # the folder itself is fine
+
+
+def test_full_disk_while_opening_the_library_gives_the_right_advice(coach_home):
+    """A database that cannot grow (file-size limit, like a full disk) is not called damaged: free space instead."""
+    env = {"COACH_APP_HOME": str(coach_home), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # the limit would cut a bytecode cache file short
+    done = subprocess.run(
+        [*COACH_APP, "sessions", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limited(8 << 10),
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "move it away" not in done.stderr
+    assert "free" in done.stderr and "space" in done.stderr and "coach.db" in done.stderr
