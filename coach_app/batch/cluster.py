@@ -61,7 +61,7 @@ def score_on_cluster(
         waiting = list(items)
         leftovers: list[BatchItem] = []
         sent: dict = {}
-        results = as_completed()
+        results = as_completed(loop=client.loop)
 
         def send_next() -> None:
             item = waiting.pop(0)
