@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from coach_app.scenarios.conversation import PracticeResult
     from coach_app.scenarios.model import Scenario
     from coach_app.scenarios.turn_loop import TurnLoop
+    from coach_app.storage.team import Team
     from coach_app.transcription.pipeline import LiveTranscription
 
 ProgressFn = Callable[[float, str], None]
@@ -301,3 +302,10 @@ def progress_charts(
         ("Skills", radar_figure(progress)),
         ("Behaviours", behaviour_figure(progress)),
     )
+
+
+def team_overview(since: str | None, *, on_progress: ProgressFn, cancel: threading.Event) -> "Team":
+    """Every rep's row and the findings' calibration, for the Team page."""
+    from coach_app.storage.team import team_view
+
+    return team_view(open_db(), since=since)

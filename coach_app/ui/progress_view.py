@@ -26,6 +26,7 @@ from coach_app.storage.progress import Progress
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
+from coach_app.ui.team_view import TeamView
 from coach_app.ui.widgets.task_panel import TaskPanel
 
 PERIODS = (("All time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90))
@@ -95,18 +96,38 @@ class ProgressScreen(QWidget):
         self.splitter.setSizes([760, 340])
         self.saved_layout = {"splitter": self.splitter}
         self.tasks = TaskPanel()
-        column = QVBoxLayout(self)
+        rep_page = QWidget()
+        column = QVBoxLayout(rep_page)
         column.addLayout(filters)
         column.addWidget(self.splitter, 1)
         column.addWidget(self.empty)
         column.addWidget(self.tasks)
+        self.team = TeamView(state)
+        self.team.rep_chosen.connect(self.open_rep)
+        self.pages = QTabWidget()
+        self.pages.setAccessibleName("Progress of one rep or the team")
+        self.pages.addTab(rep_page, "Rep")
+        self.pages.addTab(self.team, "Team")
+        self.pages.currentChanged.connect(self._page_changed)
+        QVBoxLayout(self).addWidget(self.pages)
         self.empty.hide()
         self.rep.currentIndexChanged.connect(self.reload)
         self.period.currentIndexChanged.connect(self.reload)
         self.scenario.currentIndexChanged.connect(self.reload)
         state.sessions_changed.connect(self.activated)
 
+    def open_rep(self, rep: str) -> None:
+        """Show one rep's progress (a rep chosen on the Team page)."""
+        self.rep.setCurrentText(rep)
+        self.pages.setCurrentIndex(0)
+
+    def _page_changed(self, index: int) -> None:
+        if self.pages.widget(index) is self.team:
+            self.team.reload()
+
     def activated(self) -> None:
+        if self.pages.currentWidget() is self.team:
+            self.team.reload()
         current = self.rep.currentText() or self.state.settings.rep_name
         names = [name for (name,) in self.state.db.execute("SELECT name FROM people ORDER BY name")]
         self.rep.blockSignals(True)
