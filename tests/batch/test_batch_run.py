@@ -1,8 +1,11 @@
 """Batch import end to end on real files: worker processes, the real Vosk model, a real database."""
 
 import os
+import signal
 import threading
+import time
 
+import psutil
 import pytest
 import soundfile as sf
 from batch_files import copy_samples, use_test_model, write_calls
@@ -121,3 +124,28 @@ def test_worker_count_follows_request_cores_and_files():
     assert 1 <= worker_count(None, 100, None) <= os.cpu_count()
     with pytest.raises(CoachError, match="--workers 0"):
         worker_count(0, 5, None)
+
+
+def test_a_worker_process_that_dies_has_its_file_retried_not_lost(tmp_path, tmp_path_factory):
+    """SIGKILL one worker process mid-batch: the pool is restarted and every file is still saved exactly once."""
+    settings = use_test_model()
+    files = write_calls(tmp_path / "in", 4, tmp_path_factory)
+    batch_id = _plan([tmp_path / "in"])
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(_run(batch_id, settings, workers=2)[0]))
+    worker.start()
+    me = psutil.Process()
+    deadline = time.monotonic() + 120
+    victim = None
+    while victim is None and time.monotonic() < deadline:
+        spawned = [p for p in me.children() if "spawn_main" in " ".join(p.cmdline())]
+        victim = spawned[0] if spawned else None
+        time.sleep(0.2)
+    assert victim is not None, "no worker process started"
+    time.sleep(1.0)  # let it take a file
+    victim.send_signal(signal.SIGKILL)
+    worker.join(600)
+    (report,) = result
+    assert report.count("done") == len(files)
+    sessions = open_db().execute("SELECT count(*) FROM sessions").fetchone()[0]
+    assert sessions == len(files)
