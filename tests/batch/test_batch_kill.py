@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import time
 
+import psutil
 from batch_files import coach, copy_samples, use_test_model, write_calls
 
 KILLS = 5
@@ -58,4 +59,23 @@ def test_sigkill_at_random_moments_then_rerun_saves_each_file_once(tmp_path, tmp
     assert final.returncode == 0
     states = [json.loads(line)["state"] for line in out.decode().splitlines()]
     assert len(states) == len(files) and set(states) <= {"done", "skipped"}
+    assert saved_per_file(home) == {str(p.resolve()): 1 for p in files}
+
+
+def test_ctrl_c_stops_cleanly_and_the_rerun_finishes(tmp_path, tmp_path_factory):
+    """SIGINT to the batch's process group (Ctrl-C in a terminal) ends it with status 130 and a sound library."""
+    home = tmp_path / "home"
+    use_test_model(home)
+    files = write_calls(tmp_path / "calls", 3, tmp_path_factory)
+    process = coach("batch", str(tmp_path / "calls"), home=home, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not psutil.Process(process.pid).children() and time.monotonic() < deadline:
+        time.sleep(0.2)  # Ctrl-C while the workers run, not while Python is still starting
+    time.sleep(1.0)
+    assert process.poll() is None, "the batch ended before Ctrl-C"
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130 and "interrupted" in err.decode()
+    assert all(n == 1 for n in saved_per_file(home).values())
+    assert coach("batch", str(tmp_path / "calls"), home=home, stdout=subprocess.DEVNULL).wait(300) == 0
     assert saved_per_file(home) == {str(p.resolve()): 1 for p in files}
