@@ -64,14 +64,17 @@ def score_on_cluster(
         results = as_completed(loop=client.loop)
 
         def send_next() -> None:
-            item = waiting.pop(0)
+            item = waiting[0]
             try:
                 data = Path(item.path).read_bytes()
             except OSError as exc:
+                waiting.pop(0)
                 record(Failed(item.id, f"cannot be read ({exc.strerror}); check its permissions"))
                 return
-            audio = client.scatter(data, hash=False)  # sent straight to a worker, not through the scheduler
-            future = client.submit(score_bytes, item.id, Path(item.path).name, audio, settings, rubric, pure=False)
+            # The bytes travel inside the task, not scattered to one worker, so the scheduler can rerun the task
+            # elsewhere if that worker dies. The item leaves `waiting` only once it is safely submitted.
+            future = client.submit(score_bytes, item.id, Path(item.path).name, data, settings, rubric, pure=False)
+            waiting.pop(0)
             sent[future] = item
             results.add(future)
 
@@ -91,8 +94,8 @@ def score_on_cluster(
                     raise Cancelled("Batch stopped; the files not yet saved stay queued for the next run.")
                 if waiting:
                     send_next()
-        except (OSError, TimeoutError) as exc:  # the scheduler went away: everything unfinished is scored locally
-            log.warning("Lost the Dask scheduler at %s (%s); scoring the remaining files locally", address, exc)
+        except (OSError, TimeoutError) as exc:  # the connection failed: everything unfinished is scored locally
+            log.warning("The Dask cluster at %s failed (%s); scoring the remaining files locally", address, exc)
             leftovers.extend(sent.values())
             leftovers.extend(waiting)
         return leftovers, threads

@@ -1,12 +1,14 @@
 """`--cluster`: a real Dask LocalCluster with separate worker processes scores like the local pool does."""
 
+import os
+import signal
 import socket
 import threading
 import time
 
 import pytest
 from batch_files import copy_samples, use_test_model, write_calls
-from distributed import LocalCluster
+from distributed import Client, LocalCluster
 
 from coach_app.batch.cluster import connect
 from coach_app.batch.runner import plan, process_batch
@@ -57,3 +59,38 @@ def test_unreachable_scheduler_is_a_clear_error_within_the_timeout():
     with pytest.raises(CoachError, match=rf"Cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within 2 s"):
         connect(f"tcp://127.0.0.1:{port}", timeout_s=2)
     assert time.perf_counter() - started < 30
+
+
+def test_a_cluster_worker_that_dies_loses_no_file(tmp_path, tmp_path_factory):
+    """SIGKILL a Dask worker process after the first result: its files are scored elsewhere, each saved once."""
+    files = write_calls(tmp_path / "in", 5, tmp_path_factory)
+    settings = use_test_model()
+    batch_id = plan(
+        [tmp_path / "in"],
+        rep=None,
+        rep_from=None,
+        tags=(),
+        default_rep="Sam",
+        on_progress=lambda f, m: None,
+        cancel=threading.Event(),
+    )
+    with LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            pids = list(client.run(os.getpid).values())
+        killed: list[int] = []
+
+        def kill_one(item, overall) -> None:
+            if not killed:
+                killed.append(pids[0])
+                os.kill(pids[0], signal.SIGKILL)
+
+        report = process_batch(
+            batch_id,
+            settings,
+            cluster=cluster.scheduler_address,
+            on_item=kill_one,
+            on_progress=lambda f, m: None,
+            cancel=threading.Event(),
+        )
+    assert killed and report.count("done") == len(files)
+    assert open_db().execute("SELECT count(*) FROM sessions").fetchone()[0] == len(files)
