@@ -21,6 +21,7 @@ import psutil
 
 from coach_app.batch.inputs import find_files, inspect, rep_for_path, rep_pattern
 from coach_app.batch.jobs import Failed, Outcome, Scored, score_path, start_worker
+from coach_app.batch.preload import MODEL_ENV
 from coach_app.errors import Cancelled, CoachError
 from coach_app.session import AUDIO_SUFFIXES, ProgressFn, model_for, rubric_for
 from coach_app.settings import Settings
@@ -30,8 +31,8 @@ from coach_app.storage.db import open_db
 ItemFn = Callable[[BatchItem, int | None], None]  # a finished file, with its overall score when it was saved
 POLL_S = 0.2  # how often the parent looks at the cancel flag while workers run
 MAX_ATTEMPTS = 2  # a file whose worker process died this often is marked failed
-WORKER_BASE_BYTES = 300 * 2**20  # Python, the analysis and one file's audio, besides the speech model
-MODEL_MEMORY_FACTOR = 1.5  # a loaded Vosk model takes about this times its size on disk
+WORKER_BASE_BYTES = 400 * 2**20  # Python, the analysis and a file's recognisers, besides the shared model
+MODEL_MEMORY_FACTOR = 2.0  # a loaded Vosk model takes about this times its size on disk
 MEMORY_RESERVE_BYTES = 1 * 2**30  # left for the app, the parent and the rest of the machine
 
 
@@ -121,11 +122,13 @@ def worker_count(requested: int | None, files: int, model: str | None) -> int:
 
 
 def memory_allows(model: str) -> int:
-    """How many workers holding the speech model fit in the memory available now (at least one)."""
-    model_bytes = sum(f.stat().st_size for f in Path(model).rglob("*") if f.is_file())
-    per_worker = WORKER_BASE_BYTES + MODEL_MEMORY_FACTOR * model_bytes
+    """How many workers fit in the memory available now (at least one): they share one copy of the speech model
+    where a fork server is available (see `_worker_context`), else each holds its own."""
+    model_bytes = MODEL_MEMORY_FACTOR * sum(f.stat().st_size for f in Path(model).rglob("*") if f.is_file())
     spare = psutil.virtual_memory().available - MEMORY_RESERVE_BYTES
-    return max(1, int(spare // per_worker))
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return max(1, int((spare - model_bytes) // WORKER_BASE_BYTES))
+    return max(1, int(spare // (WORKER_BASE_BYTES + model_bytes)))
 
 
 class _Tracker:
@@ -187,7 +190,7 @@ def _score_locally(
     cancel: threading.Event,
 ) -> None:
     """Score in a pool of worker processes; a pool broken by a dying worker is restarted for the files left."""
-    context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt or other threads
+    context = _worker_context(model)
     stop = context.Event()
     pending = {item.id: item for item in items}
     attempts: Counter[int] = Counter()
@@ -209,6 +212,19 @@ def _score_locally(
                     del pending[item.id]
                     reason = "the worker process scoring it stopped unexpectedly (out of memory?); try fewer --workers"
                     tracker.finish(mark_failed(tracker.db, item, reason), None)
+
+
+def _worker_context(model: str | None):
+    """Where workers come from: a fork server that loaded the speech model (workers share its memory) where the
+    system has one, else fresh interpreters. Never a fork of this process, which may run Qt or other threads."""
+    if model is None or "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # Read by the fork server when it starts (once per process): a later batch with another model still works,
+    # its workers just load that model themselves.
+    os.environ.setdefault(MODEL_ENV, model)
+    context.set_forkserver_preload(["coach_app.batch.preload"])
+    return context
 
 
 def _collect(futures, pending, tracker: _Tracker, cancel: threading.Event, stop) -> bool:

@@ -1,5 +1,6 @@
 """Batch import end to end on real files: worker processes, the real Vosk model, a real database."""
 
+import contextlib
 import os
 import signal
 import threading
@@ -138,8 +139,7 @@ def test_a_worker_process_that_dies_has_its_file_retried_not_lost(tmp_path, tmp_
     deadline = time.monotonic() + 120
     victim = None
     while victim is None and time.monotonic() < deadline:
-        spawned = [p for p in me.children() if "spawn_main" in " ".join(p.cmdline())]
-        victim = spawned[0] if spawned else None
+        victim = next(iter(_workers(me)), None)
         time.sleep(0.2)
     assert victim is not None, "no worker process started"
     time.sleep(1.0)  # let it take a file
@@ -149,3 +149,14 @@ def test_a_worker_process_that_dies_has_its_file_retried_not_lost(tmp_path, tmp_
     assert report.count("done") == len(files)
     sessions = open_db().execute("SELECT count(*) FROM sessions").fetchone()[0]
     assert sessions == len(files)
+
+
+def _workers(parent: psutil.Process) -> list[psutil.Process]:
+    """The pool's worker processes: spawned children, or children of the fork server that preloaded the model."""
+    found = []
+    for process in parent.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            line = " ".join(process.cmdline())
+            if "spawn_main" in line or (process.ppid() != parent.pid and "forkserver" in line):
+                found.append(process)
+    return found
