@@ -141,7 +141,9 @@ class LibraryScreen(QWidget):
         undo_row.addWidget(self.undo_button)
         self.undo_bar.hide()
 
-        self.hint = QLabel("Drop recordings (WAV, FLAC, OGG, MP3), transcripts (.json) or session bundles (.zip) here.")
+        self.hint = QLabel(
+            "Drop recordings (WAV, FLAC, OGG, MP3), transcripts (.json), session bundles (.zip) or folders here."
+        )
         self.hint.setEnabled(False)
         column = QVBoxLayout(self)
         column.addLayout(filters)

@@ -1,7 +1,5 @@
 """Progress: a rep's score trends, skill radar and behaviour counts (matplotlib), bests, streaks and goals."""
 
-from datetime import UTC, datetime, timedelta
-
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,12 +22,12 @@ from coach_app.scenarios.catalog import get_scenario
 from coach_app.storage.goals import add_goal, remove_goal
 from coach_app.storage.progress import Progress
 from coach_app.ui.error_dialog import show_error
+from coach_app.ui.formatting import PERIODS, since
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
 from coach_app.ui.team_view import TeamView
 from coach_app.ui.widgets.task_panel import TaskPanel
 
-PERIODS = (("All time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90))
 GOAL_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -152,10 +150,6 @@ class ProgressScreen(QWidget):
         self.scenario.setCurrentIndex(max(0, self.scenario.findData(current)))
         self.scenario.blockSignals(False)
 
-    def _since(self) -> str | None:
-        days = self.period.currentData()
-        return None if days is None else (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
-
     def reload(self) -> None:
         rep = self.rep.currentText()
         if not rep:
@@ -166,7 +160,7 @@ class ProgressScreen(QWidget):
         handle = run_task(
             session.progress_charts,
             rep,
-            self._since(),
+            since(self.period.currentData()),
             self.scenario.currentData(),
             on_done=self._loaded,
             on_error=self._failed,

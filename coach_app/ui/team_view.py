@@ -1,8 +1,6 @@
 """Progress → Team: one row per rep (sessions, mean scores, trend, weakest skill against the team) and, for
 trainers, how often they corrected each kind of finding. Clicking a rep opens their progress."""
 
-from datetime import UTC, datetime, timedelta
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,10 +18,10 @@ from coach_app import session
 from coach_app.errors import Cancelled
 from coach_app.storage.team import Team
 from coach_app.ui.error_dialog import show_error
+from coach_app.ui.formatting import PERIODS, since
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import TaskHandle, run_task
 
-PERIODS = (("All time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90))
 REP_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -88,14 +86,12 @@ class TeamView(QWidget):
         state.settings_changed.connect(lambda _settings: self._show_calibration())
         self._show_calibration()
 
-    def _since(self) -> str | None:
-        days = self.period.currentData()
-        return None if days is None else (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
-
     def reload(self) -> None:
         if self._handle is not None and not self._handle.done:
             self._handle.cancel()
-        self._handle = run_task(session.team_overview, self._since(), on_done=self._show, on_error=self._failed)
+        self._handle = run_task(
+            session.team_overview, since(self.period.currentData()), on_done=self._show, on_error=self._failed
+        )
 
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, Cancelled):
