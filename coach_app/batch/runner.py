@@ -200,18 +200,17 @@ def _score_locally(
         ) as pool:
             futures = {pool.submit(score_path, i.id, i.path, settings, rubric): i for i in pending.values()}
             try:
-                broken = _collect(futures, pending, tracker, cancel, stop)
+                suspects = _collect(futures, pending, tracker, cancel, stop)
             except BaseException:  # Ctrl-C or cancel: workers stop at their next block of audio; nothing half-saved
                 stop.set()
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-        if broken:
-            for item in list(pending.values()):
-                attempts[item.id] += 1
-                if attempts[item.id] >= MAX_ATTEMPTS:
-                    del pending[item.id]
-                    reason = "the worker process scoring it stopped unexpectedly (out of memory?); try fewer --workers"
-                    tracker.finish(mark_failed(tracker.db, item, reason), None)
+        for item_id in suspects:  # the pool broke: the files being scored then are suspected of killing a worker
+            attempts[item_id] += 1
+            if attempts[item_id] >= MAX_ATTEMPTS:
+                item = pending.pop(item_id)
+                reason = "the worker process scoring it stopped unexpectedly (out of memory?); try fewer --workers"
+                tracker.finish(mark_failed(tracker.db, item, reason), None)
 
 
 def _worker_context(model: str | None):
@@ -227,11 +226,13 @@ def _worker_context(model: str | None):
     return context
 
 
-def _collect(futures, pending, tracker: _Tracker, cancel: threading.Event, stop) -> bool:
-    """Save outcomes as they come; True when a worker died and the pool is broken."""
+def _collect(futures, pending, tracker: _Tracker, cancel: threading.Event, stop) -> set[int]:
+    """Save outcomes as they come. When a worker dies the pool breaks: returns the ids of the files that were
+    being scored then (empty when every file finished)."""
     waiting = set(futures)
     broken = False
     while waiting:
+        running = {futures[f].id for f in waiting if f.running()}  # handed to a worker, not finished
         done, waiting = wait(waiting, timeout=POLL_S, return_when=FIRST_COMPLETED)
         for future in done:
             try:
@@ -246,8 +247,8 @@ def _collect(futures, pending, tracker: _Tracker, cancel: threading.Event, stop)
         if cancel.is_set():
             raise Cancelled("Batch stopped; the files not yet saved stay queued for the next run.")
         if broken:
-            return True
-    return False
+            return (running & set(pending)) or set(pending)
+    return set()
 
 
 def _size(path: str) -> int:
