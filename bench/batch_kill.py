@@ -1,6 +1,6 @@
 """Kill-and-rerun: `coach-app batch` killed with SIGKILL at random moments, then rerun to the end.
 
-    .venv/bin/python bench/batch_kill.py [--kills 10] [--calls 4] [--seed 1]
+    .venv/bin/python bench/batch_kill.py [--kills 10] [--calls 4] [--seed 1] [--max-delay 25]
 
 Each round kills the whole batch (parent and worker processes) after a random delay and checks the database:
 `PRAGMA integrity_check`, foreign keys, and every done file saved exactly once. A final rerun must finish with
@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--calls", type=int, default=4, help="short recordings besides the 8 sample transcripts")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-delay", type=float, default=25.0, help="kill within this many seconds of the start")
     args = parser.parse_args()
     chance = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,7 +64,7 @@ def main() -> None:
         started = time.perf_counter()
         for round_number in range(args.kills):
             process = coach("batch", str(folder), home=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            delay = chance.uniform(0.5, 8.0)
+            delay = chance.uniform(0.5, args.max_delay)
             time.sleep(delay)
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
