@@ -59,7 +59,10 @@ def main() -> None:
         root = Path(tmp)
         home, folder = root / "home", root / "in"
         use_test_model(home)
-        files = write_calls(folder / "audio", args.calls, _Factory(root)) + copy_samples(folder / "text")
+        # Transcripts sort first and score in a moment, so kills land while results are being saved.
+        files = write_calls(folder / "2-recordings", args.calls, _Factory(root)) + copy_samples(
+            folder / "1-transcripts"
+        )
         landed = 0
         started = time.perf_counter()
         for round_number in range(args.kills):

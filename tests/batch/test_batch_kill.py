@@ -39,14 +39,15 @@ def test_sigkill_at_random_moments_then_rerun_saves_each_file_once(tmp_path, tmp
     home = tmp_path / "home"
     use_test_model(home)
     folder = tmp_path / "calls"
-    files = write_calls(folder / "audio", 2, tmp_path_factory) + copy_samples(folder / "text")
+    # Transcripts sort first and score in a moment, so kills land while results are being saved.
+    files = write_calls(folder / "2-recordings", 2, tmp_path_factory) + copy_samples(folder / "1-transcripts")
     chance = random.Random(20261207)
     killed = 0
     for _ in range(KILLS):
         process = coach(
             "batch", str(folder), "--workers", "2", home=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(chance.uniform(0.5, 6.0))
+        time.sleep(chance.uniform(0.5, 12.0))
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             killed += 1
@@ -66,6 +67,7 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_finishes(tmp_path, tmp_path_factory)
     """SIGINT to the batch's process group (Ctrl-C in a terminal) ends it with status 130 and a sound library."""
     home = tmp_path / "home"
     use_test_model(home)
+    # Transcripts sort first and score in a moment, so kills land while results are being saved.
     files = write_calls(tmp_path / "calls", 3, tmp_path_factory)
     process = coach("batch", str(tmp_path / "calls"), home=home, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
