@@ -235,6 +235,7 @@ def _collect(futures, pending, tracker: _Tracker, cancel: threading.Event, stop)
         running = {futures[f].id for f in waiting if f.running()}  # handed to a worker, not finished
         done, waiting = wait(waiting, timeout=POLL_S, return_when=FIRST_COMPLETED)
         for future in done:
+            item = futures.pop(future)  # holding no finished result keeps memory flat over hundreds of files
             try:
                 outcome = future.result()
             except BrokenProcessPool:
@@ -242,7 +243,7 @@ def _collect(futures, pending, tracker: _Tracker, cancel: threading.Event, stop)
                 continue
             if isinstance(outcome, Failed) and stop.is_set():
                 continue  # stopped by the cancel, not a problem with the file: it stays queued
-            del pending[futures[future].id]
+            del pending[item.id]
             tracker.record(outcome)
         if cancel.is_set():
             raise Cancelled("Batch stopped; the files not yet saved stay queued for the next run.")
