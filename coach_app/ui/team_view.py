@@ -68,6 +68,7 @@ class TeamView(QWidget):
         self.calibration.setHorizontalHeaderLabels(("Finding", "Found", "Marked wrong", "Share wrong", "Added"))
         self.calibration.verticalHeader().hide()
         self.calibration.setSortingEnabled(True)
+        self.calibration.sortItems(2, Qt.SortOrder.DescendingOrder)  # most often marked wrong first
         self.empty = QLabel("No sessions in this period: import a folder of calls in the Library.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         filters = QHBoxLayout()
