@@ -3,6 +3,7 @@
 import csv
 import json
 import statistics
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,14 @@ def test_team_cli_bad_date_and_empty_period_are_clear_errors(db, capsys):
     assert "not a date: write it as YYYY-MM-DD" in capsys.readouterr().err
     assert main(["team", "--since", "2030-01-01"]) == 2
     assert "No sessions stored in that period" in capsys.readouterr().err
+
+
+def test_weakest_is_the_dimension_furthest_below_the_team_median(db):
+    """Dee is strong overall but far below the team in questioning: that is her weakest, with the gap."""
+    for rep, questioning in (("Ana", 70), ("Ben", 72), ("Dee", 40)):
+        transcript = make_transcript()
+        card = make_scorecard(transcript, overall=80)
+        dims = tuple(replace(d, score=questioning) if d.dimension == "questioning" else d for d in card.dimensions)
+        save_session(db, transcript, replace(card, dimensions=dims), rep, "call")
+    dee = next(r for r in team_view(db).reps if r.rep == "Dee")
+    assert (dee.weakest, dee.weakest_gap) == ("questioning", 40 - 70)
