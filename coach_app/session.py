@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from coach_app.scenarios.conversation import CallSnapshot, PracticeResult
     from coach_app.scenarios.model import Scenario
     from coach_app.scenarios.turn_loop import TurnLoop
+    from coach_app.storage.team import Team
     from coach_app.transcription.pipeline import LiveTranscription
 
 ProgressFn = Callable[[float, str], None]
@@ -157,14 +158,26 @@ def recover_recordings(*, on_progress: ProgressFn, cancel: threading.Event) -> l
 
 def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:
     """Import a recording or transcript as a scored session, or a session bundle; returns the session's id."""
+    if path.suffix.lower() == BUNDLE_SUFFIX:
+        on_progress(0.5, f"Checking {path.name}")
+        with open_db() as db:
+            return import_bundle(db, path).session_id
+    transcript, scorecard = score_file(path, settings, rubric_for(settings), on_progress=on_progress, cancel=cancel)
+    audio = path if path.suffix.lower() in AUDIO_SUFFIXES else None
+    with open_db() as db:
+        return save_session(
+            db, transcript, scorecard, rep_for(settings), path.stem, audio_path=audio, source="imported_call"
+        )
+
+
+def score_file(
+    path: Path, settings: Settings, rubric: Rubric, *, on_progress: ProgressFn, cancel: threading.Event
+) -> "tuple[Transcript, Scorecard]":
+    """Transcribe a recording (or read a transcript) and score it, saving nothing: every import goes through here."""
     from coach_app.transcription.pipeline import transcribe_file
 
     suffix = path.suffix.lower()
     audio: Path | None = None
-    if suffix == BUNDLE_SUFFIX:
-        on_progress(0.5, f"Checking {path.name}")
-        with open_db() as db:
-            return import_bundle(db, path).session_id
     if suffix in TRANSCRIPT_SUFFIXES:
         transcript = load_transcript(path)
     elif suffix in AUDIO_SUFFIXES:
@@ -180,11 +193,7 @@ def import_file(path: Path, settings: Settings, *, on_progress: ProgressFn, canc
     if cancel.is_set():
         raise Cancelled(f"Import of {path.name} cancelled; nothing was saved.")
     on_progress(0.95, f"Scoring {path.name}")
-    scorecard = score_conversation(transcript, rubric_for(settings), audio, settings.rep_channel)
-    with open_db() as db:
-        return save_session(
-            db, transcript, scorecard, rep_for(settings), path.stem, audio_path=audio, source="imported_call"
-        )
+    return transcript, score_conversation(transcript, rubric, audio, settings.rep_channel)
 
 
 def import_files(
@@ -345,3 +354,11 @@ def progress_charts(
         ("Skills", radar_figure(progress)),
         ("Behaviours", behaviour_figure(progress)),
     )
+
+
+def team_overview(since: str | None, *, on_progress: ProgressFn, cancel: threading.Event) -> "Team":
+    """Every rep's row and the findings' calibration, for the Team page."""
+    from coach_app.storage.team import team_view
+
+    with open_db() as db:
+        return team_view(db, since=since)

@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "report",
     "bundle",
     "rescore",
+    "batch",
+    "team",
     "screenshots",
 )
 

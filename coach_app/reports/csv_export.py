@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from coach_app.files import write_private
 from coach_app.storage.records import SessionSummary
+from coach_app.storage.team import Team
 
 FIXED_COLUMNS = (
     "id",
@@ -49,3 +50,18 @@ def sessions_csv(db: Database, summaries: Sequence[SessionSummary]) -> str:
 def write_sessions_csv(db: Database, summaries: Sequence[SessionSummary], path: str | os.PathLike) -> None:
     """Write `sessions_csv` to a file (UTF-8 with BOM so spreadsheet apps detect the encoding)."""
     write_private(path, sessions_csv(db, summaries).encode("utf-8-sig"))
+
+
+def write_team_csv(team: Team, path: str | os.PathLike) -> None:
+    """The team table as CSV: one row per rep, each dimension's mean score, trend and weakest dimension."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["rep", "sessions", "mean_overall", *team.dimension_labels, "trend", "weakest", "weakest_gap"])
+    for row in team.reps:
+        values = row.to_dict()
+        dimensions = [values["dimensions"].get(key, "") for key in team.dimension_labels]
+        tail = [values[key] for key in ("trend", "weakest", "weakest_gap")]
+        writer.writerow(
+            [row.rep, row.sessions, values["mean_overall"], *dimensions, *("" if v is None else v for v in tail)]
+        )
+    write_private(path, out.getvalue().encode("utf-8-sig"))

@@ -178,3 +178,30 @@ def m005_repair_unreadable_values(db: Database) -> None:
 def m006_score_breakdown(db: Database) -> None:
     """Why: show how each finding moved a score; NULL for sessions scored before this step."""
     db.execute("ALTER TABLE scores ADD COLUMN breakdown_json TEXT")
+
+
+@migrations()
+def m007_batch_imports(db: Database) -> None:
+    """Why: a folder of recordings is imported as a batch that a rerun resumes: each file's checksum and state."""
+    db.executescript(
+        """
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            tags_json TEXT NOT NULL DEFAULT '[]'  -- tags given to every session the batch saves
+        );
+        CREATE TABLE batch_items (
+            id INTEGER PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            rep TEXT NOT NULL,  -- the rep the session is saved for
+            checksum TEXT,  -- SHA-256 of the file's bytes; NULL when it could not be read
+            state TEXT NOT NULL CHECK (state IN ('queued', 'done', 'failed', 'skipped')),
+            error TEXT,  -- why it failed or was skipped
+            session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (batch_id, path)
+        );
+        CREATE INDEX batch_items_checksum ON batch_items(checksum, state);
+        """
+    )

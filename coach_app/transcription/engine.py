@@ -1,5 +1,7 @@
 """The one module that talks to Vosk: loads models by path (cached) and turns a stream of audio into timed words."""
 
+import contextlib
+import ctypes
 import json
 import re
 import threading
@@ -24,6 +26,18 @@ def model_samplerate(path: Path | str) -> int:
         if found:
             return int(found.group(1))
     return DEFAULT_MODEL_RATE
+
+
+def reset_randomness() -> None:
+    """Seed the C library's random numbers, which Kaldi draws on while decoding, to a fixed value.
+
+    Without this a file's words and confidences depend on what the process decoded before; seeded before each
+    file, a single-recogniser (mono) transcription is the same in any process, so batch workers, cluster workers
+    and a one-off import agree. (Two channels decode in two threads sharing the generator, so stereo varies a
+    little.) Best effort: where the C library cannot be reached this does nothing.
+    """
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # no POSIX C library by that name (Windows)
+        ctypes.CDLL(None).srand(0)
 
 
 def _vosk():

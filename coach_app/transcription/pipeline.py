@@ -16,7 +16,7 @@ from coach_app.core import Speaker, Transcript, Word
 from coach_app.errors import AudioError
 from coach_app.transcription.activity import Loudness
 from coach_app.transcription.diarize import VoiceFeatures, split_speakers
-from coach_app.transcription.engine import StreamingTranscriber, load_model, model_samplerate
+from coach_app.transcription.engine import StreamingTranscriber, load_model, model_samplerate, reset_randomness
 from coach_app.transcription.turns import turns_from_speakers
 
 Channel = Literal["left", "right"]
@@ -241,6 +241,7 @@ def transcribe_file(
     """Transcribe an audio file: stereo → a speaker per channel, mono (or `mono=True`) → split by voice."""
     load_model(model_path)  # a missing or broken model is reported before any audio is read
     rate = model_samplerate(model_path)
+    reset_randomness()
     live = LiveTranscription(model_path, rep_channel, mono, first_speaker, str(path), FILE_BACKLOG_BLOCKS)
     try:
         for block in read_blocks(path, rate, on_progress, cancel):

@@ -1,4 +1,9 @@
-"""How the screens write times and counts: minutes and seconds as a media player does, and plurals."""
+"""How the screens write times and counts (minutes and seconds, as a media player does; plurals) and offer periods
+to look back over."""
+
+from datetime import UTC, datetime, timedelta
+
+PERIODS = (("All time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90))
 
 
 def clock(seconds: float) -> str:
@@ -13,3 +18,8 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 
 def days(count: int) -> str:
     return plural(count, "day")
+
+
+def since(days: int | None) -> str | None:
+    """The start of a period of `days` up to now, as stored times are written; None for all time."""
+    return None if days is None else (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")

@@ -28,6 +28,7 @@ from coach_app.errors import CoachError
 from coach_app.storage import sessions
 from coach_app.storage.records import SessionSummary
 from coach_app.storage.search import search_text
+from coach_app.ui.batch_panel import BatchPanel
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.formatting import plural
 from coach_app.ui.names import scenario_title, source_label
@@ -120,6 +121,9 @@ class LibraryScreen(QWidget):
         self.import_button = QPushButton("Import…")
         self.import_button.setAccessibleName("Import recordings, transcripts or session bundles")
         self.import_button.clicked.connect(self.ask_import)
+        self.import_folder_button = QPushButton("Import folder…")
+        self.import_folder_button.setAccessibleName("Import every recording and transcript in a folder")
+        self.import_folder_button.clicked.connect(self.ask_import_folder)
         self.open_button = QPushButton("Open")
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
         self.tags_button = QPushButton("Tags…")
@@ -136,7 +140,14 @@ class LibraryScreen(QWidget):
         self.count_label = QLabel()
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
-        for button in (self.import_button, self.open_button, self.tags_button, self.export_button, self.delete_button):
+        for button in (
+            self.import_button,
+            self.import_folder_button,
+            self.open_button,
+            self.tags_button,
+            self.export_button,
+            self.delete_button,
+        ):
             actions.addWidget(button)
 
         self.undo_label = QLabel()
@@ -164,7 +175,9 @@ class LibraryScreen(QWidget):
         no_match_column.addStretch(1)
         self.no_match.hide()
 
-        self.hint = QLabel("Drop recordings (WAV, FLAC, OGG, MP3), transcripts (.json) or session bundles (.zip) here.")
+        self.hint = QLabel(
+            "Drop recordings (WAV, FLAC, OGG, MP3), transcripts (.json), session bundles (.zip) or folders here."
+        )
         self.hint.setProperty("secondary", True)
         self.hint.setWordWrap(True)
         column = QVBoxLayout(self)
@@ -175,6 +188,8 @@ class LibraryScreen(QWidget):
         column.addLayout(actions)
         self.tasks = TaskPanel()
         column.addWidget(self.tasks)
+        self.batch = BatchPanel(state)
+        column.addWidget(self.batch)
         column.addWidget(self.hint)
         state.sessions_changed.connect(self.refresh)
         self._fill_filters()
@@ -335,6 +350,11 @@ class LibraryScreen(QWidget):
         if files:
             self.import_files([Path(f) for f in files])
 
+    def ask_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of recordings and transcripts")
+        if folder:
+            self.batch.queue([Path(folder)])
+
     def import_files(self, files: list[Path], rep: str | None = None) -> QDialog | None:
         """Transcribe (audio), score and store each file in the background, with progress and Cancel. Calls
         (not bundles, which carry their rep) are scored as `rep`; without one the user is asked first, and the
@@ -420,4 +440,7 @@ class LibraryScreen(QWidget):
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt's name)
         files = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
         event.acceptProposedAction()
-        self.import_files(files)
+        if any(path.is_dir() for path in files):  # a folder is a batch: scored in parallel, resumable
+            self.batch.queue(files)
+        else:
+            self.import_files(files)

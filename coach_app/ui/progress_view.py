@@ -1,7 +1,5 @@
 """Progress: a rep's score trends, skill radar and behaviour counts (matplotlib), bests, streaks and goals."""
 
-from datetime import UTC, datetime, timedelta
-
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,13 +22,13 @@ from coach_app.scoring.kinds import kind_label
 from coach_app.storage.goals import add_goal, remove_goal
 from coach_app.storage.progress import Progress
 from coach_app.ui.error_dialog import show_error
-from coach_app.ui.formatting import plural
+from coach_app.ui.formatting import PERIODS, plural, since
 from coach_app.ui.names import scenario_title
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
+from coach_app.ui.team_view import TeamView
 from coach_app.ui.widgets.task_panel import TaskPanel
 
-PERIODS = (("All time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90))
 GOAL_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -97,18 +95,38 @@ class ProgressScreen(QWidget):
         self.splitter.setSizes([760, 340])
         self.saved_layout = {"splitter": self.splitter}
         self.tasks = TaskPanel()
-        column = QVBoxLayout(self)
+        rep_page = QWidget()
+        column = QVBoxLayout(rep_page)
         column.addLayout(filters)
         column.addWidget(self.splitter, 1)
         column.addWidget(self.empty)
         column.addWidget(self.tasks)
+        self.team = TeamView(state)
+        self.team.rep_chosen.connect(self.open_rep)
+        self.pages = QTabWidget()
+        self.pages.setAccessibleName("Progress of one rep or the team")
+        self.pages.addTab(rep_page, "Rep")
+        self.pages.addTab(self.team, "Team")
+        self.pages.currentChanged.connect(self._page_changed)
+        QVBoxLayout(self).addWidget(self.pages)
         self.empty.hide()
         self.rep.currentIndexChanged.connect(self.reload)
         self.period.currentIndexChanged.connect(self.reload)
         self.scenario.currentIndexChanged.connect(self.reload)
         state.sessions_changed.connect(self.activated)
 
+    def open_rep(self, rep: str) -> None:
+        """Show one rep's progress (a rep chosen on the Team page)."""
+        self.rep.setCurrentText(rep)
+        self.pages.setCurrentIndex(0)
+
+    def _page_changed(self, index: int) -> None:
+        if self.pages.widget(index) is self.team:
+            self.team.reload()
+
     def activated(self) -> None:
+        if self.pages.currentWidget() is self.team:
+            self.team.reload()
         current = self.rep.currentText() or self.state.settings.rep_name
         names = [name for (name,) in self.state.db.execute("SELECT name FROM people ORDER BY name")]
         self.rep.blockSignals(True)
@@ -133,10 +151,6 @@ class ProgressScreen(QWidget):
         self.scenario.setCurrentIndex(max(0, self.scenario.findData(current)))
         self.scenario.blockSignals(False)
 
-    def _since(self) -> str | None:
-        days = self.period.currentData()
-        return None if days is None else (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
-
     def reload(self) -> None:
         rep = self.rep.currentText()
         if not rep:
@@ -147,7 +161,7 @@ class ProgressScreen(QWidget):
         handle = run_task(
             session.progress_charts,
             rep,
-            self._since(),
+            since(self.period.currentData()),
             self.scenario.currentData(),
             on_done=self._loaded,
             parent=self,
