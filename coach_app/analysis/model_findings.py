@@ -42,6 +42,9 @@ EXPLAINED_BY: dict[str, tuple[str, str]] = {
 # A rule finding dropped when the turn is heard to have the label that contradicts it: a vague promise gives way
 # to a real plan, and a question checking agreement with the plan is not also a closed question.
 CONTRADICTED_BY: dict[str, str] = {"vague_promise": "action_plan", "closed_question": "agreement_check"}
+# Labels the model alone may not add to a turn whose empathy the phrase rules found: a negative one, and
+# acknowledgement (which the labelling guide gives only to turns that do not name feelings).
+NOT_WITH_RULE_EMPATHY = frozenset({"judgemental", "dismissive", "blame_shifting", "acknowledgement"})
 # Paraphrase overlap alone misreads explanations that reuse the customer's words: a reflection the rules found
 # without a reflective opener ("it sounds like…") stands only if the model gives it at least this probability.
 UNOPENED_REFLECTION_MIN = 0.1
@@ -168,6 +171,8 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
     if not _asks(conv, index):
         added -= {"open_question", "closed_question"}
     added = {label for label in added if not MODEL_ONLY_CANCELLED_BY.get(label, frozenset()) & heard}
+    if "empathy" in found_labels:  # the rules' empathy phrases are sure; the model's guesses beside them are not
+        added -= NOT_WITH_RULE_EMPATHY
     for label in model.labels:
         if label in added:
             file, category = EXPLAINED_BY[label]

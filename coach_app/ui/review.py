@@ -211,6 +211,10 @@ class ReviewScreen(QWidget):
         self.title_label.setText(summary.title)
         when = summary.started_at.replace("T", " ")[:16]
         self.details_label.setText(f"{summary.rep} · {when} · {clock(summary.duration_s)} · {summary.source}")
+        notice = card.extras.get("analysis_notice")  # the behaviour model was missing: rules-only findings
+        if notice:
+            self.details_label.setText(self.details_label.text() + " · rules-only analysis")
+        self.details_label.setToolTip(notice or "")
         corrected = stored.corrected is not None and summary.overall != summary.automatic_overall
         self.overall_label.setText(
             f"{card.overall}<small>/100</small>"
