@@ -18,7 +18,7 @@ from coach_app.analysis.context import Conversation
 from coach_app.analysis.encoder import SentenceEncoder, shipped_encoder
 from coach_app.analysis.lexicon import lexicon
 from coach_app.analysis.text import STOPWORDS, TurnText
-from coach_app.analysis.utterance_features import is_punctuated
+from coach_app.analysis.utterance_features import WH_WORDS, is_punctuated
 from coach_app.analysis.utterances import QUESTION_LABELS
 from coach_app.core import Finding
 from coach_app.errors import ModelError
@@ -45,6 +45,7 @@ CONTRADICTED_BY: dict[str, str] = {"vague_promise": "action_plan", "closed_quest
 # Labels the model alone may not add to a turn whose empathy the phrase rules found: a negative one, and
 # acknowledgement (which the labelling guide gives only to turns that do not name feelings).
 NOT_WITH_RULE_EMPATHY = frozenset({"judgemental", "dismissive", "blame_shifting", "acknowledgement"})
+OPEN_WORDS = WH_WORDS | {"tell", "walk", "talk", "explain", "describe"}
 # Paraphrase overlap alone misreads explanations that reuse the customer's words: a reflection the rules found
 # without a reflective opener ("it sounds like…") stands only if the model gives it at least this probability.
 UNOPENED_REFLECTION_MIN = 0.1
@@ -121,14 +122,17 @@ def _opens_reflection(text: TurnText) -> bool:
     return lexicon("reflecting")["strong_opener"].search(text.norm) is not None
 
 
-def _asks(conv: Conversation, index: int) -> bool:
-    """Whether a turn can hold a question the rules missed: typed text has a "?"; in speech the utterance
-    classifier must be as sure it asks as the question rules require without a question phrase."""
+def _asks(conv: Conversation, index: int, label: str) -> bool:
+    """Whether a turn can hold a question the rules missed: typed text has a "?"; in speech an open question has
+    a question word ("what", "how", "tell me" …) and a closed one needs the utterance classifier as sure it asks as
+    the question rules require without a question phrase."""
     raw = conv.turns[index].text
     if is_punctuated(raw):
         return "?" in raw
-    label = conv.utterance(index)
-    return label.label in QUESTION_LABELS and label.confidence >= questions.MODEL_ALONE_MIN_CONFIDENCE
+    if label == "open_question":
+        return bool(OPEN_WORDS & set(conv.text(index).tokens))
+    heard = conv.utterance(index)
+    return heard.label in QUESTION_LABELS and heard.confidence >= questions.MODEL_ALONE_MIN_CONFIDENCE
 
 
 def hearable(tokens: tuple[str, ...] | list[str]) -> bool:
@@ -168,8 +172,7 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
         added.discard("rushing")  # "…, anything else?" after the rep dealt with something in the same turn
     if "dismissive" in added and lexicon("judgement")["offer"].search(text.norm):
         added.discard("dismissive")  # a refusal that goes on to what the rep can do
-    if not _asks(conv, index):
-        added -= {"open_question", "closed_question"}
+    added -= {label for label in ("open_question", "closed_question") if not _asks(conv, index, label)}
     added = {label for label in added if not MODEL_ONLY_CANCELLED_BY.get(label, frozenset()) & heard}
     if "empathy" in found_labels:  # the rules' empathy phrases are sure; the model's guesses beside them are not
         added -= NOT_WITH_RULE_EMPATHY
