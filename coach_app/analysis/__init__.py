@@ -2,7 +2,17 @@
 
 from collections.abc import Callable, Sequence
 
-from coach_app.analysis import action_plan, empathy, judgement, ownership, perspective, questions, reflecting, timing
+from coach_app.analysis import (
+    action_plan,
+    empathy,
+    judgement,
+    model_findings,
+    ownership,
+    perspective,
+    questions,
+    reflecting,
+    timing,
+)
 from coach_app.analysis.context import Conversation
 from coach_app.core import Finding, Scorecard, Transcript, Turn
 from coach_app.scoring.rubric import Rubric, Thresholds, load_rubric
@@ -48,6 +58,7 @@ def analyze(transcript: Transcript, rubric: Rubric | None = None, extra_findings
     """Find every listening behaviour in a transcript and score it (extra_findings: e.g. voice-delivery findings)."""
     rubric = rubric or load_rubric()
     conv = Conversation(transcript, rubric.thresholds)
+    model_findings.prepare(conv)
     findings: list[Finding] = []
     for index in range(len(transcript.turns)):
         findings.extend(_turn_findings(conv, index))
@@ -59,7 +70,9 @@ def analyze(transcript: Transcript, rubric: Rubric | None = None, extra_findings
     findings.extend(extra_findings)
     findings.sort(key=lambda f: (f.start_s, f.turn))
     dimensions, overall = score(findings, metrics, rubric)
-    return Scorecard(metrics, tuple(findings), dimensions, overall, rubric_version=rubric.version)
+    notice = model_findings.model_notice()
+    extras = {"analysis_notice": notice} if notice else {}
+    return Scorecard(metrics, tuple(findings), dimensions, overall, rubric_version=rubric.version, extras=extras)
 
 
 def analyze_turn(transcript: Transcript, index: int) -> list[Finding]:
@@ -88,16 +101,23 @@ CANCELLED_BY: dict[str, frozenset[str]] = {
 }
 
 
-def _turn_findings(conv: Conversation, index: int) -> list[Finding]:
+def rule_findings(conv: Conversation, index: int) -> list[Finding]:
+    """The phrase rules' findings for a rep turn, one per kind (saying it twice is not twice the skill)."""
     if not conv.is_rep(index):
         return []
     found: list[Finding] = []
     kinds: set[str] = set()
     for detector in DETECTORS:
         for finding in detector(conv, index):
-            if finding.kind not in kinds:  # one finding per kind per turn: saying it twice is not twice the skill
+            if finding.kind not in kinds:
                 kinds.add(finding.kind)
                 found.append(finding)
+    return found
+
+
+def _turn_findings(conv: Conversation, index: int) -> list[Finding]:
+    found = model_findings.merge(conv, index, rule_findings(conv, index))
+    kinds = {f.kind for f in found}
     return [f for f in found if not CANCELLED_BY.get(f.kind, frozenset()) & kinds]
 
 

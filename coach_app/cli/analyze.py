@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from coach_app.cli.saving import add_save_arguments, save_analyzed
@@ -51,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
     audio = Path(args.audio) if args.audio else None
     rep_channel = None if args.mono else args.rep_channel
     scorecard = score_conversation(transcript, load_rubric(args.rubric), audio, rep_channel)
+    notice = scorecard.extras.get("analysis_notice")
+    if notice:
+        print(notice, file=sys.stderr)
     if args.save:
         return save_analyzed(args, scorecard, transcript)
     print(json.dumps(scorecard.to_dict(), indent=2, ensure_ascii=False) if args.json else render_text(scorecard))

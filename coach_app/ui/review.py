@@ -221,6 +221,10 @@ class ReviewScreen(QWidget):
         outcome = outcome_text(card.extras)
         self.outcome_label.setText(outcome)
         self.outcome_label.setVisible(bool(outcome))
+        notice = card.extras.get("analysis_notice")  # the behaviour model was missing: rules-only findings
+        if notice:
+            self.details_label.setText(self.details_label.text() + " · rules-only analysis")
+        self.details_label.setToolTip(notice or "")
         corrected = stored.corrected is not None and summary.overall != summary.automatic_overall
         self.overall_label.setText(
             f"{card.overall}<small>/100</small>"

@@ -1,0 +1,177 @@
+"""The behaviour model: its file contract, the rules-only fallback, natural phrasings, hard negatives, bad input."""
+
+import shutil
+
+import numpy as np
+import pytest
+from dialogue_helpers import FORMS, conversation, last_turn_kinds, rep_kinds
+
+from coach_app.analysis import analyze, analyze_turn, behaviour, encoder, model_findings
+from coach_app.analysis.behaviour import MODEL_FILE, load_model, shipped_model
+from coach_app.analysis.behaviour_features import LABELS
+from coach_app.cli import main
+from coach_app.errors import ModelError
+from coach_app.paths import resource
+from coach_app.transcript_io import save_transcript
+
+
+@pytest.fixture
+def models_folder(tmp_path, monkeypatch):
+    """A private copy of resources/models that the analysis loads instead of the shipped one."""
+    folder = tmp_path / "resources"
+    shutil.copytree(resource("models"), folder / "models")
+
+    def private(*parts: str):
+        return folder.joinpath(*parts)
+
+    monkeypatch.setattr(behaviour, "resource", private)
+    monkeypatch.setattr(encoder, "resource", private)
+    _forget_models()
+    yield folder / "models"
+    _forget_models()
+
+
+def _forget_models() -> None:
+    behaviour.shipped_model.cache_clear()
+    encoder.shipped_encoder.cache_clear()
+    model_findings._loaded.cache_clear()
+
+
+CALL = conversation(
+    ("customer", "My boiler packed in on Sunday and I've got two toddlers in the house."),
+    ("rep", "Oh no, with two little ones at home too. Let's get someone out to you."),
+    ("customer", "Thank you. How soon could that be?"),
+    ("rep", "I'm booking an engineer for tomorrow morning and I'll text you the time slot tonight."),
+)
+
+
+def test_shipped_model_honours_the_file_contract():
+    """The shipped model has one head per corpus label, finite weights and thresholds between 0 and 1."""
+    model = shipped_model()
+    assert model.labels == LABELS
+    assert model.coef.shape[1] == len(LABELS) and np.isfinite(model.coef).all()
+    assert ((model.thresholds > 0) & (model.thresholds < 1)).all()
+
+
+def test_missing_model_file_names_it(tmp_path):
+    """A missing model file raises ModelError naming the file and how to repair it."""
+    with pytest.raises(ModelError, match=rf"{MODEL_FILE} is missing.*reinstall"):
+        load_model(tmp_path / MODEL_FILE)
+
+
+def test_damaged_model_file_names_it(tmp_path):
+    """A truncated model file raises ModelError naming the file and how to repair it."""
+    damaged = tmp_path / MODEL_FILE
+    damaged.write_bytes(resource("models", MODEL_FILE).read_bytes()[:3000])
+    with pytest.raises(ModelError, match=rf"{MODEL_FILE} cannot be read.*reinstall"):
+        load_model(damaged)
+
+
+def test_missing_model_falls_back_to_rules_with_a_notice(models_folder):
+    """Without the model file the analysis still runs, on the rules alone, and says so in the scorecard."""
+    with_model = analyze(CALL)
+    assert "analysis_notice" not in with_model.extras
+    (models_folder / MODEL_FILE).unlink()
+    _forget_models()
+    card = analyze(CALL)
+    assert MODEL_FILE in card.extras["analysis_notice"] and "reinstall" in card.extras["analysis_notice"]
+    assert not any(model_findings.MODEL_REASON in f.reason for f in card.findings)
+    assert analyze_turn(CALL, 3)  # live analysis falls back too
+
+
+def test_damaged_encoder_falls_back_and_cli_shows_the_notice(models_folder, tmp_path, capsys):
+    """A damaged encoder gives rules-only analysis, and `coach-app analyze` prints the notice but succeeds."""
+    weights = models_folder / "sentence_encoder" / "weights.npz"
+    weights.write_bytes(weights.read_bytes()[:10000])
+    _forget_models()
+    path = tmp_path / "call.json"
+    save_transcript(CALL, path)
+    assert main(["analyze", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "Rules-only analysis" in captured.err and "weights.npz" in captured.err or "sentence_encoder" in captured.err
+    assert '"findings"' in captured.out
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(
+    ("customer", "rep", "kind"),
+    [
+        (
+            "We move house on Friday and the fridge you sold us still hasn't turned up.",
+            "Oh no, that's awful timing with the move, you must be at your wits' end.",
+            "empathy",
+        ),
+        (
+            "The router keeps dropping out every evening.",
+            "I'm sending a replacement router today and you'll have a tracking text by six.",
+            "action_plan",
+        ),
+        (
+            "I was charged twice for the same order.",
+            "That's our mistake and I'm really sorry about it.",
+            "apology",
+        ),
+        (
+            "Nobody has rung me back about the leak.",
+            "What happened when you rang the first time?",
+            "clarifying_question",
+        ),
+        (
+            "I'd like the refund to go back to my card.",
+            "I'll put that through now. Does that work for you?",
+            "agreement_check",
+        ),
+    ],
+)
+def test_natural_phrasings_are_heard(form, customer, rep, kind):
+    """Behaviours said in everyday words, without the stock phrases, are found."""
+    assert kind in rep_kinds(customer, rep, form)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_refusal_repeating_the_customer_is_not_a_reflection(form):
+    """Repeating the customer's words inside a refusal does not count as reflecting them."""
+    kinds = rep_kinds(
+        "I want a refund for the kettle, it broke after a week.",
+        "You want a refund for the kettle, but we don't do refunds after seven days.",
+        form,
+    )
+    assert "reflection" not in kinds
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_asking_to_spell_is_not_an_apology(form):
+    """'Sorry, could you spell that?' asks for a fact; it is not an apology."""
+    kinds = rep_kinds("My surname is Featherstonehaugh.", "Sorry, could you spell that for me?", form)
+    assert "apology" not in kinds and "empathy" not in kinds
+
+
+@pytest.mark.parametrize(
+    "rep",
+    ["", "   \n\t ", "Das Paket ist leider nicht angekommen, bitte prüfen Sie das.", "word " * 10000],
+    ids=["empty", "whitespace", "german", "10000-words"],
+)
+def test_bad_turns_are_analysed_without_invented_findings(rep):
+    """Empty, whitespace, non-English and 10,000-word turns raise nothing and get no model findings."""
+    call = conversation(("customer", "My parcel never arrived."), ("rep", "x"))
+    call = type(call)((call.turns[0], type(call.turns[1])("rep", 3.0, 9.0, rep)))
+    card = analyze(call)
+    live = analyze_turn(call, 1)
+    for finding in (*card.findings, *live):
+        assert model_findings.MODEL_REASON not in finding.reason
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_anything_else_depends_on_whether_the_problem_is_dealt_with(form):
+    """'Anything else?' is rushing while the problem is open, and a fair close once a plan is agreed."""
+    opening = ("customer", "My heating has been off since Sunday and nobody has come out.")
+    open_kinds = last_turn_kinds(opening, ("rep", "Okay. Is there anything else?"), form=form)
+    closed_kinds = last_turn_kinds(
+        opening,
+        ("rep", "I'm so sorry. I've booked an engineer for eight tomorrow morning and I'll text you the name tonight."),
+        ("customer", "Brilliant, that's a weight off, thank you."),
+        ("rep", "You're welcome. Is there anything else I can help with today?"),
+        form=form,
+    )
+    assert "rushing" in open_kinds
+    assert "rushing" not in closed_kinds
