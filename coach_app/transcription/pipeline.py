@@ -13,13 +13,18 @@ from coach_app.audio.convert import ProgressFn, read_blocks
 from coach_app.core import Speaker, Transcript, Word
 from coach_app.errors import AudioError
 from coach_app.transcription.activity import Loudness
-from coach_app.transcription.diarize import VoiceFeatures, split_speakers
+from coach_app.transcription.diarize import NoteFn, split_speakers
 from coach_app.transcription.engine import StreamingTranscriber, load_model, model_samplerate
+from coach_app.transcription.level import LevelNormaliser
 from coach_app.transcription.turns import turns_from_speakers
+from coach_app.transcription.voice_encoder import SAMPLERATE as VOICE_RATE
+from coach_app.transcription.voice_track import VoiceTrack
 
 Channel = Literal["left", "right"]
 SOUND_LEVEL = 300  # int16 peak above which a chunk holds sound rather than hiss
 MAX_HOLD_S = 5.0  # after this much near-silence, start as stereo anyway
+DEAD_CHANNEL_S = 10.0  # one channel carrying sound this long while the other stays dead: a one-track recording
+DEAD_CHANNEL_DB = 45.0  # "dead": this much quieter than the live channel (a real second line has its own noise)
 FILE_BACKLOG_BLOCKS = 8  # blocks read ahead of the recognisers when importing a file (bounds memory)
 
 
@@ -34,8 +39,12 @@ class _ChannelWorker:
         self._resampler = None
         if in_rate != self.transcriber.samplerate:
             self._resampler = soxr.ResampleStream(in_rate, self.transcriber.samplerate, 1, dtype="int16")
-        # voice features for telling speakers apart, computed as the audio arrives (mono recordings only)
-        self.features = VoiceFeatures(self.transcriber.samplerate) if voices else None
+        self.level = LevelNormaliser()  # quiet recordings are raised, DC offset removed, before recognition
+        # speech activity and voice embeddings for telling speakers apart, as the audio arrives (one-track only)
+        self.voices = VoiceTrack() if voices else None
+        self._voice_resampler = None
+        if voices and self.transcriber.samplerate != VOICE_RATE:
+            self._voice_resampler = soxr.ResampleStream(self.transcriber.samplerate, VOICE_RATE, 1, dtype="int16")
         self.loudness = Loudness(self.transcriber.samplerate)  # to place turn edges the recogniser misses
         self.words: list[Word] = []
         self.error: BaseException | None = None
@@ -54,18 +63,21 @@ class _ChannelWorker:
                     samples = self._resampler.resample_chunk(samples)
                 self._accept(samples)
             if self._resampler is not None:
-                self._accept(self._resampler.resample_chunk(np.zeros(0, dtype=np.int16), last=True))
+                self._accept(self._resampler.resample_chunk(np.zeros(0, dtype=np.int16), last=True), last=True)
             self.words = self.transcriber.finish()
         except BaseException as exc:  # re-raised in the caller's thread by LiveTranscription.finish
             self.error = exc
             while self._queue.get() is not None:  # keep draining so a bounded put never blocks forever
                 pass
 
-    def _accept(self, samples: np.ndarray) -> None:
+    def _accept(self, samples: np.ndarray, last: bool = False) -> None:
+        samples = self.level.process(samples)
         self.transcriber.accept(samples)
         self.loudness.add(samples)
-        if self.features is not None:
-            self.features.add(samples)
+        if self.voices is not None:
+            if self._voice_resampler is not None:
+                samples = self._voice_resampler.resample_chunk(samples, last=last)
+            self.voices.add(samples)
 
     def join(self) -> None:
         self._thread.join()
@@ -78,7 +90,9 @@ class LiveTranscription:
 
     Stereo: each channel is one speaker (`rep_channel` says which is the rep); further channels are ignored. Mono,
     `mono=True`, or two channels that are copies of each other: the channels are mixed and split into two speakers
-    by their voices after Stop (`first_speaker` says who speaks first).
+    by their voices after Stop (`first_speaker` says who speaks first, unless `rep_voice`, the rep's voice print,
+    recognises the rep). A stereo file with one dead channel is treated as one track. `on_note` receives what the
+    user should know about the split (more than two voices, only one voice, a dead channel).
     `on_chunk` only copies the chunk into a queue, so it never holds up the recorder's writer thread.
     """
 
@@ -90,6 +104,8 @@ class LiveTranscription:
         first_speaker: Speaker = "rep",
         source: str = "the recording",
         backlog_blocks: int = 0,
+        rep_voice: np.ndarray | None = None,
+        on_note: NoteFn | None = None,
     ):
         if rep_channel not in ("left", "right"):
             raise AudioError(f"Rep channel {rep_channel!r} is not valid; choose left or right.")
@@ -98,6 +114,8 @@ class LiveTranscription:
         self.mono = mono
         self.first_speaker = first_speaker
         self.source = source
+        self.rep_voice = rep_voice
+        self.on_note = on_note or (lambda message: None)
         self._backlog = backlog_blocks  # 0 = unbounded (live); >0 makes on_chunk wait (file import)
         self._workers: dict[str, _ChannelWorker] = {}
         self._held: list[np.ndarray] = []
@@ -113,10 +131,25 @@ class LiveTranscription:
         # (common in phone-system exports) must be split by voice like a mono one.
         self._held.append(chunk)
         self._samplerate = samplerate
+        if self.mono or chunk.shape[1] == 1:
+            self._start(samplerate, mono=True)
+            return
         copies = _channels_are_copies(chunk)
         held_s = sum(len(c) for c in self._held) / samplerate
-        if self.mono or chunk.shape[1] == 1 or copies is not None or held_s >= MAX_HOLD_S:
-            self._start(samplerate, mono=self.mono or chunk.shape[1] == 1 or bool(copies))
+        dead = None if copies else _dead_channel(self._held)
+        if dead is not None and held_s < DEAD_CHANNEL_S + MAX_HOLD_S:
+            return  # one channel is silent so far: hold on to see whether it ever carries sound
+        if copies is not None or held_s >= MAX_HOLD_S or dead is not None:
+            self._start(samplerate, mono=bool(copies) or self._one_track(dead))
+
+    def _one_track(self, dead: str | None) -> bool:
+        if dead is None:
+            return False
+        self.on_note(
+            f"The {dead} channel of {self.source} is silent, so both voices must be on the other one: they are "
+            "told apart by voice, as for a one-track recording."
+        )
+        return True
 
     def _start(self, samplerate: int, mono: bool) -> None:
         workers = {}
@@ -150,8 +183,9 @@ class LiveTranscription:
 
     def finish(self) -> Transcript:
         """Finish recognising the audio still in hand and return the transcript (raises AudioError if silent)."""
-        if self._held:  # a short or silent recording: nothing told the channels apart
-            self._start(self._samplerate, mono=self.mono or self._held[0].shape[1] == 1)
+        if self._held:  # a short or silent recording, or one with a dead channel
+            dead = _dead_channel(self._held) if self._held[0].shape[1] > 1 else None
+            self._start(self._samplerate, mono=self.mono or self._held[0].shape[1] == 1 or self._one_track(dead))
         for worker in self._workers.values():
             worker.put(None)
         for worker in self._workers.values():
@@ -164,7 +198,15 @@ class LiveTranscription:
             )
         if "both" in words:
             both = self._workers["both"]
-            return split_speakers(words["both"], both.features.finish(), self.first_speaker, both.loudness.active())
+            return split_speakers(
+                words["both"],
+                both.voices.finish(),
+                self.first_speaker,
+                both.loudness.active(),
+                self.rep_voice,
+                self.on_note,
+                self.source,
+            )
         return turns_from_speakers(words, {name: worker.loudness.active() for name, worker in self._workers.items()})
 
 
@@ -176,6 +218,18 @@ def _channels_are_copies(chunk: np.ndarray) -> bool | None:
     if max(np.abs(left).max(initial=0), np.abs(right).max(initial=0)) < SOUND_LEVEL:
         return None
     return float(np.square(left - right).sum()) <= 1e-3 * float(np.square(left).sum() + np.square(right).sum()) / 2
+
+
+def _dead_channel(held: list[np.ndarray]) -> str | None:
+    """ "left" or "right" when that channel has stayed silent while the other carried sound, else None."""
+    audio = np.concatenate(held)
+    if audio.shape[1] < 2:
+        return None
+    power = np.square(audio[:, :2].astype(np.float64)).mean(axis=0)
+    loud, quiet = int(np.argmax(power)), int(np.argmin(power))
+    if np.sqrt(power[loud]) < SOUND_LEVEL / 4 or power[quiet] * 10 ** (DEAD_CHANNEL_DB / 10) > power[loud]:
+        return None
+    return ("left", "right")[quiet]
 
 
 def _mixdown(frames: np.ndarray) -> np.ndarray:
@@ -198,11 +252,15 @@ def transcribe_file(
     first_speaker: Speaker = "rep",
     on_progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    rep_voice: np.ndarray | None = None,
+    on_note: NoteFn | None = None,
 ) -> Transcript:
     """Transcribe an audio file: stereo → a speaker per channel, mono (or `mono=True`) → split by voice."""
     load_model(model_path)  # a missing or broken model is reported before any audio is read
     rate = model_samplerate(model_path)
-    live = LiveTranscription(model_path, rep_channel, mono, first_speaker, str(path), FILE_BACKLOG_BLOCKS)
+    live = LiveTranscription(
+        model_path, rep_channel, mono, first_speaker, str(path), FILE_BACKLOG_BLOCKS, rep_voice, on_note
+    )
     try:
         for block in read_blocks(path, rate, on_progress, cancel):
             live.on_chunk(block, rate)
