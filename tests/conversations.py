@@ -40,7 +40,7 @@ SCRIPT = (
     ("rep", ("Is there anything else I can help you with today?",), 0.8),
     ("customer", ("No, that is everything, goodbye.",), 0.9),
 )
-SENTENCE_GAP_S = 0.9  # the pause inside a two-sentence turn, where the listener may say "mm-hmm"
+SENTENCE_GAP_S = 1.0  # the pause inside a two-sentence turn, where the listener may say "mm-hmm"
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def build_conversation(
             if index + 1 < len(sentences):
                 if two_sentence_turns % backchannel_every == 0:
                     word = BACKCHANNELS[two_sentence_turns // backchannel_every % len(BACKCHANNELS)]
-                    pieces.append((listener, end + 0.2, synthesize(word, voices[listener], samplerate), word))
+                    pieces.append((listener, end + 0.1, synthesize(word, voices[listener], samplerate), word))
                 two_sentence_turns += 1
                 start = end + SENTENCE_GAP_S
         clock = end

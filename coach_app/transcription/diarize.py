@@ -30,6 +30,14 @@ NoteFn = Callable[[str], None]
 
 
 @dataclass(frozen=True)
+class Separation:
+    """The transcript of a one-track recording and each speaker's voice as heard (mean embedding, speech seconds)."""
+
+    transcript: Transcript
+    voices: dict[Speaker, tuple[np.ndarray, float]]
+
+
+@dataclass(frozen=True)
 class Voices:
     """The voice of each 32 ms chunk (0, 1, or -1 outside speech), the probability it is right, and the voices'
     centroids: `centroids` as heard (for voice prints), `centred` relative to the recording's mean voice."""
@@ -39,6 +47,7 @@ class Voices:
     centroids: np.ndarray
     centred: np.ndarray
     mean: np.ndarray
+    window_voices: np.ndarray
 
 
 def _clock(seconds: float) -> str:
@@ -145,7 +154,7 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     mean = smoothed.mean(axis=0) if len(smoothed) else np.zeros(256)
     centred = _unit(np.array([c - mean for c in centroids]))
     if k == 1:
-        return Voices(np.where(speech, 0, -1), np.ones(n), centroids, centred, mean)
+        return Voices(np.where(speech, 0, -1), np.ones(n), centroids, centred, mean, window_voices)
     scores, counts = np.zeros((n, k)), np.zeros(n)
     similarity = _unit(frames.embeddings.astype(np.float64) - mean) @ centred.T
     for (start_s, end_s, _), row in zip(frames.windows, similarity, strict=True):
@@ -165,7 +174,7 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     labels = _viterbi(evidence)
     confidence = 1 / (1 + np.exp(-np.abs(evidence)))
     confidence[~covered] = 0.5
-    return Voices(np.where(speech, labels, -1), confidence, centroids, centred, mean)
+    return Voices(np.where(speech, labels, -1), confidence, centroids, centred, mean, window_voices)
 
 
 def _viterbi(evidence: np.ndarray) -> np.ndarray:
@@ -223,7 +232,7 @@ def split_speakers(
     rep_voice: np.ndarray | None = None,
     on_note: NoteFn = lambda message: None,
     source: str = "the recording",
-) -> Transcript:
+) -> Separation:
     """Turns for a one-track recording. The voices are told apart by `frames`; whoever speaks first is
     `first_speaker` unless `rep_voice` (the rep's known voice print) says which voice is the rep's. `active`
     marks speech frames (10 ms) for placing turn edges; `on_note` receives what the user should know."""
@@ -256,7 +265,12 @@ def split_speakers(
         turn = make_turn(names[voice], run_words, span)
         conf = round(float(np.mean(confs)), 2) if len(voices.centroids) > 1 else None
         turns.append(replace(turn, speaker_conf=conf))
-    return sort_turns(turns)
+    window_voices = voices.window_voices
+    heard = {
+        names[v]: (voices.centroids[v], float(frames.windows[window_voices == v, 2].sum()))
+        for v in range(len(voices.centroids))
+    }
+    return Separation(sort_turns(turns), heard)
 
 
 def _voice_names(

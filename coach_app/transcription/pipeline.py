@@ -120,6 +120,7 @@ class LiveTranscription:
         self._workers: dict[str, _ChannelWorker] = {}
         self._held: list[np.ndarray] = []
         self._samplerate = 0
+        self.voices: dict[Speaker, tuple[np.ndarray, float]] = {}  # after `finish`: each speaker's voice as heard
 
     def on_chunk(self, frames: np.ndarray, samplerate: int) -> None:
         """Take a block of int16 frames shaped (n, channels) at `samplerate` (the recorder's chunk hook)."""
@@ -198,7 +199,7 @@ class LiveTranscription:
             )
         if "both" in words:
             both = self._workers["both"]
-            return split_speakers(
+            separation = split_speakers(
                 words["both"],
                 both.voices.finish(),
                 self.first_speaker,
@@ -207,6 +208,8 @@ class LiveTranscription:
                 self.on_note,
                 self.source,
             )
+            self.voices = separation.voices
+            return separation.transcript
         return turns_from_speakers(words, {name: worker.loudness.active() for name, worker in self._workers.items()})
 
 
