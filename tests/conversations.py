@@ -40,7 +40,8 @@ SCRIPT = (
     ("rep", ("Is there anything else I can help you with today?",), 0.8),
     ("customer", ("No, that is everything, goodbye.",), 0.9),
 )
-SENTENCE_GAP_S = 1.0  # the pause inside a two-sentence turn, where the listener may say "mm-hmm"
+SENTENCE_GAP_S = 0.9  # the pause inside a two-sentence turn, where the listener may say "mm-hmm"
+BACKCHANNEL_PAUSE_S = 0.3  # silence before and after a backchannel
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,13 @@ def build_conversation(
             pieces.append((speaker, start, clip, sentence))
             end = start + len(clip) / samplerate
             if index + 1 < len(sentences):
-                if two_sentence_turns % backchannel_every == 0:
-                    word = BACKCHANNELS[two_sentence_turns // backchannel_every % len(BACKCHANNELS)]
-                    pieces.append((listener, end + 0.1, synthesize(word, voices[listener], samplerate), word))
-                two_sentence_turns += 1
                 start = end + SENTENCE_GAP_S
+                if two_sentence_turns % backchannel_every == 0:  # said in the pause, which it lengthens a little
+                    word = BACKCHANNELS[two_sentence_turns // backchannel_every % len(BACKCHANNELS)]
+                    backchannel = synthesize(word, voices[listener], samplerate)
+                    pieces.append((listener, end + BACKCHANNEL_PAUSE_S, backchannel, word))
+                    start = max(start, end + 2 * BACKCHANNEL_PAUSE_S + len(backchannel) / samplerate)
+                two_sentence_turns += 1
         clock = end
     total = int((max(p[1] + len(p[2]) / samplerate for p in pieces) + 1.0) * samplerate)
     track = np.zeros(total, dtype=np.int32)

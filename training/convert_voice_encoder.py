@@ -1,4 +1,4 @@
-"""Convert Resemblyzer's pretrained speaker encoder (`resemblyzer/pretrained.pt`) into `resources/models/voice_encoder.npz`.
+"""Convert Resemblyzer's pretrained speaker encoder (`pretrained.pt`) to `resources/models/voice_encoder.npz`.
 
 The weights come from the Resemblyzer 0.1.4 wheel on PyPI (Apache-2.0; see resources/models/README.md):
 
@@ -117,9 +117,8 @@ def verify(checkpoint: Path, npz: Path) -> None:
     )
     ours = mel_frames(wav)
     theirs = librosa.feature.melspectrogram(y=wav, sr=16000, n_fft=400, hop_length=160, n_mels=40).astype(np.float32).T
-    print(
-        f"mel frames: {ours.shape} vs {theirs.shape}, max relative diff {np.abs(ours - theirs).max() / theirs.max():.2e}"
-    )
+    relative = np.abs(ours - theirs).max() / theirs.max()
+    print(f"mel frames: {ours.shape} vs {theirs.shape}, max difference {relative:.2e} of the largest value")
 
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)["model_state"]
     lstm = torch.nn.LSTM(40, 256, 3, batch_first=True)

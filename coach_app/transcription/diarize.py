@@ -22,6 +22,7 @@ EIGENGAP = 2.2
 MIN_VOICE_SHARE = 0.07  # a "second voice" with less of the speech than this is noise in the first one
 THIRD_VOICE_SHARE = 0.1  # a third voice is reported when it has at least this share of the speech
 NEIGHBOUR_S = 0.5  # each window's embedding is averaged with the windows starting this close (less noise)
+WINDOW_FOCUS = 0.9  # where in its window an embedding's evidence is strongest (fraction of the window)
 SWITCH_PENALTY = 3.0  # how much evidence (log-odds) a change of speaker needs
 SHARPNESS = 6.0  # similarity differences (centred embeddings) → log-odds; also sets how fast `speaker_conf` rises
 VOICE_PRINT_MARGIN = 0.03  # the rep's voice print must be this much closer to one voice to name it
@@ -112,34 +113,36 @@ def cluster_voices(frames: VoiceFrames, on_note: NoteFn, source: str) -> np.ndar
     labels = _refine(smoothed, (vectors[:, 1] > 0).astype(int), weights, 2)
     if _shares(labels, weights, 2).min() < MIN_VOICE_SHARE:
         return np.zeros(len(weights), dtype=int)
-    if len(values) > 4 and values[3] >= EIGENGAP * max(values[2], 1e-9):
-        _note_third_voice(frames, smoothed, vectors[:, 1:3], labels, on_note, source)
+    _note_third_voice(frames, smoothed, labels, on_note, source)
     return labels
 
 
 def _note_third_voice(
-    frames: VoiceFrames, smoothed: np.ndarray, spectral: np.ndarray, kept: np.ndarray, on_note: NoteFn, source: str
+    frames: VoiceFrames, smoothed: np.ndarray, labels: np.ndarray, on_note: NoteFn, source: str
 ) -> None:
-    """Say so when a third voice has a real share of the speech (it is folded into the closer of the two kept)."""
+    """Say so when one of the two voices found is itself two voices with a real share of the speech (the same
+    eigengap test, inside each cluster); the extra voice stays folded into the voice it was grouped with."""
     weights = frames.windows[:, 2]
-    points = _unit(spectral)
-    seeds = [int(np.argmax(weights))]
-    for _ in range(2):
-        seeds.append(int(np.argmin((points @ points[seeds].T).max(axis=1))))
-    labels = _refine(points, (points @ points[seeds].T).argmax(axis=1), weights, 3)
-    shares = _shares(labels, weights, 3)
-    if shares.min() < THIRD_VOICE_SHARE:
+    for voice in (0, 1):
+        inside = labels == voice
+        if inside.sum() < MIN_WINDOWS:
+            continue
+        centred = _unit(smoothed[inside] - smoothed[inside].mean(axis=0))
+        values, vectors = _spectrum(centred)
+        if values[2] < EIGENGAP * max(values[1], 1e-9):
+            continue
+        split = _refine(smoothed[inside], (vectors[:, 1] > 0).astype(int), weights[inside], 2)
+        part_shares = [weights[inside][split == c].sum() / weights.sum() for c in (0, 1)]
+        if min(part_shares) < THIRD_VOICE_SHARE:
+            continue
+        extra = int(np.argmin(part_shares))
+        starts = frames.windows[inside][split == extra, 0]
+        on_note(
+            f"{source} has more than two voices: only two are kept as rep and customer. Another voice "
+            f"({weights[inside][split == extra].sum():.0f} s of speech, first heard at {_clock(float(starts.min()))}) "
+            "is given to the speaker it was grouped with: check those turns in Review."
+        )
         return
-    # the third voice is the cluster that the two-voice split divides most evenly
-    mixed = [abs(np.mean(kept[labels == c]) - 0.5) for c in range(3)]
-    third = int(np.argmin(mixed))
-    kept_seconds = [weights[kept == c].sum() for c in (0, 1)]
-    on_note(
-        f"{source} has more than two voices: only two are kept as rep and customer ({kept_seconds[0]:.0f} s and "
-        f"{kept_seconds[1]:.0f} s of speech). Another voice ({weights[labels == third].sum():.0f} s, first heard at "
-        f"{_clock(float(frames.windows[labels == third, 0].min()))}) is given to whichever of them it sounds "
-        "closer to: check those turns in Review."
-    )
 
 
 def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
@@ -158,9 +161,15 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     scores, counts = np.zeros((n, k)), np.zeros(n)
     similarity = _unit(frames.embeddings.astype(np.float64) - mean) @ centred.T
     for (start_s, end_s, _), row in zip(frames.windows, similarity, strict=True):
+        # the encoder's last state hears the end of a window best: weighting each window towards that part places
+        # speaker changes where they are (measured on overlapping turns of the synthetic calls)
         first, last = int(start_s / FRAME_S), min(n, int(np.ceil(end_s / FRAME_S)))
-        scores[first:last] += row
-        counts[first:last] += 1
+        position = (np.arange(first, last) + 0.5) * FRAME_S
+        focus = start_s + WINDOW_FOCUS * (end_s - start_s)
+        spread = max(end_s - start_s, FRAME_S) * np.where(position < focus, WINDOW_FOCUS, 1 - WINDOW_FOCUS)
+        weight = np.maximum(1.0 - np.abs(position - focus) / spread, 0.05)
+        scores[first:last] += weight[:, None] * row
+        counts[first:last] += weight
     covered = counts > 0
     scores[covered] /= counts[covered, None]
     # a short stretch between pauses is judged by its own embedding: the windows around it mostly hear the neighbours
