@@ -11,7 +11,7 @@ TARGET_DBFS = -20.0  # the loud 10 % of speech frames are brought up to about th
 MAX_GAIN_DB = 36.0  # enough for a −40 dBFS recording; more would mostly raise hiss
 HISTORY_FRAMES = 3000  # the speech level is judged over the last 30 s
 DC_SMOOTHING = 0.05  # per block: the offset estimate follows slow drifts, not the speech itself
-QUIET_DBFS = -75.0  # frames this quiet are treated as silence when judging the level
+QUIET_DBFS = -60.0  # frames this quiet are hiss or silence, not speech: they never set the gain
 
 
 class LevelNormaliser:

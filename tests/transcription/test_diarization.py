@@ -10,7 +10,7 @@ import soundfile as sf
 import speech
 
 from coach_app.errors import AudioError
-from coach_app.transcription.pipeline import transcribe_file
+from coach_app.transcription.pipeline import LiveTranscription, transcribe_file
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "pyannote_sample"
 
@@ -151,3 +151,21 @@ def test_quiet_clipped_and_offset_recordings_are_transcribed_alike(take_turns, m
         assert [t.speaker for t in transcript.turns] == [t.speaker for t in mono_transcript.turns], name
         for found, before in zip(transcript.turns, mono_transcript.turns, strict=True):
             assert abs(found.start_s - before.start_s) <= 0.3 and abs(found.end_s - before.end_s) <= 0.3, name
+
+
+def test_rep_voice_print_names_the_rep(different_sex_call, model_path, tmp_path):
+    """With the rep's voice print (learned from a recording of the rep alone), the rep is named by voice even when
+    the user wrongly says the customer speaks first."""
+    alone = conversations.one_voice(tmp_path / "rep-alone.wav", conversations.DIFFERENT_SEX["rep"])
+    live = LiveTranscription(model_path, mono=True)
+    audio, rate = sf.read(alone.path, dtype="int16")
+    for begin in range(0, len(audio), 1600):
+        live.on_chunk(audio[begin : begin + 1600], rate)
+    live.finish()
+    (print_vector, _speech_s), *_ = live.voices.values()
+    transcript = transcribe_file(
+        different_sex_call.path, model_path, mono=True, first_speaker="customer", rep_voice=print_vector
+    )
+    first = transcript.turns[0]
+    assert different_sex_call.turns[0].speaker == "rep" and first.speaker == "rep"
+    assert right_turns(transcript, different_sex_call.turns) >= 0.75
