@@ -9,6 +9,7 @@ import numpy as np
 from coach_app.core import SPEAKERS, Speaker, Transcript, Word
 from coach_app.errors import AudioError, TranscriptError
 from coach_app.transcription import speech_detector
+from coach_app.transcription.activity import FRAME_S as ACTIVITY_FRAME_S
 from coach_app.transcription.turns import TURN_GAP_S, make_turn, sort_turns, speech_spans
 from coach_app.transcription.voice_track import VoiceFrames
 
@@ -268,7 +269,8 @@ def split_speakers(
             runs[-1][2].append(conf)
         else:
             runs.append((voice, [word], [conf]))
-    spans = speech_spans([run_words for _, run_words, _ in runs], active)
+    masks = _voice_masks(voices, active)
+    spans = speech_spans([run_words for _, run_words, _ in runs], [masks[voice] for voice, _, _ in runs])
     turns = []
     for (voice, run_words, confs), span in zip(runs, spans, strict=True):
         turn = make_turn(names[voice], run_words, span)
@@ -280,6 +282,18 @@ def split_speakers(
         for v in range(len(voices.centroids))
     }
     return Separation(sort_turns(turns), heard)
+
+
+def _voice_masks(voices: Voices, active: np.ndarray | None) -> list[np.ndarray]:
+    """Per voice, which 10 ms frames hold its speech (and are loud enough, when `active` says), so a turn's edges
+    reach the speech of its own voice only."""
+    length = len(active) if active is not None else int(len(voices.labels) * FRAME_S / ACTIVITY_FRAME_S)
+    chunk = np.minimum((np.arange(length) * ACTIVITY_FRAME_S / FRAME_S).astype(int), len(voices.labels) - 1)
+    masks = []
+    for voice in range(len(voices.centroids)):
+        mask = voices.labels[chunk] == voice if len(voices.labels) else np.zeros(length, dtype=bool)
+        masks.append(mask & active if active is not None else mask)
+    return masks
 
 
 def _voice_names(
