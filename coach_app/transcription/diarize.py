@@ -22,6 +22,7 @@ MIN_WINDOWS = 6  # fewer embedded windows (about 3 s of speech) cannot tell voic
 EIGENGAP = 2.2
 MIN_VOICE_SHARE = 0.07  # a "second voice" with less of the speech than this is noise in the first one
 THIRD_VOICE_SHARE = 0.1  # a third voice is reported when it has at least this share of the speech
+MAX_GRAPH_WINDOWS = 1500  # about 12 minutes of speech; longer recordings are clustered from a spread sample
 NEIGHBOUR_S = 0.5  # each window's embedding is averaged with the windows starting this close (less noise)
 WINDOW_FOCUS = 0.9  # where in its window an embedding's evidence is strongest (fraction of the window)
 SWITCH_PENALTY = 3.0  # how much evidence (log-odds) a change of speaker needs
@@ -61,15 +62,26 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 
 def _smoothed(frames: VoiceFrames) -> np.ndarray:
-    """Each window's embedding averaged with its neighbours in time."""
+    """Each window's embedding averaged with its neighbours in time (windows are in time order)."""
     starts = frames.windows[:, 0]
-    embeddings = frames.embeddings.astype(np.float64)
-    near = np.abs(starts[:, None] - starts[None, :]) <= NEIGHBOUR_S + 1e-6
-    return _unit(near.astype(np.float64) @ embeddings)
+    sums = np.vstack(
+        [np.zeros((1, frames.embeddings.shape[1])), np.cumsum(frames.embeddings, axis=0, dtype=np.float64)]
+    )
+    low = np.searchsorted(starts, starts - NEIGHBOUR_S - 1e-6, side="left")
+    high = np.searchsorted(starts, starts + NEIGHBOUR_S + 1e-6, side="right")
+    return _unit(sums[high] - sums[low])
 
 
 def _spectrum(centred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (ascending) and eigenvectors of the normalised Laplacian of the windows' similarity graph."""
+    if len(centred) > MAX_GRAPH_WINDOWS:  # evenly spread windows stand for the rest: memory grows with n²
+        picked = np.linspace(0, len(centred) - 1, MAX_GRAPH_WINDOWS).round().astype(int)
+        values, vectors = _spectrum(centred[picked])
+        # each window takes the spectral coordinates of its most similar picked window
+        nearest = np.concatenate(
+            [(centred[i : i + 1000] @ centred[picked].T).argmax(axis=1) for i in range(0, len(centred), 1000)]
+        )
+        return values, vectors[nearest]
     affinity = np.maximum(centred @ centred.T, 0.0)
     degree = np.maximum(affinity.sum(axis=1), 1e-9)
     laplacian = np.eye(len(affinity)) - affinity / np.sqrt(np.outer(degree, degree))

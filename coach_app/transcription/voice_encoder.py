@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from coach_app.errors import ModelError
 from coach_app.paths import resource
@@ -100,7 +101,10 @@ class VoiceEncoder:
 
     def embed(self, windows: list[np.ndarray]) -> np.ndarray:
         """Unit-length 256-d embeddings of mel windows (each frames × 40; lengths may differ)."""
-        out = [self._embed_batch(windows[i : i + BATCH]) for i in range(0, len(windows), BATCH)]
+        # One BLAS thread: the products are small, and OpenBLAS's threads spin-wait between them, which costs
+        # ten times the CPU on a busy 2-core machine.
+        with threadpool_limits(limits=1, user_api="blas"):
+            out = [self._embed_batch(windows[i : i + BATCH]) for i in range(0, len(windows), BATCH)]
         return np.concatenate(out) if out else np.zeros((0, 256), dtype=np.float32)
 
     def _embed_batch(self, windows: list[np.ndarray]) -> np.ndarray:
