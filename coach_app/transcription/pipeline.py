@@ -23,7 +23,7 @@ from coach_app.transcription.voice_track import VoiceTrack
 Channel = Literal["left", "right"]
 SOUND_LEVEL = 300  # int16 peak above which a chunk holds sound rather than hiss
 MAX_HOLD_S = 5.0  # after this much near-silence, start as stereo anyway
-DEAD_CHANNEL_S = 10.0  # one channel carrying sound this long while the other stays dead: a one-track recording
+DEAD_CHANNEL_S = 15.0  # one channel carrying sound this long while the other stays dead: a one-track recording
 DEAD_CHANNEL_DB = 45.0  # "dead": this much quieter than the live channel (a real second line has its own noise)
 FILE_BACKLOG_BLOCKS = 8  # blocks read ahead of the recognisers when importing a file (bounds memory)
 
@@ -119,6 +119,7 @@ class LiveTranscription:
         self._backlog = backlog_blocks  # 0 = unbounded (live); >0 makes on_chunk wait (file import)
         self._workers: dict[str, _ChannelWorker] = {}
         self._held: list[np.ndarray] = []
+        self._watched: list[np.ndarray] | None = None  # stereo audio kept while one channel looks dead
         self._samplerate = 0
         self.voices: dict[Speaker, tuple[np.ndarray, float]] = {}  # after `finish`: each speaker's voice as heard
 
@@ -127,6 +128,8 @@ class LiveTranscription:
         chunk = np.array(frames, dtype=np.int16, copy=True).reshape(len(frames), -1)
         if self._workers:
             self._feed(chunk)
+            if self._watched is not None:
+                self._watch_dead_channel(chunk)
             return
         # Until the first sound, hold the audio: a "stereo" file whose channels are copies of one track
         # (common in phone-system exports) must be split by voice like a mono one.
@@ -137,11 +140,27 @@ class LiveTranscription:
             return
         copies = _channels_are_copies(chunk)
         held_s = sum(len(c) for c in self._held) / samplerate
-        dead = None if copies else _dead_channel(self._held)
-        if dead is not None and held_s < DEAD_CHANNEL_S + MAX_HOLD_S:
-            return  # one channel is silent so far: hold on to see whether it ever carries sound
-        if copies is not None or held_s >= MAX_HOLD_S or dead is not None:
-            self._start(samplerate, mono=bool(copies) or self._one_track(dead))
+        if copies is not None or held_s >= MAX_HOLD_S:
+            held = list(self._held)
+            self._start(samplerate, mono=bool(copies))
+            if not copies:  # keep the audio a while, in case one channel turns out to be dead
+                self._watched = held
+
+    def _watch_dead_channel(self, chunk: np.ndarray) -> None:
+        """Stereo so far: once one channel has stayed silent for DEAD_CHANNEL_S while the other carried sound,
+        start again as one track from the audio kept."""
+        self._watched.append(chunk)
+        dead = _dead_channel(self._watched)
+        if dead is None:
+            self._watched = None  # both channels carry sound: a real stereo recording
+        elif sum(len(c) for c in self._watched) / self._samplerate >= DEAD_CHANNEL_S:
+            self._restart_as_one_track(dead)
+
+    def _restart_as_one_track(self, dead: str) -> None:
+        held, self._watched = self._watched, None
+        self.close()
+        self._workers, self._held = {}, held
+        self._start(self._samplerate, mono=self._one_track(dead))
 
     def _one_track(self, dead: str | None) -> bool:
         if dead is None:
@@ -184,9 +203,10 @@ class LiveTranscription:
 
     def finish(self) -> Transcript:
         """Finish recognising the audio still in hand and return the transcript (raises AudioError if silent)."""
-        if self._held:  # a short or silent recording, or one with a dead channel
-            dead = _dead_channel(self._held) if self._held[0].shape[1] > 1 else None
-            self._start(self._samplerate, mono=self.mono or self._held[0].shape[1] == 1 or self._one_track(dead))
+        if self._held:  # a short or silent recording: nothing told the channels apart
+            self._start(self._samplerate, mono=self.mono or self._held[0].shape[1] == 1)
+        if self._watched is not None and (dead := _dead_channel(self._watched)) is not None:
+            self._restart_as_one_track(dead)
         for worker in self._workers.values():
             worker.put(None)
         for worker in self._workers.values():
