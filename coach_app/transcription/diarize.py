@@ -21,7 +21,8 @@ MIN_WINDOWS = 6  # fewer embedded windows (about 3 s of speech) cannot tell voic
 # voices 2.7–15 (same-sex eSpeak voices 2.7, pyannote's sample 3.5), one voice 1.3–1.6.
 EIGENGAP = 2.2
 MIN_VOICE_SHARE = 0.07  # a "second voice" with less of the speech than this is noise in the first one
-THIRD_VOICE_SHARE = 0.1  # a third voice is reported when it has at least this share of the speech
+THIRD_VOICE_SHARE = 0.1  # a third voice is reported when it has at least this share of the speech ...
+THIRD_VOICE_MIN_S = 10.0  # ... and this much of it (a few short turns of one voice can look like two voices)
 MAX_GRAPH_WINDOWS = 1500  # about 12 minutes of speech; longer recordings are clustered from a spread sample
 NEIGHBOUR_S = 0.5  # each window's embedding is averaged with the windows starting this close (less noise)
 WINDOW_FOCUS = 0.9  # where in its window an embedding's evidence is strongest (fraction of the window)
@@ -42,14 +43,12 @@ class Separation:
 
 @dataclass(frozen=True)
 class Voices:
-    """The voice of each 32 ms chunk (0, 1, or -1 outside speech), the probability it is right, and the voices'
-    centroids: `centroids` as heard (for voice prints), `centred` relative to the recording's mean voice."""
+    """The voice of each 32 ms chunk (0, 1, or -1 outside speech), the probability it is right, the voices'
+    centroids as heard (for voice prints) and each window's voice."""
 
     labels: np.ndarray
     confidence: np.ndarray
     centroids: np.ndarray
-    centred: np.ndarray
-    mean: np.ndarray
     window_voices: np.ndarray
 
 
@@ -88,6 +87,14 @@ def _spectrum(centred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.linalg.eigh(laplacian)
 
 
+def _spectral_split(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Two groups from the two lowest eigenvectors, rows normalised (the split does not depend on how a solver
+    happens to rotate them when the graph falls apart into two pieces and both eigenvalues are 0)."""
+    points = _unit(vectors[:, :2])
+    far = int(np.argmin(points @ points[0]))
+    return _refine(points, (points @ points[[0, far]].T).argmax(axis=1), weights, 2)
+
+
 def _refine(embeddings: np.ndarray, labels: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     """A few rounds of k-means (cosine) from the spectral split."""
     for _ in range(20):
@@ -123,7 +130,7 @@ def cluster_voices(frames: VoiceFrames, on_note: NoteFn, source: str) -> np.ndar
     values, vectors = _spectrum(centred)
     if values[2] < EIGENGAP * max(values[1], 1e-9):
         return np.zeros(len(weights), dtype=int)
-    labels = _refine(smoothed, (vectors[:, 1] > 0).astype(int), weights, 2)
+    labels = _refine(smoothed, _spectral_split(vectors, weights), weights, 2)
     if _shares(labels, weights, 2).min() < MIN_VOICE_SHARE:
         return np.zeros(len(weights), dtype=int)
     _note_third_voice(frames, smoothed, labels, on_note, source)
@@ -144,11 +151,11 @@ def _note_third_voice(
         values, vectors = _spectrum(centred)
         if values[2] < EIGENGAP * max(values[1], 1e-9):
             continue
-        split = _refine(smoothed[inside], (vectors[:, 1] > 0).astype(int), weights[inside], 2)
+        split = _refine(smoothed[inside], _spectral_split(vectors, weights[inside]), weights[inside], 2)
         part_shares = [weights[inside][split == c].sum() / weights.sum() for c in (0, 1)]
-        if min(part_shares) < THIRD_VOICE_SHARE:
-            continue
         extra = int(np.argmin(part_shares))
+        if part_shares[extra] < THIRD_VOICE_SHARE or weights[inside][split == extra].sum() < THIRD_VOICE_MIN_S:
+            continue
         starts = frames.windows[inside][split == extra, 0]
         on_note(
             f"{source} has more than two voices: only two are kept as rep and customer. Another voice "
@@ -170,7 +177,7 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     mean = smoothed.mean(axis=0) if len(smoothed) else np.zeros(256)
     centred = _unit(np.array([c - mean for c in centroids]))
     if k == 1:
-        return Voices(np.where(speech, 0, -1), np.ones(n), centroids, centred, mean, window_voices)
+        return Voices(np.where(speech, 0, -1), np.ones(n), centroids, window_voices)
     scores, counts = np.zeros((n, k)), np.zeros(n)
     similarity = _unit(frames.embeddings.astype(np.float64) - mean) @ centred.T
     for (start_s, end_s, _), row in zip(frames.windows, similarity, strict=True):
@@ -196,7 +203,7 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     labels = _viterbi(evidence)
     confidence = 1 / (1 + np.exp(-np.abs(evidence)))
     confidence[~covered] = 0.5
-    return Voices(np.where(speech, labels, -1), confidence, centroids, centred, mean, window_voices)
+    return Voices(np.where(speech, labels, -1), confidence, centroids, window_voices)
 
 
 def _viterbi(evidence: np.ndarray) -> np.ndarray:

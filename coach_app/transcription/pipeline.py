@@ -1,5 +1,6 @@
 """Audio → transcript: live recordings and imported files share one path, a recogniser per channel fed as it arrives."""
 
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from coach_app.transcription.turns import turns_from_speakers
 from coach_app.transcription.voice_encoder import SAMPLERATE as VOICE_RATE
 from coach_app.transcription.voice_track import VoiceTrack
 
+log = logging.getLogger(__name__)
 Channel = Literal["left", "right"]
 SOUND_LEVEL = 300  # int16 peak above which a chunk holds sound rather than hiss
 MAX_HOLD_S = 5.0  # after this much near-silence, start as stereo anyway
@@ -115,7 +117,7 @@ class LiveTranscription:
         self.first_speaker = first_speaker
         self.source = source
         self.rep_voice = rep_voice
-        self.on_note = on_note or (lambda message: None)
+        self.on_note = on_note or log.warning  # without a listener, notes go to the log
         self._backlog = backlog_blocks  # 0 = unbounded (live); >0 makes on_chunk wait (file import)
         self._workers: dict[str, _ChannelWorker] = {}
         self._held: list[np.ndarray] = []
