@@ -19,13 +19,15 @@ class Word:
 
 @dataclass(frozen=True)
 class Turn:
-    """One speaker's stretch of speech; turns of different speakers may overlap in time."""
+    """One speaker's stretch of speech; turns of different speakers may overlap in time. `speaker_conf` (0–1) is
+    how sure the voice separation of a one-track recording is of the speaker; None where the speaker is known."""
 
     speaker: Speaker
     start_s: float
     end_s: float
     text: str
     words: tuple[Word, ...] = ()
+    speaker_conf: float | None = None
 
     @property
     def duration_s(self) -> float:
@@ -47,6 +49,8 @@ class Transcript:
                 item["words"] = [
                     {"word": w.text, "start": w.start_s, "end": w.end_s, "conf": w.conf} for w in turn.words
                 ]
+            if turn.speaker_conf is not None:
+                item["speaker_conf"] = turn.speaker_conf
             out.append(item)
         return {"turns": out}
 

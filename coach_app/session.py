@@ -52,6 +52,13 @@ def rep_for(settings: Settings) -> str:
     return settings.rep_name or DEFAULT_REP
 
 
+def rep_voice_print(settings: Settings):
+    """The rep's voice print learned from their practice recordings, or None."""
+    from coach_app.storage.voice_prints import load_voice_print
+
+    return load_voice_print(open_db(), rep_for(settings))
+
+
 @dataclass(frozen=True)
 class LiveCall:
     """A spoken call in progress: the recorder, and either the scenario's turn loop or a partner transcription."""
@@ -101,7 +108,9 @@ def start_call(
     _check(cancel)
     loop, live = None, None
     if scenario is None:
-        live = LiveTranscription(model, mono=True, first_speaker="rep", source="the practice recording")
+        live = LiveTranscription(
+            model, mono=True, first_speaker="rep", source="the practice recording", rep_voice=rep_voice_print(settings)
+        )
         consumer = live.on_chunk
     else:
         player = Player(settings.speaker or None)
@@ -182,7 +191,12 @@ def score_file(
         transcript = load_transcript(path)
     elif suffix in AUDIO_SUFFIXES:
         transcript = transcribe_file(
-            path, model_for(settings), rep_channel=settings.rep_channel, on_progress=on_progress, cancel=cancel
+            path,
+            model_for(settings),
+            rep_channel=settings.rep_channel,
+            on_progress=on_progress,
+            cancel=cancel,
+            rep_voice=rep_voice_print(settings),
         )
         audio = path
     else:
@@ -244,7 +258,12 @@ def finish_recording(
     on_progress(0.6, "Scoring")
     scorecard = score_conversation(transcript, rubric_for(settings), audio, settings.rep_channel)
     with open_db() as db:
-        return save_session(db, transcript, scorecard, rep_for(settings), title, audio, None, "practice")
+        session_id = save_session(db, transcript, scorecard, rep_for(settings), title, audio, None, "practice")
+        if len(live.voices) == 2:  # the rep's own practice: learn their voice to name them in one-track recordings
+            from coach_app.storage.voice_prints import update_voice_print
+
+            update_voice_print(db, rep_for(settings), *live.voices["rep"])
+    return session_id
 
 
 def reject_finding(finding_id: int, settings: Settings, *, on_progress: ProgressFn, cancel: threading.Event) -> int:

@@ -52,7 +52,15 @@ def _turn(item: object, number: int, source: str) -> Turn:
     words = item.get("words", [])
     if not isinstance(words, list):
         raise TranscriptError(f'{where}: "words" must be a list of word objects, or left out.')
-    return Turn(speaker, start, end, text, tuple(_word(w, f"{where}, word {j}") for j, w in enumerate(words, start=1)))
+    speaker_conf = item.get("speaker_conf")
+    if speaker_conf is not None and not _is_fraction(speaker_conf):
+        raise TranscriptError(f'{where}: "speaker_conf" must be a number from 0 to 1, or left out.')
+    parsed = tuple(_word(w, f"{where}, word {j}") for j, w in enumerate(words, start=1))
+    return Turn(speaker, start, end, text, parsed, None if speaker_conf is None else float(speaker_conf))
+
+
+def _is_fraction(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and 0.0 <= value <= 1.0
 
 
 def _word(item: object, where: str) -> Word:
@@ -65,7 +73,7 @@ def _word(item: object, where: str) -> Word:
     if end < start:
         raise TranscriptError(f"{where}: end ({end}) is before start ({start}): correct the word times.")
     conf = item.get("conf", 1.0)
-    if isinstance(conf, bool) or not isinstance(conf, int | float) or not 0.0 <= conf <= 1.0:
+    if not _is_fraction(conf):
         raise TranscriptError(f'{where}: "conf" must be a number from 0 to 1.')
     return Word(item["word"], start, end, float(conf))
 

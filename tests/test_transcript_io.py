@@ -37,6 +37,16 @@ def test_loads_valid_transcript_with_overlap_and_words(tmp_path):
     assert t.turns[1].start_s < t.turns[0].end_s
 
 
+def test_speaker_confidence_is_optional_and_kept(tmp_path):
+    """`speaker_conf` loads when given, is left out when unknown, and survives a save and load."""
+    data = {"turns": [dict(GOOD["turns"][0], speaker_conf=0.62), GOOD["turns"][1]]}
+    loaded = load_transcript(write(tmp_path, data))
+    assert [t.speaker_conf for t in loaded.turns] == [0.62, None]
+    assert "speaker_conf" not in loaded.to_dict()["turns"][1]
+    save_transcript(loaded, tmp_path / "again.json")
+    assert load_transcript(tmp_path / "again.json") == loaded
+
+
 def test_round_trip_is_lossless_and_private(tmp_path):
     """Saving then loading gives the same transcript, in a file only the user can read."""
     t = Transcript((Turn("rep", 1.0, 2.5, "Hello there", (Word("hello", 1.0, 1.4, 0.9),)),))
@@ -63,6 +73,10 @@ def test_round_trip_is_lossless_and_private(tmp_path):
             "end (1.0) is before start (5.0)",
         ),
         ({"turns": [{"speaker": "agent", "start": 0, "end": 1, "text": "hi"}]}, "unknown speaker 'agent'"),
+        (
+            {"turns": [{"speaker": "rep", "start": 0, "end": 1, "text": "hi", "speaker_conf": 1.5}]},
+            'turn 1: "speaker_conf" must be a number from 0 to 1',
+        ),
         (
             {"turns": [{"speaker": "rep", "start": 0, "end": 1, "text": "hi", "words": [{"word": "hi"}]}]},
             "turn 1, word 1",

@@ -1,6 +1,7 @@
 """`coach-app transcribe AUDIO --out TRANSCRIPT.json`: an audio file to a timed, speaker-labelled transcript."""
 
 import argparse
+import sys
 from pathlib import Path
 
 from coach_app.cli.progress_line import progress_line
@@ -44,7 +45,14 @@ def transcribe_audio(args: argparse.Namespace, audio: Path) -> Transcript:
     """Transcribe `audio` as the options in `args` say, with a progress line on stderr (Ctrl-C stops it)."""
     model = require_model(args.model)
     with progress_line(f"Transcribing {audio.name}") as report:
-        return transcribe_file(audio, model, args.rep_channel, args.mono, args.first_speaker, on_progress=report)
+        return transcribe_file(
+            audio, model, args.rep_channel, args.mono, args.first_speaker, on_progress=report, on_note=print_note
+        )
+
+
+def print_note(message: str) -> None:
+    """Tell the user something about the recording they should check (on stderr, like every CLI message)."""
+    print(f"Note: {message}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:

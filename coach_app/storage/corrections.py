@@ -154,8 +154,8 @@ def correct_speakers(db: Database, session_id: int, transcript: Transcript, scor
                 "reopen the session and correct the speakers again."
             )
         db.conn.executemany(
-            "UPDATE turns SET speaker = ? WHERE session_id = ? AND idx = ?",
-            [(turn.speaker, session_id, index) for index, turn in enumerate(transcript.turns)],
+            "UPDATE turns SET speaker = ?, speaker_conf = ? WHERE session_id = ? AND idx = ?",
+            [(turn.speaker, turn.speaker_conf, session_id, index) for index, turn in enumerate(transcript.turns)],
         )
         db.execute(
             "UPDATE sessions SET transcript_sha256 = ? WHERE id = ?", [transcript_checksum(transcript), session_id]

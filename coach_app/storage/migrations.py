@@ -205,3 +205,20 @@ def m007_batch_imports(db: Database) -> None:
         CREATE INDEX batch_items_checksum ON batch_items(checksum, state);
         """
     )
+
+
+@migrations()
+def m008_speaker_confidence_voice_prints(db: Database) -> None:
+    """Why: Review flags turns whose speaker the voice separation was unsure of, and a rep's known voice (a mean
+    speaker embedding from their own practice recordings) names the rep in one-track recordings."""
+    db.executescript(
+        """
+        ALTER TABLE turns ADD COLUMN speaker_conf REAL CHECK (speaker_conf IS NULL OR speaker_conf BETWEEN 0 AND 1);
+        CREATE TABLE voice_prints (
+            person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+            embedding BLOB NOT NULL,  -- little-endian float32 × 256, unit length
+            speech_s REAL NOT NULL,  -- how much of the rep's speech it averages
+            updated_at TEXT NOT NULL
+        );
+        """
+    )

@@ -132,9 +132,10 @@ def _insert_session(db, transcript, scorecard, rep, title, audio, scenario, sour
     ).lastrowid
     first_turn_id = (db.execute("SELECT coalesce(max(id), 0) FROM turns").fetchone()[0]) + 1
     db.conn.executemany(
-        "INSERT INTO turns (id, session_id, idx, speaker, start_s, end_s, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO turns (id, session_id, idx, speaker, start_s, end_s, text, speaker_conf) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (first_turn_id + i, session_id, i, t.speaker, t.start_s, t.end_s, t.text)
+            (first_turn_id + i, session_id, i, t.speaker, t.start_s, t.end_s, t.text, t.speaker_conf)
             for i, t in enumerate(transcript.turns)
         ],
     )
@@ -293,14 +294,14 @@ def load_session(db: Database, session_id: int) -> StoredSession:
 def read_transcript(db: Database, session_id: int) -> Transcript:
     """A stored session's transcript, words included."""
     rows = db.execute(
-        "SELECT t.speaker, t.start_s, t.end_s, t.text, w.texts_json, w.timings FROM turns t "
+        "SELECT t.speaker, t.start_s, t.end_s, t.text, w.texts_json, w.timings, t.speaker_conf FROM turns t "
         "LEFT JOIN words w ON w.turn_id = t.id WHERE t.session_id = ? ORDER BY t.idx",
         [session_id],
     )
     return Transcript(
         tuple(
-            Turn(speaker, start_s, end_s, text, unpack_words(texts, timings) if texts is not None else ())
-            for speaker, start_s, end_s, text, texts, timings in rows
+            Turn(speaker, start_s, end_s, text, unpack_words(texts, timings) if texts is not None else (), conf)
+            for speaker, start_s, end_s, text, texts, timings, conf in rows
         )
     )
 

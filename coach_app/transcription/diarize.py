@@ -1,133 +1,332 @@
-"""Mono recordings → two speakers by voice (MFCCs and pitch from Praat, two-way clustering), plus manual fixes."""
+"""One-track recordings → two speakers (or one) by voice: windows' speaker embeddings clustered, the speaker of
+each moment smoothed, then the recognised words given to speakers and built into turns; plus manual fixes."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
-import parselmouth
 
 from coach_app.core import SPEAKERS, Speaker, Transcript, Word
-from coach_app.errors import TranscriptError
-from coach_app.transcription.turns import TURN_GAP_S, make_turn, sort_turns, speech_spans, split_at_pauses
+from coach_app.errors import AudioError, TranscriptError
+from coach_app.transcription import speech_detector
+from coach_app.transcription.activity import FRAME_S as ACTIVITY_FRAME_S
+from coach_app.transcription.turns import TURN_GAP_S, make_turn, sort_turns, speech_spans
+from coach_app.transcription.voice_track import VoiceFrames
 
-SEGMENT_GAP_S = 0.25  # people hand over the turn after pauses this short; a segment is one speaker's stretch
-FEATURE_BLOCK_S = 10.0  # features are computed as audio arrives, this much at a time, so Stop has little left
-FRAME_STEP_S = 0.01
-# Pitch counts as much as all 12 MFCCs together: it separates most pairs of voices best, while the MFCCs (vocal
-# tract, timbre) tell apart voices of similar pitch.
-PITCH_SHARE = 0.5
+FRAME_S = speech_detector.FRAME_S
+MIN_SPEECH_S = 1.0  # less speech than this in the whole recording: nothing to transcribe
+MIN_WINDOWS = 6  # fewer embedded windows (about 3 s of speech) cannot tell voices apart
+# Spectral clustering decides how many voices there are from the eigenvalues of the windows' similarity graph: with
+# k clearly different voices the (k+1)-th eigenvalue is much larger than the k-th. Measured ratios λ3/λ2: two
+# voices 2.7–15 (same-sex eSpeak voices 2.7, pyannote's sample 3.5), one voice 1.3–1.6.
+EIGENGAP = 2.2
+MIN_VOICE_SHARE = 0.07  # a "second voice" with less of the speech than this is noise in the first one
+THIRD_VOICE_SHARE = 0.1  # a third voice is reported when it has at least this share of the speech ...
+THIRD_VOICE_MIN_S = 10.0  # ... and this much of it (a few short turns of one voice can look like two voices)
+MAX_GRAPH_WINDOWS = 1500  # about 12 minutes of speech; longer recordings are clustered from a spread sample
+NEIGHBOUR_S = 0.5  # each window's embedding is averaged with the windows starting this close (less noise)
+WINDOW_FOCUS = 0.9  # where in its window an embedding's evidence is strongest (fraction of the window)
+SWITCH_PENALTY = 3.0  # how much evidence (log-odds) a change of speaker needs
+SHARPNESS = 6.0  # similarity differences (centred embeddings) → log-odds; also sets how fast `speaker_conf` rises
+VOICE_PRINT_MARGIN = 0.03  # the rep's voice print must be this much closer to one voice to name it
+LOW_CONFIDENCE = 0.7  # turns whose speaker is less sure than this are flagged in Review
+NoteFn = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class VoiceFrames:
-    """Per-frame voice features of a recording: times (s), 12 MFCCs and log pitch (NaN where unvoiced)."""
+class Separation:
+    """The transcript of a one-track recording and each speaker's voice as heard (mean embedding, speech seconds)."""
 
-    times_s: np.ndarray
-    mfcc: np.ndarray
-    log_pitch: np.ndarray
-
-
-class VoiceFeatures:
-    """Computes voice features block by block as mono audio arrives; `finish()` returns them all."""
-
-    def __init__(self, samplerate: int):
-        self.samplerate = samplerate
-        self._pending: list[np.ndarray] = []
-        self._pending_frames = 0
-        self._offset_s = 0.0
-        self._parts: list[VoiceFrames] = []
-
-    def add(self, samples: np.ndarray) -> None:
-        self._pending.append(samples)
-        self._pending_frames += len(samples)
-        if self._pending_frames >= FEATURE_BLOCK_S * self.samplerate:
-            self._compute()
-
-    def finish(self) -> VoiceFrames:
-        self._compute()
-        parts = self._parts or [VoiceFrames(np.zeros(0), np.zeros((0, 12)), np.zeros(0))]
-        return VoiceFrames(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(VoiceFrames)))
-
-    def _compute(self) -> None:
-        if not self._pending_frames:
-            return
-        audio = np.concatenate(self._pending).astype(np.float64) / 32768.0
-        self._pending, self._pending_frames = [], 0
-        duration_s = len(audio) / self.samplerate
-        if duration_s >= 0.1:  # Praat needs a few windows' worth of sound
-            sound = parselmouth.Sound(audio, sampling_frequency=self.samplerate)
-            mfcc = sound.to_mfcc(number_of_coefficients=12, window_length=0.025, time_step=FRAME_STEP_S)
-            pitch = sound.to_pitch(time_step=FRAME_STEP_S, pitch_floor=60.0, pitch_ceiling=500.0)
-            times = np.asarray(mfcc.xs())
-            f0 = np.interp(times, pitch.xs(), pitch.selected_array["frequency"])
-            with np.errstate(divide="ignore"):
-                log_f0 = np.where(f0 > 0, np.log(np.maximum(f0, 1e-9)), np.nan)
-            self._parts.append(VoiceFrames(times + self._offset_s, mfcc.to_array()[1:].T, log_f0))
-        self._offset_s += duration_s
+    transcript: Transcript
+    voices: dict[Speaker, tuple[np.ndarray, float]]
 
 
-def _segment_features(segments: list[list[Word]], frames: VoiceFrames) -> np.ndarray:
-    """One row per segment: mean MFCCs and median log pitch over the frames the segment covers."""
-    rows = []
-    for words in segments:
-        inside = (frames.times_s >= words[0].start_s) & (frames.times_s <= words[-1].end_s)
-        mfcc = frames.mfcc[inside].mean(axis=0) if inside.any() else np.full(frames.mfcc.shape[1], np.nan)
-        voiced = frames.log_pitch[inside]
-        voiced = voiced[~np.isnan(voiced)]
-        rows.append(np.append(mfcc, np.median(voiced) if len(voiced) else np.nan))
-    table = np.array(rows, dtype=np.float64)
-    known = ~np.isnan(table)
-    column_means = np.where(known, table, 0.0).sum(axis=0) / np.maximum(known.sum(axis=0), 1)
-    return np.where(known, table, column_means)
+@dataclass(frozen=True)
+class Voices:
+    """The voice of each 32 ms chunk (0, 1, or -1 outside speech), the probability it is right, the voices'
+    centroids as heard (for voice prints) and each window's voice."""
+
+    labels: np.ndarray
+    confidence: np.ndarray
+    centroids: np.ndarray
+    window_voices: np.ndarray
 
 
-def _two_clusters(features: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Label rows 0/1 with weighted 2-means on standardised features, started from the main axis of variation."""
-    spread = features.std(axis=0)
-    scaled = (features - features.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-    scaled[:, :-1] *= np.sqrt((1 - PITCH_SHARE) / (scaled.shape[1] - 1))
-    scaled[:, -1] *= np.sqrt(PITCH_SHARE)
-    _, _, axes = np.linalg.svd(scaled, full_matrices=False)
-    labels = (scaled @ axes[0] > 0).astype(int)
-    for _ in range(50):
-        if labels.min() == labels.max():
-            break
-        centres = np.array([np.average(scaled[labels == k], axis=0, weights=weights[labels == k]) for k in (0, 1)])
-        distances = ((scaled[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-        new_labels = distances.argmin(axis=1)
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-9)
+
+
+def _smoothed(frames: VoiceFrames) -> np.ndarray:
+    """Each window's embedding averaged with its neighbours in time (windows are in time order)."""
+    starts = frames.windows[:, 0]
+    sums = np.vstack(
+        [np.zeros((1, frames.embeddings.shape[1])), np.cumsum(frames.embeddings, axis=0, dtype=np.float64)]
+    )
+    low = np.searchsorted(starts, starts - NEIGHBOUR_S - 1e-6, side="left")
+    high = np.searchsorted(starts, starts + NEIGHBOUR_S + 1e-6, side="right")
+    return _unit(sums[high] - sums[low])
+
+
+def _spectrum(centred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors of the normalised Laplacian of the windows' similarity graph."""
+    if len(centred) > MAX_GRAPH_WINDOWS:  # evenly spread windows stand for the rest: memory grows with n²
+        picked = np.linspace(0, len(centred) - 1, MAX_GRAPH_WINDOWS).round().astype(int)
+        values, vectors = _spectrum(centred[picked])
+        # each window takes the spectral coordinates of its most similar picked window
+        nearest = np.concatenate(
+            [(centred[i : i + 1000] @ centred[picked].T).argmax(axis=1) for i in range(0, len(centred), 1000)]
+        )
+        return values, vectors[nearest]
+    affinity = np.maximum(centred @ centred.T, 0.0)
+    degree = np.maximum(affinity.sum(axis=1), 1e-9)
+    laplacian = np.eye(len(affinity)) - affinity / np.sqrt(np.outer(degree, degree))
+    return np.linalg.eigh(laplacian)
+
+
+def _spectral_split(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Two groups from the two lowest eigenvectors, rows normalised (the split does not depend on how a solver
+    happens to rotate them when the graph falls apart into two pieces and both eigenvalues are 0)."""
+    points = _unit(vectors[:, :2])
+    far = int(np.argmin(points @ points[0]))
+    return _refine(points, (points @ points[[0, far]].T).argmax(axis=1), weights, 2)
+
+
+def _refine(embeddings: np.ndarray, labels: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """A few rounds of k-means (cosine) from the spectral split."""
+    for _ in range(20):
+        centroids = np.array([_centroid(embeddings[labels == c], weights[labels == c]) for c in range(k)])
+        new_labels = (embeddings @ centroids.T).argmax(axis=1)
         if np.array_equal(new_labels, labels):
             break
         labels = new_labels
     return labels
 
 
+def _centroid(embeddings: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    if not len(embeddings):
+        return np.zeros(embeddings.shape[1])
+    return _unit((embeddings * weights[:, None]).sum(axis=0))
+
+
+def _shares(labels: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    return np.array([weights[labels == c].sum() for c in range(k)]) / max(weights.sum(), 1e-9)
+
+
+def cluster_voices(frames: VoiceFrames, on_note: NoteFn, source: str) -> np.ndarray:
+    """Each window's voice: 0, or 0/1 when two voices are heard; notes what was decided when it is not clear."""
+    weights = frames.windows[:, 2]
+    if len(weights) < MIN_WINDOWS:
+        on_note(
+            f"{source} has too little speech ({frames.speech_s:.1f} s) to tell voices apart: all of it is given "
+            "to one speaker; fix the speakers in Review if needed."
+        )
+        return np.zeros(len(weights), dtype=int)
+    smoothed = _smoothed(frames)
+    centred = _unit(smoothed - smoothed.mean(axis=0))
+    values, vectors = _spectrum(centred)
+    if values[2] < EIGENGAP * max(values[1], 1e-9):
+        return np.zeros(len(weights), dtype=int)
+    labels = _refine(smoothed, _spectral_split(vectors, weights), weights, 2)
+    if _shares(labels, weights, 2).min() < MIN_VOICE_SHARE:
+        return np.zeros(len(weights), dtype=int)
+    _note_third_voice(frames, smoothed, labels, on_note, source)
+    return labels
+
+
+def _note_third_voice(
+    frames: VoiceFrames, smoothed: np.ndarray, labels: np.ndarray, on_note: NoteFn, source: str
+) -> None:
+    """Say so when one of the two voices found is itself two voices with a real share of the speech (the same
+    eigengap test, inside each cluster); the extra voice stays folded into the voice it was grouped with."""
+    weights = frames.windows[:, 2]
+    for voice in (0, 1):
+        inside = labels == voice
+        if inside.sum() < MIN_WINDOWS:
+            continue
+        centred = _unit(smoothed[inside] - smoothed[inside].mean(axis=0))
+        values, vectors = _spectrum(centred)
+        if values[2] < EIGENGAP * max(values[1], 1e-9):
+            continue
+        split = _refine(smoothed[inside], _spectral_split(vectors, weights[inside]), weights[inside], 2)
+        part_shares = [weights[inside][split == c].sum() / weights.sum() for c in (0, 1)]
+        extra = int(np.argmin(part_shares))
+        if part_shares[extra] < THIRD_VOICE_SHARE or weights[inside][split == extra].sum() < THIRD_VOICE_MIN_S:
+            continue
+        starts = frames.windows[inside][split == extra, 0]
+        on_note(
+            f"{source} has more than two voices: only two are kept as rep and customer. Another voice "
+            f"({weights[inside][split == extra].sum():.0f} s of speech, first heard at {_clock(float(starts.min()))}) "
+            "is given to the speaker it was grouped with: check those turns in Review."
+        )
+        return
+
+
+def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
+    """The voice of every 32 ms chunk: each window's similarity to the voices, spread over the chunks it covers,
+    then the most likely sequence of voices with a cost for every change (Viterbi over two states)."""
+    n = len(frames.speech_prob)
+    speech = frames.speech_prob >= speech_detector.SPEECH_PROB
+    weights = frames.windows[:, 2]
+    smoothed = _smoothed(frames) if len(weights) else np.zeros((0, 256))
+    k = int(window_voices.max()) + 1 if len(window_voices) else 1
+    centroids = np.array([_centroid(smoothed[window_voices == c], weights[window_voices == c]) for c in range(k)])
+    mean = smoothed.mean(axis=0) if len(smoothed) else np.zeros(256)
+    centred = _unit(np.array([c - mean for c in centroids]))
+    if k == 1:
+        return Voices(np.where(speech, 0, -1), np.ones(n), centroids, window_voices)
+    scores, counts = np.zeros((n, k)), np.zeros(n)
+    similarity = _unit(frames.embeddings.astype(np.float64) - mean) @ centred.T
+    for (start_s, end_s, _), row in zip(frames.windows, similarity, strict=True):
+        # the encoder's last state hears the end of a window best: weighting each window towards that part places
+        # speaker changes where they are (measured on overlapping turns of the synthetic calls)
+        first, last = int(start_s / FRAME_S), min(n, int(np.ceil(end_s / FRAME_S)))
+        position = (np.arange(first, last) + 0.5) * FRAME_S
+        focus = start_s + WINDOW_FOCUS * (end_s - start_s)
+        spread = max(end_s - start_s, FRAME_S) * np.where(position < focus, WINDOW_FOCUS, 1 - WINDOW_FOCUS)
+        weight = np.maximum(1.0 - np.abs(position - focus) / spread, 0.05)
+        scores[first:last] += weight[:, None] * row
+        counts[first:last] += weight
+    covered = counts > 0
+    scores[covered] /= counts[covered, None]
+    # a short stretch between pauses is judged by its own embedding: the windows around it mostly hear the neighbours
+    island_similarity = _unit(frames.island_embeddings.astype(np.float64) - mean) @ centred.T
+    for (start_s, end_s, _), row in zip(frames.islands, island_similarity, strict=True):
+        first, last = int(start_s / FRAME_S), min(n, int(np.ceil(end_s / FRAME_S)))
+        scores[first:last] = row
+        covered[first:last] = True
+    evidence = SHARPNESS * (scores[:, 0] - scores[:, 1])  # log-odds of voice 0 over voice 1, 0 where unknown
+    evidence[~speech] = 0.0
+    labels = _viterbi(evidence)
+    confidence = 1 / (1 + np.exp(-np.abs(evidence)))
+    confidence[~covered] = 0.5
+    return Voices(np.where(speech, labels, -1), confidence, centroids, window_voices)
+
+
+def _viterbi(evidence: np.ndarray) -> np.ndarray:
+    """The 0/1 sequence maximising agreement with `evidence` (positive favours 0) minus SWITCH_PENALTY per change."""
+    n = len(evidence)
+    back = np.zeros((n, 2), dtype=np.int8)
+    score = np.array([evidence[0] / 2, -evidence[0] / 2]) if n else np.zeros(2)
+    for t in range(1, n):
+        stay, switch = score, score[::-1] - SWITCH_PENALTY
+        back[t] = np.where(stay >= switch, [0, 1], [1, 0])
+        score = np.maximum(stay, switch) + np.array([evidence[t] / 2, -evidence[t] / 2])
+    labels = np.zeros(n, dtype=int)
+    if n:
+        labels[-1] = int(np.argmax(score))
+        for t in range(n - 1, 0, -1):
+            labels[t - 1] = back[t, labels[t]]
+    return labels
+
+
+def _word_voice(word: Word, voices: Voices) -> tuple[int, float]:
+    """The voice speaking during `word` (the one most of its chunks carry; nearest speech if none) and how sure."""
+    n = len(voices.labels)
+    first, last = int(word.start_s / FRAME_S), max(int(word.start_s / FRAME_S) + 1, int(np.ceil(word.end_s / FRAME_S)))
+    first, last = min(first, n - 1), min(last, n)
+    labels = voices.labels[first:last]
+    heard = labels[labels >= 0]
+    if not len(heard):
+        speech = np.flatnonzero(voices.labels >= 0)
+        nearest = speech[np.argmin(np.abs(speech - (first + last) // 2))]
+        return int(voices.labels[nearest]), float(voices.confidence[nearest])
+    voice = int(np.bincount(heard).argmax())
+    return voice, float(voices.confidence[first:last][labels == voice].mean())
+
+
+def words_in_speech(words: Sequence[Word], frames: VoiceFrames) -> list[Word]:
+    """The words with speech under or next to them (the recogniser also "hears" words in music and noise)."""
+    speech = frames.speech_prob >= speech_detector.SPEECH_PROB
+    if not speech.any():
+        return []
+    near = np.convolve(speech.astype(float), np.ones(2 * int(0.3 / FRAME_S) + 1), mode="same") > 0
+    n = len(near)
+    kept = []
+    for word in words:
+        first, last = int(word.start_s / FRAME_S), int(np.ceil(word.end_s / FRAME_S))
+        if near[min(first, n - 1) : max(min(last, n), min(first, n - 1) + 1)].any():
+            kept.append(word)
+    return kept
+
+
 def split_speakers(
-    words: Sequence[Word], frames: VoiceFrames, first_speaker: Speaker = "rep", active: np.ndarray | None = None
-) -> Transcript:
-    """Turns for a mono recording: stretches of speech grouped into two voices; whoever speaks first is
-    `first_speaker` (reps usually answer the call, so the default is "rep"); `active` marks speech frames."""
-    segments = split_at_pauses(words, SEGMENT_GAP_S)
-    if len(segments) < 2:
-        labels = np.zeros(len(segments), dtype=int)
-    else:
-        weights = np.array([seg[-1].end_s - seg[0].start_s + 0.05 for seg in segments])
-        labels = _two_clusters(_segment_features(segments, frames), weights)
-    other = SPEAKERS[1 - SPEAKERS.index(first_speaker)]
-    names = {labels[0]: first_speaker, 1 - labels[0]: other}
-    runs = _runs_by_speaker(segments, [names[k] for k in labels])
-    spans = speech_spans([words for _, words in runs], active)
-    return sort_turns([make_turn(speaker, words, span) for (speaker, words), span in zip(runs, spans, strict=True)])
-
-
-def _runs_by_speaker(segments: list[list[Word]], speakers: list[Speaker]):
-    """Join consecutive segments of the same speaker into turns unless a long pause separates them."""
-    runs: list[tuple[Speaker, list[Word]]] = []
-    for speaker, words in zip(speakers, segments, strict=True):
-        if runs and runs[-1][0] == speaker and words[0].start_s - runs[-1][1][-1].end_s < TURN_GAP_S:
-            runs[-1][1].extend(words)
+    words: Sequence[Word],
+    frames: VoiceFrames,
+    first_speaker: Speaker = "rep",
+    active: np.ndarray | None = None,
+    rep_voice: np.ndarray | None = None,
+    on_note: NoteFn = lambda message: None,
+    source: str = "the recording",
+) -> Separation:
+    """Turns for a one-track recording. The voices are told apart by `frames`; whoever speaks first is
+    `first_speaker` unless `rep_voice` (the rep's known voice print) says which voice is the rep's. `active`
+    marks speech frames (10 ms) for placing turn edges; `on_note` receives what the user should know."""
+    if frames.speech_s < MIN_SPEECH_S:
+        raise AudioError(
+            f"No speech was found in {source} ({frames.speech_s:.1f} s at most): it sounds like silence, music or "
+            "noise. Check that you chose the right file and that the microphone picked up the voices."
+        )
+    kept = words_in_speech(words, frames)
+    if not kept:
+        raise AudioError(
+            f"No words were recognised in the speech of {source}: check that the speech model matches the "
+            "language spoken."
+        )
+    voices = label_frames(frames, cluster_voices(frames, on_note, source))
+    assigned = [(word, *_word_voice(word, voices)) for word in sorted(kept, key=lambda w: w.start_s)]
+    names = _voice_names(voices, assigned[0][1], first_speaker, rep_voice)
+    if len(voices.centroids) == 1:
+        on_note(f"Only one voice was heard in {source}: every turn is given to the {names[0]}.")
+    runs: list[tuple[int, list[Word], list[float]]] = []
+    for word, voice, conf in assigned:
+        if runs and runs[-1][0] == voice and word.start_s - runs[-1][1][-1].end_s < TURN_GAP_S:
+            runs[-1][1].append(word)
+            runs[-1][2].append(conf)
         else:
-            runs.append((speaker, list(words)))
-    return runs
+            runs.append((voice, [word], [conf]))
+    masks = _voice_masks(voices, active)
+    spans = speech_spans([run_words for _, run_words, _ in runs], [masks[voice] for voice, _, _ in runs])
+    turns = []
+    for (voice, run_words, confs), span in zip(runs, spans, strict=True):
+        turn = make_turn(names[voice], run_words, span)
+        conf = round(float(np.mean(confs)), 2) if len(voices.centroids) > 1 else None
+        turns.append(replace(turn, speaker_conf=conf))
+    window_voices = voices.window_voices
+    heard = {
+        names[v]: (voices.centroids[v], float(frames.windows[window_voices == v, 2].sum()))
+        for v in range(len(voices.centroids))
+    }
+    return Separation(sort_turns(turns), heard)
+
+
+def _voice_masks(voices: Voices, active: np.ndarray | None) -> list[np.ndarray]:
+    """Per voice, which 10 ms frames hold its speech (and are loud enough, when `active` says), so a turn's edges
+    reach the speech of its own voice only."""
+    length = len(active) if active is not None else int(len(voices.labels) * FRAME_S / ACTIVITY_FRAME_S)
+    chunk = np.minimum((np.arange(length) * ACTIVITY_FRAME_S / FRAME_S).astype(int), len(voices.labels) - 1)
+    masks = []
+    for voice in range(len(voices.centroids)):
+        mask = voices.labels[chunk] == voice if len(voices.labels) else np.zeros(length, dtype=bool)
+        masks.append(mask & active if active is not None else mask)
+    return masks
+
+
+def _voice_names(
+    voices: Voices, first_voice: int, first_speaker: Speaker, rep_voice: np.ndarray | None
+) -> dict[int, Speaker]:
+    """Rep and customer for voices 0 and 1: by the rep's voice print when it clearly matches one voice better,
+    otherwise by who speaks first."""
+    other: Speaker = SPEAKERS[1 - SPEAKERS.index(first_speaker)]
+    if rep_voice is not None and len(voices.centroids) == 2:
+        closeness = voices.centroids @ rep_voice
+        if abs(closeness[0] - closeness[1]) >= VOICE_PRINT_MARGIN:
+            rep = int(np.argmax(closeness))
+            return {rep: "rep", 1 - rep: "customer"}
+    return {first_voice: first_speaker, 1 - first_voice: other}
 
 
 def swap_speakers(transcript: Transcript) -> Transcript:
@@ -137,7 +336,7 @@ def swap_speakers(transcript: Transcript) -> Transcript:
 
 
 def reassign_turn(transcript: Transcript, index: int, speaker: Speaker) -> Transcript:
-    """The same transcript with turn `index` (0-based) given to `speaker`."""
+    """The same transcript with turn `index` (0-based) given to `speaker`, who is then certain."""
     if speaker not in SPEAKERS:
         raise TranscriptError(f"Speaker {speaker!r} is not valid; choose rep or customer.")
     if not 0 <= index < len(transcript.turns):
@@ -146,5 +345,5 @@ def reassign_turn(transcript: Transcript, index: int, speaker: Speaker) -> Trans
             f"{len(transcript.turns) - 1}."
         )
     turns = list(transcript.turns)
-    turns[index] = replace(turns[index], speaker=speaker)
+    turns[index] = replace(turns[index], speaker=speaker, speaker_conf=None)
     return Transcript(turns=tuple(turns))

