@@ -1,0 +1,208 @@
+"""Sentence embeddings from the shipped all-MiniLM-L6-v2 encoder, run in numpy (no torch at run time).
+
+The weights (converted once by `training/convert_encoder.py`) are a 6-layer BERT: token, position and type
+embeddings, then per layer self-attention and a GELU feed-forward block, each followed by a residual LayerNorm.
+A sentence's embedding is the mean of its token vectors, L2-normalised, as sentence-transformers computes it.
+Texts longer than the encoder's 256 tokens are encoded in windows whose embeddings are averaged.
+"""
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from coach_app.errors import ModelError
+from coach_app.paths import resource
+
+ENCODER_DIR = "sentence_encoder"
+WEIGHTS_FILE = "weights.npz"
+TOKENIZER_FILE = "tokenizer.json"
+DIMENSIONS = 384
+MAX_TOKENS = 256  # the encoder's trained sequence length, [CLS] and [SEP] included
+MAX_WINDOWS = 8  # a very long turn is read in at most this many windows, spread across it
+BATCH_TOKENS = 2048  # padded tokens per batch: bounds the attention arrays' memory
+CACHE_SIZE = 8192
+_EPS = 1e-12
+_REPAIR = "reinstall Listening Coach, or rebuild it with training/convert_encoder.py"
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """The error function (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7), so numpy alone computes exact GELU."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return sign * (1.0 - poly * np.exp(-a * a))
+
+
+def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    centred = x - mean
+    variance = (centred * centred).mean(-1, keepdims=True)
+    return centred / np.sqrt(variance + _EPS) * gain + bias
+
+
+@dataclass(frozen=True)
+class _Layer:
+    qkv: np.ndarray  # (384, 1152): query, key and value projections side by side, transposed for x @ W
+    qkv_bias: np.ndarray
+    attention_out: np.ndarray
+    attention_out_bias: np.ndarray
+    attention_norm: tuple[np.ndarray, np.ndarray]
+    up: np.ndarray  # (384, 1536)
+    up_bias: np.ndarray
+    down: np.ndarray  # (1536, 384)
+    down_bias: np.ndarray
+    output_norm: tuple[np.ndarray, np.ndarray]
+
+
+class SentenceEncoder:
+    """The encoder and its tokenizer; `encode` turns texts into unit-length 384-dimensional vectors."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], tokenizer) -> None:
+        self.heads = int(arrays["heads"][0])
+        self.word_embeddings = arrays["word_embeddings"]  # kept in its stored precision: only rows are read
+        self.position_embeddings = arrays["position_embeddings"].astype(np.float32)
+        self.type_embedding = arrays["type_embedding"].astype(np.float32)
+        self.embedding_norm = (arrays["embedding_norm_gain"], arrays["embedding_norm_bias"])
+        self.layers = [_layer(arrays, i) for i in range(int(arrays["layers"][0]))]
+        self.tokenizer = tokenizer
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        # One BLAS thread: these small matrices gain nothing from threads, and on a busy 2-core machine
+        # threads fighting for the cores made encoding ten times slower.
+        self._threads = ThreadpoolController()
+
+    def token_ids(self, text: str) -> list[list[int]]:
+        """The text's word-piece ids as one or more windows of at most MAX_TOKENS ids, [CLS] … [SEP] each."""
+        ids = self.tokenizer.encode(text, add_special_tokens=False).ids
+        width = MAX_TOKENS - 2
+        starts = list(range(0, max(len(ids), 1), width))
+        if len(starts) > MAX_WINDOWS:
+            step = (len(starts) - 1) / (MAX_WINDOWS - 1)
+            starts = [starts[round(i * step)] for i in range(MAX_WINDOWS)]
+        cls, sep = self.tokenizer.token_to_id("[CLS]"), self.tokenizer.token_to_id("[SEP]")
+        return [[cls, *ids[start : start + width], sep] for start in starts]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length embeddings, one row per text (float32); texts seen before come from the cache."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        with self._lock:
+            for row, text in enumerate(texts):
+                cached = self._cache.get(text)
+                if cached is None:
+                    missing.setdefault(text, []).append(row)
+                else:
+                    self._cache.move_to_end(text)
+                    out[row] = cached
+        if missing:
+            fresh = self._encode_uncached(list(missing))
+            with self._lock:
+                for (text, rows), vector in zip(missing.items(), fresh, strict=True):
+                    out[rows] = vector
+                    self._cache[text] = vector
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return out
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+    def _encode_uncached(self, texts: list[str]) -> np.ndarray:
+        windows = [(row, ids) for row, text in enumerate(texts) for ids in self.token_ids(text)]
+        sums = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        # Similar lengths share a batch, so little of each batch is padding.
+        windows.sort(key=lambda item: len(item[1]))
+        with self._threads.limit(limits=1, user_api="blas"):
+            start = 0
+            while start < len(windows):
+                size = max(1, BATCH_TOKENS // len(windows[min(start + 31, len(windows) - 1)][1]))
+                batch = windows[start : start + min(size, 32)]
+                pooled = self._forward([ids for _, ids in batch])
+                for (row, _), vector in zip(batch, pooled, strict=True):
+                    sums[row] += vector
+                start += len(batch)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        return sums / np.maximum(norms, _EPS)
+
+    def _forward(self, batch: list[list[int]]) -> np.ndarray:
+        """Mean-pooled, L2-normalised token vectors of a batch of id windows."""
+        length = max(len(ids) for ids in batch)
+        ids = np.zeros((len(batch), length), dtype=np.int64)
+        mask = np.zeros((len(batch), length), dtype=np.float32)
+        for i, window in enumerate(batch):
+            ids[i, : len(window)] = window
+            mask[i, : len(window)] = 1.0
+        x = self.word_embeddings[ids].astype(np.float32)
+        x += self.position_embeddings[:length] + self.type_embedding
+        x = _layer_norm(x, *self.embedding_norm)
+        attention_bias = ((1.0 - mask) * -1e9)[:, None, None, :]
+        for layer in self.layers:
+            x = self._layer(x, layer, attention_bias)
+        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), _EPS)
+
+    def _layer(self, x: np.ndarray, layer: _Layer, attention_bias: np.ndarray) -> np.ndarray:
+        batch, length, width = x.shape
+        head_width = width // self.heads
+        qkv = x @ layer.qkv + layer.qkv_bias
+        qkv = qkv.reshape(batch, length, 3, self.heads, head_width).transpose(2, 0, 3, 1, 4)
+        query, key, value = qkv[0], qkv[1], qkv[2]
+        scores = query @ key.transpose(0, 1, 3, 2) * (1.0 / math.sqrt(head_width)) + attention_bias
+        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        scores /= scores.sum(-1, keepdims=True)
+        attended = (scores @ value).transpose(0, 2, 1, 3).reshape(batch, length, width)
+        x = _layer_norm(x + attended @ layer.attention_out + layer.attention_out_bias, *layer.attention_norm)
+        hidden = x @ layer.up + layer.up_bias
+        hidden = 0.5 * hidden * (1.0 + _erf(hidden * (1.0 / math.sqrt(2.0))))
+        return _layer_norm(x + hidden @ layer.down + layer.down_bias, *layer.output_norm)
+
+
+def _layer(arrays: dict[str, np.ndarray], i: int) -> _Layer:
+    def get(name: str) -> np.ndarray:
+        return arrays[f"layer{i}.{name}"].astype(np.float32)
+
+    return _Layer(
+        qkv=get("qkv"),
+        qkv_bias=get("qkv_bias"),
+        attention_out=get("attention_out"),
+        attention_out_bias=get("attention_out_bias"),
+        attention_norm=(get("attention_norm_gain"), get("attention_norm_bias")),
+        up=get("up"),
+        up_bias=get("up_bias"),
+        down=get("down"),
+        down_bias=get("down_bias"),
+        output_norm=(get("output_norm_gain"), get("output_norm_bias")),
+    )
+
+
+def load_encoder(folder: Path) -> SentenceEncoder:
+    """Read the encoder's weights and tokenizer from `folder`; a missing or damaged file raises ModelError."""
+    from tokenizers import Tokenizer  # imported here: only needed once the encoder is loaded
+
+    weights, tokenizer_path = folder / WEIGHTS_FILE, folder / TOKENIZER_FILE
+    for path in (weights, tokenizer_path):
+        if not path.is_file():
+            raise ModelError(f"The sentence encoder file {path} is missing; {_REPAIR}.")
+    try:
+        with np.load(weights, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+        encoder = SentenceEncoder(arrays, Tokenizer.from_file(str(tokenizer_path)))
+    except Exception as exc:  # numpy, zipfile and the tokenizer raise many kinds for a damaged file
+        raise ModelError(f"The sentence encoder in {folder} cannot be read ({exc}); {_REPAIR}.") from exc
+    if encoder.word_embeddings.shape[1] != DIMENSIONS or not encoder.layers:
+        raise ModelError(f"The sentence encoder in {folder} has unexpected shapes; {_REPAIR}.")
+    return encoder
+
+
+@lru_cache(maxsize=1)
+def shipped_encoder() -> SentenceEncoder:
+    """The encoder shipped in resources/models, loaded once."""
+    return load_encoder(resource("models", ENCODER_DIR))

@@ -1,0 +1,87 @@
+"""The shipped sentence encoder: reproduces the published model's similarities, and fails clearly when damaged."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from coach_app.analysis.encoder import (
+    DIMENSIONS,
+    MAX_TOKENS,
+    MAX_WINDOWS,
+    TOKENIZER_FILE,
+    WEIGHTS_FILE,
+    load_encoder,
+    shipped_encoder,
+)
+from coach_app.errors import ModelError
+from coach_app.paths import resource
+
+
+def _cosine(a: str, b: str) -> float:
+    vectors = shipped_encoder().encode([a, b])
+    return float(vectors[0] @ vectors[1])
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("The weather is lovely today.", "It's so sunny outside!", 0.6660),
+        ("The weather is lovely today.", "He drove to the stadium.", 0.1046),
+        ("The new movie is awesome", "The new movie is so great", 0.8939),
+        ("A man is playing guitar", "A woman watches TV", -0.0327),
+    ],
+)
+def test_cosines_match_sentence_transformers(first, second, expected):
+    """The numpy forward pass gives the cosines sentence-transformers publishes for all-MiniLM-L6-v2."""
+    assert _cosine(first, second) == pytest.approx(expected, abs=0.002)
+
+
+def test_embeddings_are_unit_length_and_batch_independent():
+    """A text's embedding is unit length and the same whether encoded alone or in a padded batch."""
+    encoder = shipped_encoder()
+    texts = ["Could you tell me a bit more about what happened with the engineer on Tuesday?", "ok", "hi there"]
+    batch = encoder._encode_uncached(texts)
+    alone = np.vstack([encoder._encode_uncached([t]) for t in texts])
+    assert batch.shape == (3, DIMENSIONS)
+    assert np.allclose(np.linalg.norm(batch, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(batch, alone, atol=1e-4)
+
+
+def test_cache_returns_the_same_vector():
+    """Encoding the same turn text twice reuses the cached vector."""
+    encoder = shipped_encoder()
+    text = "So the parcel went to your neighbour's address instead of yours."
+    first = encoder.encode_one(text)
+    assert encoder._cache[text] is not None
+    assert np.array_equal(first, encoder.encode_one(text))
+
+
+def test_bad_inputs_encode_without_error():
+    """Empty, whitespace, non-English and very long texts all give finite unit vectors; long ones in windows."""
+    encoder = shipped_encoder()
+    long_text = " ".join(["the meter reading was wrong again"] * 2000)  # 12,000 words
+    windows = encoder.token_ids(long_text)
+    assert len(windows) == MAX_WINDOWS and all(len(w) <= MAX_TOKENS for w in windows)
+    vectors = encoder.encode(["", "   \n", "Das Paket ist leider nicht angekommen.", "東京の天気", long_text])
+    assert np.isfinite(vectors).all()
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_missing_file_names_it(tmp_path):
+    """A missing weights file raises ModelError naming the file and how to repair it."""
+    folder = tmp_path / "encoder"
+    folder.mkdir()
+    shutil.copy(resource("models", "sentence_encoder", TOKENIZER_FILE), folder / TOKENIZER_FILE)
+    with pytest.raises(ModelError, match=r"weights\.npz is missing.*reinstall"):
+        load_encoder(folder)
+
+
+def test_damaged_file_names_it(tmp_path):
+    """A truncated weights file raises ModelError naming the folder and how to repair it."""
+    folder = tmp_path / "encoder"
+    folder.mkdir()
+    shutil.copy(resource("models", "sentence_encoder", TOKENIZER_FILE), folder / TOKENIZER_FILE)
+    (folder / WEIGHTS_FILE).write_bytes(resource("models", "sentence_encoder", WEIGHTS_FILE).read_bytes()[:5000])
+    with pytest.raises(ModelError, match=r"cannot be read.*reinstall"):
+        load_encoder(folder)
