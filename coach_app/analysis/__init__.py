@@ -2,7 +2,17 @@
 
 from collections.abc import Callable, Sequence
 
-from coach_app.analysis import action_plan, empathy, judgement, ownership, perspective, questions, reflecting, timing
+from coach_app.analysis import (
+    action_plan,
+    coaching,
+    empathy,
+    judgement,
+    ownership,
+    perspective,
+    questions,
+    reflecting,
+    timing,
+)
 from coach_app.analysis.context import Conversation
 from coach_app.core import Finding, Scorecard, Transcript
 from coach_app.scoring.rubric import Rubric, load_rubric
@@ -58,6 +68,7 @@ def analyze(transcript: Transcript, rubric: Rubric | None = None, extra_findings
     findings = [f for f in findings if not (f.kind == "fast_pace" and f.turn in voice_fast)]
     findings.extend(extra_findings)
     findings.sort(key=lambda f: (f.start_s, f.turn))
+    findings = coaching.coach(conv, findings)
     dimensions, overall = score(findings, metrics, rubric)
     return Scorecard(metrics, tuple(findings), dimensions, overall, rubric_version=rubric.version)
 
@@ -67,7 +78,7 @@ def analyze_turn(transcript: Transcript, index: int) -> list[Finding]:
     if not 0 <= index < len(transcript.turns):
         raise IndexError(f"turn {index} is outside the transcript (0–{len(transcript.turns) - 1})")
     conv = Conversation(Transcript(transcript.turns[: index + 1]), load_rubric().thresholds)
-    return _turn_findings(conv, index)
+    return coaching.coach(conv, _turn_findings(conv, index))
 
 
 # Restating the customer's words while blaming or judging them is not listening: such a turn earns no credit
