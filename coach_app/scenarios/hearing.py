@@ -44,9 +44,13 @@ CHECK_PROTOTYPES = (
     "Are you happy with that plan?",
     "Does that cover what you need?",
     "Is that enough for you?",
+    "Would that suit you?",
+    "Does that sound fair?",
+    "Shall I go ahead with that?",
 )
-CHECK_MIN_SIMILARITY = 0.6
+CHECK_MIN_SIMILARITY = 0.55
 _QUESTION = re.compile(r"[^.?!]*\?")
+_ALTERNATIVES = re.compile(r",?\s+(?:or|and)\s+|,\s+")
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ def asks_agreement(rep_text: str) -> bool:
     if not questions and "?" not in rep_text:
         words = rep_text.split()
         questions = [" ".join(words[-10:])] if words else []
+    # 'Does that cover it, or is there anything else?' asks two things: each part is heard on its own
+    questions += [part for q in questions for part in _ALTERNATIVES.split(q) if len(part.split()) >= 2]
     if not questions:
         return False
     similarity = encoder.encode(questions) @ _prototypes().T
