@@ -2,8 +2,8 @@
 
 The customer reacts to the same findings the analysis reports, with two readings a person would make:
 - a yes/no question is outweighed by listening in the same turn, and a confirming question is no slight at all;
-- once a concrete plan is on the table, a closing question ('anything else I can do?') or a check on the plan
-  is part of the plan, not a brush-off, so it does not escalate.
+- on a plan turn, or straight after one, a closing question ('anything else I can do?') or a question about
+  the plan is part of the plan, not a brush-off, so it does not escalate.
 A plan is checked when the analysis hears an agreement check, or (by meaning) when a question after the plan
 asks whether it works for the customer, however it is worded.
 """
@@ -47,8 +47,11 @@ CHECK_PROTOTYPES = (
     "Would that suit you?",
     "Does that sound fair?",
     "Shall I go ahead with that?",
+    "Are you comfortable with that?",
+    "Does that put your mind at rest?",
+    "Does that give you what you need?",
 )
-CHECK_MIN_SIMILARITY = 0.55
+CHECK_MIN_SIMILARITY = 0.5
 _QUESTION = re.compile(r"[^.?!]*\?")
 _ALTERNATIVES = re.compile(r",?\s+(?:or|and)\s+|,\s+")
 
@@ -61,9 +64,10 @@ class Heard:
     checks_plan: bool
 
 
-def hear(kinds: frozenset[str], rep_text: str, plan_offered: bool) -> Heard:
-    """Read one rep turn's finding kinds as the customer would, given whether a plan is already on the table."""
-    plan_here = "action_plan" in kinds or (plan_offered and "agreement_check" in kinds)
+def hear(kinds: frozenset[str], rep_text: str, plan_offered: bool, plan_just_offered: bool = False) -> Heard:
+    """Read one rep turn's finding kinds as the customer would, given whether a plan is already on the table (and
+    whether the rep's previous turn made it: a question straight after a plan is about the plan)."""
+    plan_here = "action_plan" in kinds or plan_just_offered or (plan_offered and "agreement_check" in kinds)
     checks = (plan_offered or "action_plan" in kinds) and ("agreement_check" in kinds or asks_agreement(rep_text))
     heard = set(kinds)
     if plan_here or checks:
