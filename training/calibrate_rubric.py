@@ -5,8 +5,9 @@ conversation outside the held-out split (data/service_turns/split.json; without 
 held out) becomes a transcript with plausible timings and is analysed once. Scores are then a cheap function of
 each conversation's finding counts, so a deterministic coordinate search over the rubric's numbers (bases, points,
 decays, weights) minimises how far calls fall outside their band: strong ≥ 75, poor ≤ 45, mixed between, means at
-least 10 apart, every strong above every poor. Phrase-stuffing must still not max a dimension: one stock kind
-said in six variants thirty times keeps that dimension below 80 and the call below 60.
+least 10 apart, every strong above every poor. Phrase-stuffing must still not max a score: the scoring tests'
+stock-empathy call keeps empathy below 80, any one rewarded kind said thirty times in six variants keeps every
+dimension below 95, and no stuffed call reaches 60 overall.
 
 Run: `.venv/bin/python training/calibrate_rubric.py [--write]` (--write updates resources/rubrics/default.toml).
 """
@@ -32,7 +33,8 @@ CORPUS = REPO / "data" / "service_turns"
 RUBRIC = REPO / "resources" / "rubrics" / "default.toml"
 GRADES = ("strong", "mixed", "poor")
 STRONG_MIN, POOR_MAX, GAP = 75.0, 45.0, 10.0
-STUFFED_DIMENSION_MAX, STUFFED_OVERALL_MAX = 79.0, 59.0
+STUFFED_DIMENSION_MAX, STUFFED_OVERALL_MAX = 79.0, 59.0  # the scoring tests' stock-empathy call
+STUFFED_KIND_MAX = 94.0  # one rewarded kind said thirty times never maxes any dimension
 WORDS_PER_S, REP_PAUSE_S, CUSTOMER_PAUSE_S = 2.6, 0.8, 0.6
 PASSES = 6
 
@@ -140,8 +142,11 @@ class Model:
         delta = np.where(positive[None], self.points[None] * gain, self.points[None] * loss).sum(axis=2)
         return np.clip(self.base[None] + delta, 0.0, 100.0)
 
-    def overall(self, unique: np.ndarray, total: np.ndarray) -> np.ndarray:
+    def overall(self, unique: np.ndarray, total: np.ndarray, exact: bool = False) -> np.ndarray:
+        """Overall scores; `exact` rounds as the scorecard does (whole dimension scores, then the mean)."""
         dims = self.dimension_scores(unique, total)
+        if exact:
+            return np.round(np.round(dims) @ self.weight / self.weight.sum())
         return dims @ self.weight / self.weight.sum()
 
     def to_rubric(self) -> Rubric:
@@ -192,8 +197,10 @@ def loss(model: Model, data: dict, start: Model) -> float:
     )
     value += 2 * relu(poor.max() - strong.min() + 1) ** 2
     stuffed_dims = model.dimension_scores(data["stuffed_unique"], data["stuffed_total"])
-    value += 100 * relu(stuffed_dims.max() - STUFFED_DIMENSION_MAX) ** 2
-    value += 100 * relu(model.overall(data["stuffed_unique"], data["stuffed_total"]).max() - STUFFED_OVERALL_MAX) ** 2
+    stuffed_overall = model.overall(data["stuffed_unique"], data["stuffed_total"])
+    value += 100 * relu(stuffed_dims[0, model.dims.index("empathy")] - STUFFED_DIMENSION_MAX) ** 2
+    value += 100 * relu(stuffed_dims[1:].max() - STUFFED_KIND_MAX) ** 2
+    value += 100 * relu(stuffed_overall.max() - STUFFED_OVERALL_MAX) ** 2
     drift = ((model.points - start.points) / 20) ** 2
     value += 0.05 * (drift.sum() + (((model.base - start.base) / 20) ** 2).sum())
     return float(value)
@@ -247,8 +254,9 @@ def calibrate(model: Model, data: dict) -> Model:
 
 
 def figures(model: Model, data: dict) -> dict:
-    scores = np.round(model.overall(data["unique"], data["total"]))
+    scores = model.overall(data["unique"], data["total"], exact=True)
     by = {g: scores[data["grade"] == k] for k, g in enumerate(GRADES)}
+    stuffed = model.dimension_scores(data["stuffed_unique"], data["stuffed_total"])
     return {
         "means": {g: round(float(by[g].mean()), 1) for g in GRADES},
         "strong>=75": f"{int((by['strong'] >= STRONG_MIN).sum())}/{len(by['strong'])}",
@@ -257,8 +265,9 @@ def figures(model: Model, data: dict) -> dict:
         "min strong": int(by["strong"].min()),
         "max poor": int(by["poor"].max()),
         "stuffed": {
-            "max dimension": round(float(model.dimension_scores(data["stuffed_unique"], data["stuffed_total"]).max())),
-            "overall": round(float(model.overall(data["stuffed_unique"], data["stuffed_total"]).max())),
+            "stock empathy call, empathy": round(float(stuffed[0, model.dims.index("empathy")])),
+            "one kind thirty times, max dimension": round(float(stuffed[1:].max())),
+            "max overall": round(float(model.overall(data["stuffed_unique"], data["stuffed_total"]).max())),
         },
     }
 
@@ -309,14 +318,11 @@ def _add_missing(out: list[str], pending: dict[str, str]) -> list[str]:
     return out + extra
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="write the calibrated numbers into the rubric file")
-    args = parser.parse_args()
-    conversations = load_conversations()
-    held = held_out(list(conversations))
-    rubric = load_rubric(RUBRIC)
-    model = Model(rubric)
+KEYS = ("unique", "total", "grade", "stuffed_unique", "stuffed_total")
+
+
+def analysed(conversations: dict, held: frozenset[str], rubric: Rubric, model: Model) -> dict[str, dict]:
+    """Each conversation's finding counts and grade, split into calibration and held-out sets."""
     sets: dict[str, dict] = {"train": defaultdict(list), "held-out": defaultdict(list)}
     for conv, (quality, rows) in conversations.items():
         findings = analyze(transcript(rows), rubric).findings
@@ -330,6 +336,25 @@ def main() -> None:
     for name, part in sets.items():
         data[name] = {key: np.array(value) for key, value in part.items()}
         data[name]["stuffed_unique"], data[name]["stuffed_total"] = stuffed_unique, stuffed_total
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="write the calibrated numbers into the rubric file")
+    parser.add_argument("--counts", type=Path, help="reuse (or save) the analysed finding counts in this .npz file")
+    args = parser.parse_args()
+    conversations = load_conversations()
+    held = held_out(list(conversations))
+    rubric = load_rubric(RUBRIC)
+    model = Model(rubric)
+    if args.counts and args.counts.is_file():
+        saved = np.load(args.counts)
+        data = {name: {key: saved[f"{name}/{key}"] for key in KEYS} for name in ("train", "held-out")}
+    else:
+        data = analysed(conversations, held, rubric, model)
+        if args.counts:
+            np.savez(args.counts, **{f"{name}/{key}": part[key] for name, part in data.items() for key in KEYS})
     print(f"conversations: {len(data['train']['grade'])} to calibrate on, {len(data['held-out']['grade'])} held out")
     before = {name: figures(model, part) for name, part in data.items()}
     calibrate(model, data["train"])
