@@ -37,6 +37,7 @@ STUFFED_DIMENSION_MAX, STUFFED_OVERALL_MAX = 79.0, 59.0  # the scoring tests' st
 STUFFED_KIND_MAX = 94.0  # one rewarded kind said thirty times never maxes any dimension
 WORDS_PER_S, REP_PAUSE_S, CUSTOMER_PAUSE_S = 2.6, 0.8, 0.6
 PASSES = 6
+CALL_LEVEL = ("voice_", "talk_share_")  # kinds found once per call, which no phrase can stuff
 
 
 # --- the corpus as calls -----------------------------------------------------------------------------------
@@ -167,12 +168,12 @@ class Model:
 
 
 def stuffing_cases(model: Model, rubric: Rubric) -> tuple[np.ndarray, np.ndarray]:
-    """Finding counts of stuffed calls: the stock-empathy call as analysed, and for every rewarded kind a call
-    with nothing but that kind, thirty times in six variants."""
+    """Finding counts of stuffed calls: the stock-empathy call as analysed, and for every rewarded kind a rep can
+    say a call with nothing but that kind, thirty times in six variants."""
     unique, total = counts(analyze(stuffed_transcript(), rubric).findings, model.kinds)
     rows_unique, rows_total = [unique], [total]
-    for j in range(len(model.kinds)):
-        if (model.points[:, j] > 0).any():
+    for j, kind in enumerate(model.kinds):
+        if (model.points[:, j] > 0).any() and not kind.startswith(CALL_LEVEL):
             rows_unique.append(np.eye(len(model.kinds))[j] * 6)
             rows_total.append(np.eye(len(model.kinds))[j] * 30)
     return np.array(rows_unique), np.array(rows_total)
@@ -318,7 +319,7 @@ def _add_missing(out: list[str], pending: dict[str, str]) -> list[str]:
     return out + extra
 
 
-KEYS = ("unique", "total", "grade", "stuffed_unique", "stuffed_total")
+KEYS = ("unique", "total", "grade")
 
 
 def analysed(conversations: dict, held: frozenset[str], rubric: Rubric, model: Model) -> dict[str, dict]:
@@ -331,12 +332,7 @@ def analysed(conversations: dict, held: frozenset[str], rubric: Rubric, model: M
         part["unique"].append(unique)
         part["total"].append(total)
         part["grade"].append(GRADES.index(quality))
-    stuffed_unique, stuffed_total = stuffing_cases(model, rubric)
-    data = {}
-    for name, part in sets.items():
-        data[name] = {key: np.array(value) for key, value in part.items()}
-        data[name]["stuffed_unique"], data[name]["stuffed_total"] = stuffed_unique, stuffed_total
-    return data
+    return {name: {key: np.array(value) for key, value in part.items()} for name, part in sets.items()}
 
 
 def main() -> None:
@@ -355,6 +351,9 @@ def main() -> None:
         data = analysed(conversations, held, rubric, model)
         if args.counts:
             np.savez(args.counts, **{f"{name}/{key}": part[key] for name, part in data.items() for key in KEYS})
+    stuffed_unique, stuffed_total = stuffing_cases(model, rubric)
+    for part in data.values():
+        part["stuffed_unique"], part["stuffed_total"] = stuffed_unique, stuffed_total
     print(f"conversations: {len(data['train']['grade'])} to calibrate on, {len(data['held-out']['grade'])} held out")
     before = {name: figures(model, part) for name, part in data.items()}
     calibrate(model, data["train"])

@@ -1,6 +1,7 @@
 """Wording helpers for coaching: short whole-word phrases from a turn, and an open form of a yes/no question."""
 
 import re
+from functools import lru_cache
 
 from coach_app.analysis.lexicon import lexicon
 from coach_app.analysis.text import STOPWORDS, normalise
@@ -34,6 +35,7 @@ def clauses(text: str) -> list[str]:
     return [part.strip() for part in _CLAUSE_END.split(text.strip()) if part and normalise(part)]
 
 
+@lru_cache(maxsize=1024)  # every finding on a turn quotes the same customer turn
 def key_phrase(text: str, max_words: int = PHRASE_WORDS) -> str:
     """The customer's most telling clause: one that says how they feel or what is at stake, else the one with
     the most content words; '' for a turn with no words."""
