@@ -37,7 +37,9 @@ STUFFED_DIMENSION_MAX, STUFFED_OVERALL_MAX = 79.0, 59.0  # the scoring tests' st
 STUFFED_KIND_MAX = 94.0  # one rewarded kind said thirty times never maxes any dimension
 WORDS_PER_S, REP_PAUSE_S, CUSTOMER_PAUSE_S = 2.6, 0.8, 0.6
 PASSES = 6
-CALL_LEVEL = ("voice_", "talk_share_")  # kinds found once per call, which no phrase can stuff
+CALL_LEVEL = ("voice_", "talk_share_")
+# The corpus has text and grades but no real timing or voice: turn-taking and delivery keep the author's numbers.
+FROZEN_DIMENSIONS = ("turn_taking", "delivery")  # kinds found once per call, which no phrase can stuff
 
 
 # --- the corpus as calls -----------------------------------------------------------------------------------
@@ -207,18 +209,22 @@ def loss(model: Model, data: dict, start: Model) -> float:
     return float(value)
 
 
-def coordinates(model: Model) -> list[tuple[str, int, int, list[float]]]:
-    """Every number the search may move, with its candidate values (points keep their sign)."""
+def coordinates(model: Model, start: Model) -> list[tuple[str, int, int, list[float]]]:
+    """Every number the search may move, with its candidate values. Points keep their sign and at least half their
+    starting size (the rubric's author said the kind matters); dimensions the corpus cannot judge stay as they are."""
     out = []
-    for i in range(len(model.dims)):
+    for i, dim in enumerate(model.dims):
+        if dim in FROZEN_DIMENSIONS:
+            continue
         out.append(("base", i, -1, [float(b) for b in range(10, 91, 5)]))
         out.append(("weight", i, -1, [round(0.5 + 0.1 * k, 1) for k in range(16)]))
         out.append(("decay", i, -1, [round(0.3 + 0.05 * k, 2) for k in range(13)]))
         out.append(("penalty_decay", i, -1, [round(0.5 + 0.05 * k, 2) for k in range(10)]))
         for j in range(len(model.kinds)):
-            if model.used[i, j] and model.points[i, j] != 0:
-                sign = 1.0 if model.points[i, j] > 0 else -1.0
-                out.append(("points", i, j, [sign * v for v in range(2, 41, 2)]))
+            first = start.points[i, j]
+            if model.used[i, j] and first != 0:
+                sign, least = (1.0 if first > 0 else -1.0), max(2, int(abs(first) // 2))
+                out.append(("points", i, j, [sign * v for v in range(least, 41) if v % 2 == 0 or v == least]))
     return out
 
 
@@ -238,7 +244,7 @@ def calibrate(model: Model, data: dict) -> Model:
     best = loss(model, data, start)
     for _ in range(PASSES):
         improved = False
-        for name, i, j, values in coordinates(model):
+        for name, i, j, values in coordinates(model, start):
             current = get(model, name, i, j)
             for value in values:
                 put(model, name, i, j, value)
