@@ -37,6 +37,8 @@ STUFFED_DIMENSION_MAX, STUFFED_OVERALL_MAX = 79.0, 59.0  # the scoring tests' st
 STUFFED_KIND_MAX = 94.0  # one rewarded kind said thirty times never maxes any dimension
 WORDS_PER_S, REP_PAUSE_S, CUSTOMER_PAUSE_S = 2.6, 0.8, 0.6
 PASSES = 6
+HEADROOM_WEIGHT = 1.0
+RICH_REPEATS, RICH_MAX = 3, 110.0
 CALL_LEVEL = ("voice_", "talk_share_")
 # The corpus has text and grades but no real timing or voice: turn-taking and delivery keep the author's numbers.
 FROZEN_DIMENSIONS = ("turn_taking", "delivery")  # kinds found once per call, which no phrase can stuff
@@ -134,8 +136,8 @@ class Model:
                 self.points[i, self.kinds.index(kind)] = value
                 self.used[i, self.kinds.index(kind)] = True
 
-    def dimension_scores(self, unique: np.ndarray, total: np.ndarray) -> np.ndarray:
-        """calls × dimensions, as scoring.scorecard computes them (before rounding)."""
+    def dimension_scores(self, unique: np.ndarray, total: np.ndarray, clip: bool = True) -> np.ndarray:
+        """calls × dimensions, as scoring.scorecard computes them (before rounding; unclamped with clip=False)."""
         positive = self.points > 0
         d = self.decay[:, None]
         p = self.penalty_decay[:, None]
@@ -143,7 +145,8 @@ class Model:
         gain = np.where(np.isclose(d, 1.0), unique[:, None, :], (1 - d[None] ** unique[:, None, :]) / (1 - d[None]))
         loss = np.where(np.isclose(p, 1.0), total[:, None, :], (1 - p[None] ** total[:, None, :]) / (1 - p[None]))
         delta = np.where(positive[None], self.points[None] * gain, self.points[None] * loss).sum(axis=2)
-        return np.clip(self.base[None] + delta, 0.0, 100.0)
+        raw = self.base[None] + delta
+        return np.clip(raw, 0.0, 100.0) if clip else raw
 
     def overall(self, unique: np.ndarray, total: np.ndarray, exact: bool = False) -> np.ndarray:
         """Overall scores; `exact` rounds as the scorecard does (whole dimension scores, then the mean)."""
@@ -204,6 +207,10 @@ def loss(model: Model, data: dict, start: Model) -> float:
     value += 100 * relu(stuffed_dims[0, model.dims.index("empathy")] - STUFFED_DIMENSION_MAX) ** 2
     value += 100 * relu(stuffed_dims[1:].max() - STUFFED_KIND_MAX) ** 2
     value += 100 * relu(stuffed_overall.max() - STUFFED_OVERALL_MAX) ** 2
+    # headroom: a call with every rewarded kind three times barely passes 100, so a dimension is never so far past
+    # the top that a better call, or a trainer rejecting a finding, would not move it
+    rich = model.dimension_scores(data["rich_unique"], data["rich_total"], clip=False)
+    value += HEADROOM_WEIGHT * float((relu(rich - RICH_MAX) ** 2).sum())
     drift = ((model.points - start.points) / 20) ** 2
     value += 0.05 * (drift.sum() + (((model.base - start.base) / 20) ** 2).sum())
     return float(value)
@@ -218,7 +225,7 @@ def coordinates(model: Model, start: Model) -> list[tuple[str, int, int, list[fl
             continue
         out.append(("base", i, -1, [float(b) for b in range(10, 91, 5)]))
         out.append(("weight", i, -1, [round(0.5 + 0.1 * k, 1) for k in range(16)]))
-        out.append(("decay", i, -1, [round(0.3 + 0.05 * k, 2) for k in range(13)]))
+        out.append(("decay", i, -1, [round(0.5 + 0.05 * k, 2) for k in range(9)]))
         out.append(("penalty_decay", i, -1, [round(0.5 + 0.05 * k, 2) for k in range(10)]))
         for j in range(len(model.kinds)):
             first = start.points[i, j]
@@ -276,6 +283,9 @@ def figures(model: Model, data: dict) -> dict:
             "one kind thirty times, max dimension": round(float(stuffed[1:].max())),
             "max overall": round(float(model.overall(data["stuffed_unique"], data["stuffed_total"]).max())),
         },
+        "every rewarded kind three times, highest unclamped dimension": round(
+            float(model.dimension_scores(data["rich_unique"], data["rich_total"], clip=False).max())
+        ),
     }
 
 
@@ -358,8 +368,12 @@ def main() -> None:
         if args.counts:
             np.savez(args.counts, **{f"{name}/{key}": part[key] for name, part in data.items() for key in KEYS})
     stuffed_unique, stuffed_total = stuffing_cases(model, rubric)
+    rewarded = np.array(
+        [(model.points[:, j] > 0).any() and not k.startswith(CALL_LEVEL) for j, k in enumerate(model.kinds)]
+    )
     for part in data.values():
         part["stuffed_unique"], part["stuffed_total"] = stuffed_unique, stuffed_total
+        part["rich_unique"] = part["rich_total"] = (rewarded * float(RICH_REPEATS))[None]
     print(f"conversations: {len(data['train']['grade'])} to calibrate on, {len(data['held-out']['grade'])} held out")
     before = {name: figures(model, part) for name, part in data.items()}
     calibrate(model, data["train"])
