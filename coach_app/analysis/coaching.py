@@ -332,6 +332,11 @@ def _blame(s: Scene) -> tuple[str, str]:
 
 
 def _rushing(s: Scene) -> tuple[str, str]:
+    if "action_plan" in s.kinds:
+        reason = f"'{s.quote}' moves on before the customer has said whether the plan works for them."
+        if "agreement_check" in s.kinds:
+            return reason, "You asked whether the plan works: wait for that answer before asking what else they need."
+        return reason, "Check the plan first ('Does that work for you?'), then ask what else they need."
     if s.said:
         return (
             f"'{s.quote}' hurries the customer while '{s.said}' is still open.",

@@ -7,11 +7,13 @@ import pytest
 from dialogue_helpers import FORMS, asr, conversation
 
 from coach_app.analysis import analyze, analyze_turn
-from coach_app.analysis.coaching import distinct_figures, second_person
+from coach_app.analysis.coaching import coach, distinct_figures, second_person
 from coach_app.analysis.coaching_text import key_phrase, open_form, trim_words
+from coach_app.analysis.context import Conversation
 from coach_app.analysis.text import normalise
-from coach_app.core import Transcript, Turn
+from coach_app.core import Finding, Transcript, Turn
 from coach_app.paths import resource
+from coach_app.scoring.rubric import load_rubric
 
 OUTAGE = (
     ("customer", "Our phone lines were down for two days. I'm really worried we've lost our biggest client over it."),
@@ -184,3 +186,20 @@ def test_finding_json_contract_is_kept():
     """Coached findings keep exactly the finding JSON keys."""
     for finding in coached(OUTAGE, asr):
         assert list(finding.to_dict()) == ["kind", "turn", "start_s", "end_s", "quote", "reason", "tip"]
+
+
+def test_rushing_on_a_plan_turn_follows_the_check():
+    """A plan turn that hurries on is told to check the plan, or to wait for the answer when it already asked."""
+    transcript = conversation(
+        ("customer", "My card was blocked abroad and I've no cash left for the hotel."),
+        ("rep", "I'm unblocking it now, it works in ten minutes. Does that work? Anything else?"),
+    )
+    conv = Conversation(transcript, load_rubric().thresholds)
+
+    def tip_for_rushing(*kinds):
+        found = [Finding(kind, 1, 0.0, 1.0, "Anything else?", "", "") for kind in (*kinds, "rushing")]
+        return next(f.tip for f in coach(conv, found) if f.kind == "rushing")
+
+    assert "Check the plan first" in tip_for_rushing("action_plan")
+    assert "wait for that answer" in tip_for_rushing("action_plan", "agreement_check")
+    assert "no cash left for the hotel" in tip_for_rushing()
