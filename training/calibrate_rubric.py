@@ -2,14 +2,16 @@
 
 The service-turn corpus (data/service_turns/part_*/) grades each conversation strong, mixed or poor. Every
 conversation outside the held-out split (data/service_turns/split.json; without it, every fifth conversation is
-held out) becomes a transcript with plausible timings and is analysed once. Scores are then a cheap function of
-each conversation's finding counts, so a deterministic coordinate search over the rubric's numbers (bases, points,
-decays, weights) minimises how far calls fall outside their band: strong ≥ 75, poor ≤ 45, mixed between, means at
-least 10 apart, every strong above every poor. Phrase-stuffing must still not max a score: the scoring tests'
-stock-empathy call keeps empathy below 80, any one rewarded kind said thirty times in six variants keeps every
-dimension below 95, and no stuffed call reaches 60 overall.
+held out) becomes a transcript with plausible timings, typed and in its speech-recognition form
+(data/service_turns/asr/), and is analysed once. Scores are then a cheap function of each call's finding counts,
+so a deterministic coordinate search over the rubric's numbers (bases, points, decays, weights) minimises how far
+calls fall outside their band: strong ≥ 75, poor ≤ 45, mixed between, means at least 10 apart, every strong above
+every poor. Phrase-stuffing must still not max a score: the scoring tests' stock-empathy call keeps empathy below
+80, any one rewarded kind said thirty times in six variants keeps every dimension below 95, and no stuffed call
+reaches 60 overall.
 
-Run: `.venv/bin/python training/calibrate_rubric.py [--write]` (--write updates resources/rubrics/default.toml).
+Run: `.venv/bin/python training/calibrate_rubric.py [--write] [--counts FILE]` (--write updates
+resources/rubrics/default.toml; the search starts from the numbers in that file).
 """
 
 import argparse
@@ -48,13 +50,23 @@ FROZEN_DIMENSIONS = ("turn_taking", "delivery")  # kinds found once per call, wh
 
 
 def load_conversations() -> dict[str, tuple[str, list[dict]]]:
-    """Conversation id → (quality, its rows in turn order)."""
+    """Conversation id → (quality, its rows in turn order); rows carry the speech-recognition form of both texts
+    (`customer_asr`, `rep_asr`) where the corpus has it (data/service_turns/asr/)."""
     rows: dict[str, list[dict]] = defaultdict(list)
     for path in sorted(CORPUS.glob("part_*/*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
                 rows[row["conv"]].append(row)
+    spoken = {}
+    for path in sorted(CORPUS.glob("asr/part_*/*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                spoken[(row["conv"], row["turn"])] = row
+    for conv, turns in rows.items():
+        for row in turns:
+            row.update({k: v for k, v in spoken.get((conv, row["turn"]), {}).items() if k.endswith("_asr")})
     return {conv: (turns[0]["quality"], sorted(turns, key=lambda r: r["turn"])) for conv, turns in sorted(rows.items())}
 
 
@@ -65,11 +77,13 @@ def held_out(conversations: list[str]) -> frozenset[str]:
     return frozenset(conversations[4::5])
 
 
-def transcript(rows: list[dict]) -> Transcript:
-    """Customer and rep turns timed by word count, with a considered pause before each reply."""
+def transcript(rows: list[dict], form: str = "") -> Transcript:
+    """Customer and rep turns timed by word count, with a considered pause before each reply; form "_asr" takes
+    the speech-recognition texts."""
     turns, clock = [], 0.0
     for row in rows:
-        for speaker, text, pause in (("customer", row["customer"], CUSTOMER_PAUSE_S), ("rep", row["rep"], REP_PAUSE_S)):
+        customer, rep = row["customer" + form], row["rep" + form]
+        for speaker, text, pause in (("customer", customer, CUSTOMER_PAUSE_S), ("rep", rep, REP_PAUSE_S)):
             if not text.strip():
                 continue
             clock += pause
@@ -336,18 +350,22 @@ def _add_missing(out: list[str], pending: dict[str, str]) -> list[str]:
 
 
 KEYS = ("unique", "total", "grade")
+SETS = ("train", "held-out", "held-out recognised")
 
 
 def analysed(conversations: dict, held: frozenset[str], rubric: Rubric, model: Model) -> dict[str, dict]:
-    """Each conversation's finding counts and grade, split into calibration and held-out sets."""
-    sets: dict[str, dict] = {"train": defaultdict(list), "held-out": defaultdict(list)}
+    """Each conversation's finding counts and grade, typed and as recognised, split into the calibration set (both
+    forms) and the held-out sets (one per form)."""
+    sets: dict[str, dict] = {name: defaultdict(list) for name in SETS}
     for conv, (quality, rows) in conversations.items():
-        findings = analyze(transcript(rows), rubric).findings
-        unique, total = counts(findings, model.kinds)
-        part = sets["held-out" if conv in held else "train"]
-        part["unique"].append(unique)
-        part["total"].append(total)
-        part["grade"].append(GRADES.index(quality))
+        forms = ("", "_asr") if all("rep_asr" in row for row in rows) else ("",)
+        for form in forms:
+            findings = analyze(transcript(rows, form), rubric).findings
+            unique, total = counts(findings, model.kinds)
+            part = sets[("held-out" + (" recognised" if form else "")) if conv in held else "train"]
+            part["unique"].append(unique)
+            part["total"].append(total)
+            part["grade"].append(GRADES.index(quality))
     return {name: {key: np.array(value) for key, value in part.items()} for name, part in sets.items()}
 
 
@@ -362,7 +380,7 @@ def main() -> None:
     model = Model(rubric)
     if args.counts and args.counts.is_file():
         saved = np.load(args.counts)
-        data = {name: {key: saved[f"{name}/{key}"] for key in KEYS} for name in ("train", "held-out")}
+        data = {name: {key: saved[f"{name}/{key}"] for key in KEYS} for name in SETS}
     else:
         data = analysed(conversations, held, rubric, model)
         if args.counts:
@@ -374,7 +392,8 @@ def main() -> None:
     for part in data.values():
         part["stuffed_unique"], part["stuffed_total"] = stuffed_unique, stuffed_total
         part["rich_unique"] = part["rich_total"] = (rewarded * float(RICH_REPEATS))[None]
-    print(f"conversations: {len(data['train']['grade'])} to calibrate on, {len(data['held-out']['grade'])} held out")
+    sizes = ", ".join(f"{name} {len(part['grade'])}" for name, part in data.items())
+    print(f"calls (typed and recognised forms of each conversation): {sizes}")
     before = {name: figures(model, part) for name, part in data.items()}
     calibrate(model, data["train"])
     after = {name: figures(model, part) for name, part in data.items()}

@@ -22,7 +22,7 @@ def test_default_rubric_loads():
     ("old", "new", "key"),
     [
         ("weight = 0.5", 'weight = "heavy"', "dimensions.empathy.weight"),
-        ("empathy = 22", "empathyy = 22", "dimensions.empathy.points.empathyy"),
+        ("empathy = 20", "empathyy = 20", "dimensions.empathy.points.empathyy"),
         ("dead_air_s = 5.0", "dead_air_s = -1", "thresholds.dead_air_s"),
         ("dead_air_s = 5.0", "", "thresholds.dead_air_s"),
         ('version = "default-2026.12-1"', "version = 3", "version"),
