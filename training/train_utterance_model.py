@@ -25,7 +25,11 @@ from threadpoolctl import threadpool_limits
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "training"))
 
+from embedding_cache import cached_views  # noqa: E402
+
+from coach_app.analysis.encoder import shipped_encoder  # noqa: E402
 from coach_app.analysis.question_phrases import utterance_question_kind  # noqa: E402
 from coach_app.analysis.text import utterance_text  # noqa: E402
 from coach_app.analysis.utterance_features import (  # noqa: E402
@@ -40,7 +44,8 @@ from coach_app.analysis.utterances import LABELS, MODEL_FILE, QUESTION_LABELS  #
 
 DEFAULT_DATA = REPO / "data" / "annomi" / "listening-dev.csv"
 DEFAULT_OUT = REPO / "resources" / "models" / MODEL_FILE
-BLOCK_WEIGHTS = (1.0, 1.0, 0.5)  # words, characters, handcrafted cues
+BLOCK_WEIGHTS = (1.0, 1.0, 0.5, 0.6)  # words, characters, handcrafted cues, the sentence embedding
+CACHE = REPO / "build" / "utterance_embeddings.npz"
 C = 1.0  # both classifiers' inverse regularisation
 NB_SHARE = 0.5  # weight of the log-count-ratio-scaled classifier in the averaged log-probabilities
 NB_ALPHA = 1.0  # smoothing of the log-count ratios
@@ -92,11 +97,12 @@ def _identity(terms: list[str]) -> list[str]:
 class Featurizer:
     """Word TF-IDF, character TF-IDF and handcrafted cues, each block scaled by its weight, side by side.
 
+    The sentence encoder's embedding of the utterance is a fourth, dense block (from `EMBEDDINGS`, filled by `main`).
     One cue is the chance that the utterance ends with a question: its `?` when punctuated, else the estimate of
     a logistic regression on the n-gram blocks (`question`), trained on the recognised form of typed questions.
     """
 
-    def __init__(self, block_weights: tuple[float, float, float] = BLOCK_WEIGHTS, min_df: int = MIN_DF):
+    def __init__(self, block_weights: tuple[float, ...] = BLOCK_WEIGHTS, min_df: int = MIN_DF):
         self.block_weights = block_weights
         self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df)
         self.chars = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df)
@@ -135,7 +141,7 @@ class Featurizer:
             question_probs[index[inner_test]] = model.predict_proba(ngrams[index[inner_test]])[:, 1]
         self.question.fit(ngrams[index], asks[index])
         cues = self.cues.fit_transform(self._cues(rows, question_probs))
-        return sparse.hstack([ngrams, cues * self.block_weights[2]]).tocsr()
+        return sparse.hstack([ngrams, cues * self.block_weights[2], self._embeddings(rows)]).tocsr()
 
     def transform(self, rows: Rows) -> sparse.csr_matrix:
         ngrams = self._ngrams(rows)
@@ -144,7 +150,16 @@ class Featurizer:
         if len(unpunctuated):
             question_probs[unpunctuated] = self.question.predict_proba(ngrams[unpunctuated])[:, 1]
         cues = self.cues.transform(self._cues(rows, question_probs))
-        return sparse.hstack([ngrams, cues * self.block_weights[2]]).tocsr()
+        return sparse.hstack([ngrams, cues * self.block_weights[2], self._embeddings(rows)]).tocsr()
+
+    def _embeddings(self, rows: Rows) -> np.ndarray:
+        missing = sorted(set(rows.texts) - EMBEDDINGS.keys())
+        if missing:
+            EMBEDDINGS.update(zip(missing, shipped_encoder().encode_views(missing), strict=True))
+        return np.vstack([EMBEDDINGS[t][0] for t in rows.texts]) * self.block_weights[3]
+
+
+EMBEDDINGS: dict[str, np.ndarray] = {}  # text → encoder views (`main` fills it from the build/ cache)
 
 
 def new_classifier() -> LogisticRegression:
@@ -319,6 +334,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     args = parser.parse_args()
     rows = read_rows(args.data)
+    EMBEDDINGS.update(cached_views(set(rows.texts) | set(rows.asr().texts), CACHE))
     if not args.no_cv:
         predicted = cross_validate(rows, args.folds)
         for variant, labels in predicted.items():

@@ -7,6 +7,7 @@ from coach_app.analysis import (
     coaching,
     empathy,
     judgement,
+    model_findings,
     ownership,
     perspective,
     questions,
@@ -58,6 +59,7 @@ def analyze(transcript: Transcript, rubric: Rubric | None = None, extra_findings
     """Find every listening behaviour in a transcript and score it (extra_findings: e.g. voice-delivery findings)."""
     rubric = rubric or load_rubric()
     conv = Conversation(transcript, rubric.thresholds)
+    model_findings.prepare(conv)
     findings: list[Finding] = []
     for index in range(len(transcript.turns)):
         findings.extend(_turn_findings(conv, index))
@@ -70,7 +72,9 @@ def analyze(transcript: Transcript, rubric: Rubric | None = None, extra_findings
     findings.sort(key=lambda f: (f.start_s, f.turn))
     findings = coaching.coach(conv, findings)
     dimensions, overall = score(findings, metrics, rubric)
-    return Scorecard(metrics, tuple(findings), dimensions, overall, rubric_version=rubric.version)
+    notice = model_findings.model_notice()
+    extras = {"analysis_notice": notice} if notice else {}
+    return Scorecard(metrics, tuple(findings), dimensions, overall, rubric_version=rubric.version, extras=extras)
 
 
 def analyze_turn(transcript: Transcript, index: int) -> list[Finding]:
@@ -88,16 +92,23 @@ CANCELLED_BY: dict[str, frozenset[str]] = {
 }
 
 
-def _turn_findings(conv: Conversation, index: int) -> list[Finding]:
+def rule_findings(conv: Conversation, index: int) -> list[Finding]:
+    """The phrase rules' findings for a rep turn, one per kind (saying it twice is not twice the skill)."""
     if not conv.is_rep(index):
         return []
     found: list[Finding] = []
     kinds: set[str] = set()
     for detector in DETECTORS:
         for finding in detector(conv, index):
-            if finding.kind not in kinds:  # one finding per kind per turn: saying it twice is not twice the skill
+            if finding.kind not in kinds:
                 kinds.add(finding.kind)
                 found.append(finding)
+    return found
+
+
+def _turn_findings(conv: Conversation, index: int) -> list[Finding]:
+    found = model_findings.merge(conv, index, rule_findings(conv, index))
+    kinds = {f.kind for f in found}
     return [f for f in found if not CANCELLED_BY.get(f.kind, frozenset()) & kinds]
 
 

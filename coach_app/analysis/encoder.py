@@ -24,6 +24,8 @@ ENCODER_DIR = "sentence_encoder"
 WEIGHTS_FILE = "weights.npz"
 TOKENIZER_FILE = "tokenizer.json"
 DIMENSIONS = 384
+VIEWS = 3  # pooled views of a text: all its tokens (the sentence embedding), its first and its last EDGE_TOKENS
+EDGE_TOKENS = 8
 MAX_TOKENS = 256  # the encoder's trained sequence length, [CLS] and [SEP] included
 MAX_WINDOWS = 8  # a very long turn is read in at most this many windows, spread across it
 BATCH_TOKENS = 2048  # padded tokens per batch: bounds the attention arrays' memory
@@ -74,6 +76,7 @@ class SentenceEncoder:
         self.layers = [_layer(arrays, i) for i in range(int(arrays["layers"][0]))]
         self.tokenizer = tokenizer
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._limit = CACHE_SIZE
         self._lock = threading.Lock()
         # One BLAS thread: these small matrices gain nothing from threads, and on a busy 2-core machine
         # threads fighting for the cores made encoding ten times slower.
@@ -91,8 +94,13 @@ class SentenceEncoder:
         return [[cls, *ids[start : start + width], sep] for start in starts]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit-length embeddings, one row per text (float32); texts seen before come from the cache."""
-        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        """Unit-length sentence embeddings, one row per text (float32); texts seen before come from the cache."""
+        return self.encode_views(texts)[:, 0]
+
+    def encode_views(self, texts: Sequence[str]) -> np.ndarray:
+        """(texts, VIEWS, 384): each text's unit-length mean of all tokens, of its first and of its last
+        EDGE_TOKENS tokens (how a turn opens and ends: a question usually ends it), from one forward pass."""
+        out = np.zeros((len(texts), VIEWS, DIMENSIONS), dtype=np.float32)
         missing: dict[str, list[int]] = {}
         with self._lock:
             for row, text in enumerate(texts):
@@ -105,19 +113,26 @@ class SentenceEncoder:
         if missing:
             fresh = self._encode_uncached(list(missing))
             with self._lock:
-                for (text, rows), vector in zip(missing.items(), fresh, strict=True):
+                for (text, rows), vector in zip(missing.items(), fresh, strict=True):  # vector: (VIEWS, 384)
                     out[rows] = vector
                     self._cache[text] = vector
-                while len(self._cache) > CACHE_SIZE:
+                while len(self._cache) > self._limit:
                     self._cache.popitem(last=False)
         return out
 
+    def remember(self, views: dict[str, np.ndarray], limit: int = CACHE_SIZE) -> None:
+        """Put texts' known views (from `encode_views`) in the cache, which may now hold `limit` texts (training
+        scripts reuse their stored views so the analysis they run does not encode the corpus again)."""
+        with self._lock:
+            self._limit = max(limit, len(views))
+            self._cache.update(views)
+
     def encode_one(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        return self.encode_views([text])[0, 0]
 
     def _encode_uncached(self, texts: list[str]) -> np.ndarray:
         windows = [(row, ids) for row, text in enumerate(texts) for ids in self.token_ids(text)]
-        sums = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        sums = np.zeros((len(texts), VIEWS, DIMENSIONS), dtype=np.float32)
         # Similar lengths share a batch, so little of each batch is padding.
         windows.sort(key=lambda item: len(item[1]))
         with self._threads.limit(limits=1, user_api="blas"):
@@ -129,11 +144,10 @@ class SentenceEncoder:
                 for (row, _), vector in zip(batch, pooled, strict=True):
                     sums[row] += vector
                 start += len(batch)
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        return sums / np.maximum(norms, _EPS)
+        return sums / np.maximum(np.linalg.norm(sums, axis=2, keepdims=True), _EPS)
 
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
-        """Mean-pooled, L2-normalised token vectors of a batch of id windows."""
+        """(windows, VIEWS, 384): L2-normalised pooled token vectors of a batch of id windows."""
         length = max(len(ids) for ids in batch)
         ids = np.zeros((len(batch), length), dtype=np.int64)
         mask = np.zeros((len(batch), length), dtype=np.float32)
@@ -146,8 +160,12 @@ class SentenceEncoder:
         attention_bias = ((1.0 - mask) * -1e9)[:, None, None, :]
         for layer in self.layers:
             x = self._layer(x, layer, attention_bias)
-        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), _EPS)
+        lengths = mask.sum(1).astype(np.int64)
+        positions = np.arange(length)[None, :]
+        first = mask * (positions <= EDGE_TOKENS)  # [CLS] and the first EDGE_TOKENS word pieces
+        last = mask * (positions >= (lengths - 1 - EDGE_TOKENS)[:, None])  # the last ones and [SEP]
+        pooled = np.stack([np.einsum("bt,btd->bd", m, x) / m.sum(1, keepdims=True) for m in (mask, first, last)], 1)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=2, keepdims=True), _EPS)
 
     def _layer(self, x: np.ndarray, layer: _Layer, attention_bias: np.ndarray) -> np.ndarray:
         batch, length, width = x.shape

@@ -6,6 +6,7 @@ A phrase the customer used in their last two turns is not counted: quoting 'obvi
 from coach_app.analysis.context import Conversation
 from coach_app.analysis.lexicon import lexicon
 from coach_app.analysis.phrases import first_match, phrase_findings
+from coach_app.analysis.text import TurnText
 from coach_app.core import Finding
 
 ORDER = ("condescending", "dismissive", "rushing", "patience")
@@ -26,6 +27,12 @@ def detect(conv: Conversation, index: int) -> list[Finding]:
     return findings
 
 
+def close_down_alone(text: TurnText) -> bool:
+    """Whether the turn is an 'anything else?' with few other words, or has none (not a close-down question)."""
+    span = first_match(text, lexicon("judgement")["close_down"])
+    return span is None or len(text.tokens) - (span.last - span.first) <= CLOSE_DOWN_MAX_OTHER_WORDS
+
+
 def _close_down(conv: Conversation, index: int) -> Finding | None:
     """'Anything else?' on its own, right after the customer raised something still open."""
     categories = lexicon("judgement")
@@ -34,7 +41,7 @@ def _close_down(conv: Conversation, index: int) -> Finding | None:
     span = first_match(text, close)
     if span is None or first_match(text, categories["invitation"]) is not None:
         return None
-    if len(text.tokens) - (span.last - span.first) > CLOSE_DOWN_MAX_OTHER_WORDS:
+    if not close_down_alone(text):
         return None  # the rep dealt with something first; asking for anything else is then fine
     previous = conv.previous_customer(index)
     if previous is None or not set(conv.text(previous).tokens) & categories["concern"].words:

@@ -7,7 +7,7 @@ from coach_app.core import Finding
 
 
 def detect(conv: Conversation, index: int) -> list[Finding]:
-    """An apology finding, or a blame-shifting one; blame anywhere in the turn cancels the apology."""
+    """An apology finding, or a blame-shifting (or non-apology) one; blame anywhere in the turn cancels the apology."""
     if not conv.is_rep(index):
         return []
     categories = lexicon("ownership")

@@ -19,6 +19,7 @@ SUMMARY_MIN_WORDS = 10
 SUMMARY_LOOKBACK_TURNS = 8
 SUMMARY_MIN_TURNS_COVERED = 3
 QUOTE_WORDS = 30
+CONTRAST = frozenset({"but", "however", "unfortunately", "although", "except"})
 
 
 def detect(conv: Conversation, index: int) -> list[Finding]:
@@ -76,13 +77,16 @@ def _reflection(conv: Conversation, index: int) -> Finding | None:
     for sentence, _ in text.sentences:
         sentence_content = _span_content(text, sentence)
         shared = sentence_content & customer
-        # An open question that reuses the customer's words asks for more; it does not reflect.
+        # An open question that reuses the customer's words asks for more; it does not reflect. Nor does a
+        # refusal or explanation that repeats them ("you want a refund, but refunds take 14 days").
         asks = any(sentence.first <= first < sentence.last for first in open_starts)
-        if asks or not shared:
+        if asks or not shared or CONTRAST & set(text.tokens[sentence.first : sentence.last]):
             continue
         if len(shared) >= PARAPHRASE_MIN_SHARED and len(shared) / len(sentence_content) >= PARAPHRASE_MIN_RATIO:
             reason = f"You restated the customer's own points ({', '.join(sorted(shared)[:4])}) without a stock opener."
             return conv.finding(weak.kind, index, _overlap_span(text, shared, sentence), reason, weak.tip)
+    if CONTRAST & set(text.tokens):
+        return None
     label = conv.utterance(index)
     text_shared = text.content & customer
     probability = label.probabilities.get("reflection", 0.0)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coach_app.analysis.encoder import DIMENSIONS, shipped_encoder
 from coach_app.analysis.question_phrases import utterance_question_kind
 from coach_app.analysis.text import utterance_text
 from coach_app.analysis.utterance_features import (
@@ -44,7 +45,7 @@ class UtteranceLabel:
 
 
 @dataclass(frozen=True)
-class _TermBlock:
+class TermBlock:
     """One TF-IDF block: term → column, inverse document frequencies, and the block's weight."""
 
     columns: dict[str, int]
@@ -67,8 +68,8 @@ class UtteranceModel:
     """The exported classifier: feature blocks and per-label weights, evaluated with numpy."""
 
     labels: tuple[str, ...]
-    words: _TermBlock
-    chars: _TermBlock
+    words: TermBlock
+    chars: TermBlock
     question_coef: np.ndarray  # (word and character features,): does an unpunctuated utterance end with a question?
     question_intercept: float
     cue_columns: dict[str, int]
@@ -79,9 +80,11 @@ class UtteranceModel:
     weighted_intercept: np.ndarray  # (labels,)
     weighted_share: float
     offsets: np.ndarray  # (labels,): added to the averaged log-probabilities
+    embedding_weight: float  # the sentence embedding's block weight (its columns come after the cues)
 
-    def probabilities(self, text: str, prev_text: str = "") -> np.ndarray:
-        """Each label's probability, in the order of `labels`."""
+    def probabilities(self, text: str, prev_text: str = "", embedding: np.ndarray | None = None) -> np.ndarray:
+        """Each label's probability, in the order of `labels` (`embedding`: the text's sentence embedding; without
+        it, as when the encoder is missing, the embedding block adds nothing)."""
         word_cols, word_vals = self.words.vector(word_terms(text, prev_text))
         char_cols, char_vals = self.chars.vector(char_terms(text))
         ngram_cols = np.concatenate([word_cols, char_cols + len(self.words.idf)])
@@ -99,8 +102,14 @@ class UtteranceModel:
         ]
         columns = np.concatenate([ngram_cols, np.array([col for col, _ in cues], dtype=np.int64)])
         values = np.concatenate([ngram_vals, np.array([value for _, value in cues], dtype=np.float64)])
-        plain = _log_softmax(self.intercept + values @ self.coef[columns])
-        weighted = _log_softmax(self.weighted_intercept + values @ self.weighted_coef[columns])
+        plain_scores = self.intercept + values @ self.coef[columns]
+        weighted_scores = self.weighted_intercept + values @ self.weighted_coef[columns]
+        if embedding is not None:
+            dense = embedding * self.embedding_weight
+            plain_scores = plain_scores + dense @ self.coef[-DIMENSIONS:]
+            weighted_scores = weighted_scores + dense @ self.weighted_coef[-DIMENSIONS:]
+        plain = _log_softmax(plain_scores)
+        weighted = _log_softmax(weighted_scores)
         scores = (1 - self.weighted_share) * plain + self.weighted_share * weighted + self.offsets
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
@@ -131,11 +140,11 @@ def _model_from(arrays: dict[str, np.ndarray]) -> UtteranceModel:
     block_weights = arrays["block_weights"]
     return UtteranceModel(
         labels=labels,
-        words=_TermBlock(_columns(arrays["word_terms"]), arrays["word_idf"], float(block_weights[0])),
-        chars=_TermBlock(_columns(arrays["char_terms"]), arrays["char_idf"], float(block_weights[1])),
+        words=TermBlock(term_columns(arrays["word_terms"]), arrays["word_idf"], float(block_weights[0])),
+        chars=TermBlock(term_columns(arrays["char_terms"]), arrays["char_idf"], float(block_weights[1])),
         question_coef=arrays["question_coef"].astype(np.float64),
         question_intercept=float(arrays["question_intercept"][0]),
-        cue_columns=_columns(arrays["cue_names"]),
+        cue_columns=term_columns(arrays["cue_names"]),
         cue_weight=float(block_weights[2]),
         coef=arrays["coef"].astype(np.float64),
         intercept=arrays["intercept"].astype(np.float64),
@@ -143,10 +152,11 @@ def _model_from(arrays: dict[str, np.ndarray]) -> UtteranceModel:
         weighted_intercept=arrays["weighted_intercept"].astype(np.float64),
         weighted_share=float(arrays["weighted_share"][0]),
         offsets=offsets,
+        embedding_weight=float(block_weights[3]),
     )
 
 
-def _columns(joined_terms: np.ndarray) -> dict[str, int]:
+def term_columns(joined_terms: np.ndarray) -> dict[str, int]:
     """Term → column from the newline-joined UTF-8 terms the training script stores (fast to load)."""
     terms = joined_terms.tobytes().decode("utf-8").split("\n")
     return dict(zip(terms, range(len(terms)), strict=True))
@@ -165,10 +175,18 @@ def question_type(model_label: str, text: str) -> str:
     return utterance_question_kind(utterance_text(text)) or model_label
 
 
+def sentence_embedding(text: str) -> np.ndarray | None:
+    """The text's sentence embedding, or None when the encoder cannot be loaded (the analysis then says so)."""
+    try:
+        return shipped_encoder().encode_one(text)
+    except ModelError:
+        return None
+
+
 def classify(text: str, prev_text: str = "") -> UtteranceLabel:
     """Label one rep utterance, given the customer's previous utterance (empty if none)."""
     model = shipped_model()
-    probs = model.probabilities(text, prev_text)
+    probs = model.probabilities(text, prev_text, sentence_embedding(text))
     by_label = {label: float(p) for label, p in zip(model.labels, probs, strict=True)}
     label = question_type(model.labels[int(np.argmax(probs))], text)
     confidence = sum(by_label[q] for q in QUESTION_LABELS) if label in QUESTION_LABELS else by_label[label]

@@ -41,7 +41,14 @@ def test_yes_but_cancels_acknowledgement(form):
 
 
 @pytest.mark.parametrize("form", FORMS)
-@pytest.mark.parametrize("rep", ["That doesn't make sense.", "Thank you.", "I see here the order shipped."])
+@pytest.mark.parametrize("rep", ["That doesn't make sense.", "I see here the order shipped."])
 def test_look_alikes_are_not_empathy(form, rep):
-    """A negated validation, a bare 'thank you' and reading from the screen earn no empathy credit."""
+    """A negated validation and reading from the screen earn no empathy credit."""
     assert not rep_kinds(CUSTOMER, rep, form) & {"empathy", "appreciation", "acknowledgement"}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_bare_thanks_is_not_empathy(form):
+    """A bare 'thank you' for what the customer told is at most an acknowledgement (the labelling guide counts
+    thanks for information as one), never empathy."""
+    assert "empathy" not in rep_kinds(CUSTOMER, "Thank you.", form)

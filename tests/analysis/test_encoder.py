@@ -10,6 +10,7 @@ from coach_app.analysis.encoder import (
     MAX_TOKENS,
     MAX_WINDOWS,
     TOKENIZER_FILE,
+    VIEWS,
     WEIGHTS_FILE,
     load_encoder,
     shipped_encoder,
@@ -43,8 +44,8 @@ def test_embeddings_are_unit_length_and_batch_independent():
     texts = ["Could you tell me a bit more about what happened with the engineer on Tuesday?", "ok", "hi there"]
     batch = encoder._encode_uncached(texts)
     alone = np.vstack([encoder._encode_uncached([t]) for t in texts])
-    assert batch.shape == (3, DIMENSIONS)
-    assert np.allclose(np.linalg.norm(batch, axis=1), 1.0, atol=1e-5)
+    assert batch.shape == (3, VIEWS, DIMENSIONS)
+    assert np.allclose(np.linalg.norm(batch, axis=2), 1.0, atol=1e-5)
     assert np.allclose(batch, alone, atol=1e-4)
 
 

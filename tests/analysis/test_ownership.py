@@ -23,7 +23,6 @@ def test_owning_apologies(form, rep):
     "rep",
     [
         "Sorry, but that's not our fault.",
-        "I'm sorry you feel that way.",
         "You should have checked the delivery address.",
         "That's the courier's problem, not ours.",
     ],
@@ -32,6 +31,14 @@ def test_blame_shifting(form, rep):
     """Blame and non-apologies are blame-shifting and never count as an apology."""
     kinds = rep_kinds(CUSTOMER, rep, form)
     assert "blame_shifting" in kinds
+    assert "apology" not in kinds
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_non_apology_is_dismissive(form):
+    """'I'm sorry you feel that way' brushes the complaint aside (the labelling guide's `dismissive`): no apology."""
+    kinds = rep_kinds(CUSTOMER, "I'm sorry you feel that way.", form)
+    assert "dismissive" in kinds
     assert "apology" not in kinds
 
 

@@ -41,7 +41,7 @@ def test_varied_phrasings_are_found(form, rep, kind):
     ("rep", "forbidden"),
     [
         ("I'll go ahead and check your account.", {"patience", "action_plan"}),
-        ("It must have been sent to the old address.", {"empathy", "blame_shifting"}),
+        ("It must have been sent to the old address.", {"empathy"}),  # guide: "must have" guesses may be blame
         ("I see the refund was issued on the 3rd.", {"acknowledgement"}),
         ("We can't see why it failed yet, I'm checking now.", {"dismissive"}),
         ("The policy says refunds take five days, and here's what I can do to speed it up.", {"dismissive"}),

@@ -15,6 +15,7 @@ from coach_app.analysis.utterances import (
     classify_many,
     load_model,
     question_type,
+    sentence_embedding,
 )
 from coach_app.errors import ModelError
 
@@ -176,7 +177,8 @@ def test_numpy_inference_equals_scikit_learn(tmp_path):
     model = load_model(path)
     for variant in (test_rows, test_rows.asr()):
         expected = classifier.predict_proba(featurizer.transform(variant))
-        got = np.array([model.probabilities(t, p) for t, p in zip(variant.texts, variant.prevs, strict=True)])
+        pairs = zip(variant.texts, variant.prevs, strict=True)
+        got = np.array([model.probabilities(t, p, sentence_embedding(t)) for t, p in pairs])
         assert list(model.labels) == list(classifier.classes_)
         np.testing.assert_allclose(got, expected, atol=1e-5)
 
