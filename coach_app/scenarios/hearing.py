@@ -52,6 +52,8 @@ CHECK_PROTOTYPES = (
     "Does that give you what you need?",
 )
 CHECK_MIN_SIMILARITY = 0.5
+PLAN_MIN_SIMILARITY = 0.5  # a yes/no question this close to the plan just made asks about that plan
+_YES_NO = re.compile(r"^\W*(?:and |so |okay |ok |then )?(does|do|is|are|will|would|can|could|shall|should)\b")
 _QUESTION = re.compile(r"[^.?!]*\?")
 _ALTERNATIVES = re.compile(r",?\s+(?:or|and)\s+|,\s+")
 
@@ -64,11 +66,13 @@ class Heard:
     checks_plan: bool
 
 
-def hear(kinds: frozenset[str], rep_text: str, plan_offered: bool, plan_just_offered: bool = False) -> Heard:
-    """Read one rep turn's finding kinds as the customer would, given whether a plan is already on the table (and
-    whether the rep's previous turn made it: a question straight after a plan is about the plan)."""
-    plan_here = "action_plan" in kinds or plan_just_offered or (plan_offered and "agreement_check" in kinds)
-    checks = (plan_offered or "action_plan" in kinds) and ("agreement_check" in kinds or asks_agreement(rep_text))
+def hear(kinds: frozenset[str], rep_text: str, plan_offered: bool, last_plan: str = "") -> Heard:
+    """Read one rep turn's finding kinds as the customer would, given whether a plan is already on the table and
+    the plan the rep's previous turn made, if it made one (a question straight after a plan is about the plan)."""
+    plan_here = "action_plan" in kinds or bool(last_plan) or (plan_offered and "agreement_check" in kinds)
+    checks = (plan_offered or "action_plan" in kinds) and (
+        "agreement_check" in kinds or asks_agreement(rep_text, last_plan)
+    )
     heard = set(kinds)
     if plan_here or checks:
         heard -= PLAN_TURN_FORGIVES
@@ -77,8 +81,10 @@ def hear(kinds: frozenset[str], rep_text: str, plan_offered: bool, plan_just_off
     return Heard(frozenset(heard), checks)
 
 
-def asks_agreement(rep_text: str) -> bool:
-    """Whether a question in the turn (its last words when unpunctuated) asks if the plan works for the customer."""
+def asks_agreement(rep_text: str, plan: str = "") -> bool:
+    """Whether a question in the turn (its last words when unpunctuated) asks if the plan works for the customer:
+    close in meaning to a plain plan check, or, straight after a `plan`, a yes/no question about the plan itself
+    ('Does the venue work as the delivery address?' after a plan to deliver there)."""
     encoder = _encoder()
     if encoder is None:
         return False
@@ -90,8 +96,14 @@ def asks_agreement(rep_text: str) -> bool:
     questions += [part for q in questions for part in _ALTERNATIVES.split(q) if len(part.split()) >= 2]
     if not questions:
         return False
-    similarity = encoder.encode(questions) @ _prototypes().T
-    return float(similarity.max()) >= CHECK_MIN_SIMILARITY
+    asked = encoder.encode(questions)
+    if float((asked @ _prototypes().T).max()) >= CHECK_MIN_SIMILARITY:
+        return True
+    if not plan:
+        return False
+    about_plan = [i for i, q in enumerate(questions) if _YES_NO.match(q.lower())]
+    steps = [step for step in re.split(r"(?<=[.?!;:,])\s+", plan) if len(step.split()) >= 3] + [plan]
+    return bool(about_plan) and float((asked[about_plan] @ encoder.encode(steps).T).max()) >= PLAN_MIN_SIMILARITY
 
 
 @lru_cache(maxsize=1)

@@ -72,7 +72,7 @@ class Customer:
         self.resolved = False
         self.hung_up = False
         self._plan_offered = False
-        self._plan_last_turn = False
+        self._last_plan = ""  # the rep's previous turn, when it made a plan
         self._facts_told = 0
         self._said: Counter[str] = Counter()
         self._effects = {**DEFAULT_MOOD_EFFECTS, **dict(scenario.reactions.mood_effects)}
@@ -89,15 +89,15 @@ class Customer:
         """The customer's answer to one rep turn, given the analysis findings on that turn."""
         if self.ended:
             raise ValueError("the call has ended; start a new Customer to practise again")
-        heard = hear(frozenset(f.kind for f in findings), rep_text, self._plan_offered, self._plan_last_turn)
+        heard = hear(frozenset(f.kind for f in findings), rep_text, self._plan_offered, self._last_plan)
         kinds = set(heard.kinds)
         change = self._mood_change(kinds)
         if change < 0 and self.mood == MOOD_MIN:
             self.hung_up = True
             return self._reply([self._pick(self.scenario.closing_escalated)], ())
         self.mood = max(MOOD_MIN, min(MOOD_MAX, self.mood + change))
-        self._plan_last_turn = "action_plan" in kinds
-        self._plan_offered |= self._plan_last_turn
+        self._last_plan = rep_text if "action_plan" in kinds else ""
+        self._plan_offered |= bool(self._last_plan)
         need = None if change < 0 else self._unlocked_need(kinds, rep_text)
         if need is not None:
             self.revealed.append(need.id)

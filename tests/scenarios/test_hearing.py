@@ -76,6 +76,14 @@ def test_plan_checked_in_own_words_resolves_once_needs_are_known():
     assert customer.react(found("closed_question"), "Which would you prefer, Friday or Saturday?").resolved
 
 
+def test_a_question_about_the_plan_just_made_checks_it():
+    """Straight after a plan, a yes/no question about one of its steps checks it; a question on something else not."""
+    plan = "I'll send a replacement by courier today, it'll be with you by noon tomorrow, and I'm refunding the fee."
+    assert asks_agreement("Is noon tomorrow okay for the courier?", plan)
+    assert not asks_agreement("Do you still have the original box?", plan)
+    assert not asks_agreement("Is noon tomorrow okay for the courier?")  # no plan on the table: no check
+
+
 @pytest.mark.parametrize(
     ("question", "checks"),
     [
