@@ -20,6 +20,7 @@ from coach_app.analysis.text import content_stems, normalise, stem
 from coach_app.core import Finding
 
 QUOTE_WORDS = 12
+CONCERN_LOOKBACK = 3  # customer turns searched for the concern a hurried or dismissive turn leaves open
 _DAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 _NOTE = re.compile(r"\s*(\([^()]*\))\s*$")  # a trailing '(…)' note from the detector, e.g. which model heard it
 _PRONOUNS = {
@@ -72,6 +73,15 @@ class Scene:
     def said(self) -> str:
         """The telling clause of the customer's previous turn, as they said it."""
         return key_phrase(self.customer_text)
+
+    @property
+    def concern(self) -> str:
+        """What the customer raised most recently: the telling clause of their latest turn that has one."""
+        for j in self.conv.earlier_customers(self.finding.turn, CONCERN_LOOKBACK):
+            phrase = key_phrase(self.conv.turns[j].text)
+            if phrase:
+                return phrase
+        return ""
 
     def after_said(self) -> str:
         return f" after the customer said '{self.said}'" if self.said else ""
@@ -225,6 +235,11 @@ def _closed_question(s: Scene) -> tuple[str, str]:
             f"'{s.quote}' confirms a fact or the plan: a yes/no question is the right tool for that.",
             "Keep it short and wait for a real yes or no; if they hesitate, ask what would work better.",
         )
+    if "rushing" in s.kinds:
+        return (
+            f"'{s.quote}' invites a quick 'no' before the customer's concern is dealt with.",
+            "Settle what they raised first; then invite more with 'What else is on your mind about this?'",
+        )
     better = open_form(s.finding.quote, s.customer_text)
     if lexicon("questions")["information"].search(normalise(s.finding.quote)):
         return (
@@ -306,8 +321,8 @@ def _dismissive(s: Scene) -> tuple[str, str]:
         reason = f"'{s.quote}' takes the acknowledgement back: the customer hears only the 'but'."
     else:
         reason = f"'{s.quote}' closes the topic before the customer feels heard."
-    if s.said:
-        return reason, f"Acknowledge '{second_person(s.said)}' first, then say what you can do, not what you can't."
+    if s.concern:
+        return reason, f"Acknowledge '{second_person(s.concern)}' first, then say what you can do, not what you can't."
     return reason, "Say what you can do, not what you can't."
 
 
@@ -337,10 +352,11 @@ def _rushing(s: Scene) -> tuple[str, str]:
         if "agreement_check" in s.kinds:
             return reason, "You asked whether the plan works: wait for that answer before asking what else they need."
         return reason, "Check the plan first ('Does that work for you?'), then ask what else they need."
-    if s.said:
+    if s.concern:
         return (
-            f"'{s.quote}' hurries the customer while '{s.said}' is still open.",
-            f"Deal with '{second_person(s.said)}' first: reflect it, agree a next step, then ask what else they need.",
+            f"'{s.quote}' hurries the customer while '{s.concern}' is still open.",
+            f"Deal with '{second_person(s.concern)}' first: reflect it, agree a next step, "
+            "then ask what else they need.",
         )
     return (
         f"'{s.quote}' hurries the customer before their concern is dealt with.",

@@ -38,7 +38,7 @@ def clauses(text: str) -> list[str]:
 @lru_cache(maxsize=1024)  # every finding on a turn quotes the same customer turn
 def key_phrase(text: str, max_words: int = PHRASE_WORDS) -> str:
     """The customer's most telling clause: one that says how they feel or what is at stake, else the one with
-    the most content words; '' for a turn with no words."""
+    the most content words; '' for a turn with nothing to quote ('Okay, thank you.')."""
     parts = clauses(text)
     if not parts:
         return ""
@@ -50,6 +50,8 @@ def key_phrase(text: str, max_words: int = PHRASE_WORDS) -> str:
         return (sum(1 for t in tokens if t in feeling), min(content, 4))
 
     best = max(parts, key=weight)  # the first of equals: customers tend to lead with what matters
+    if weight(best) == (0, 0):
+        return ""  # 'Okay, thank you.' says nothing worth quoting back
     words = best.split()
     if len(words) > max_words + SHORT_TAIL:
         # an unpunctuated (speech-recognised) turn is one long clause: centre the quote on what they feel

@@ -57,7 +57,7 @@ def test_reasons_quote_the_customer_turn_before(form):
     findings = coached(OUTAGE, form)
     empathy = by_kind(findings, "empathy")[0]
     assert "really worried" in empathy.reason.lower()
-    dismissive = by_kind(findings, "dismissive")[0]
+    dismissive = [f for f in by_kind(findings, "dismissive") if f.turn == 7][0]
     assert "exactly what you were told on tuesday" in normalise(dismissive.tip)
     blame = by_kind(findings, "blame_shifting")[0]
     assert (
