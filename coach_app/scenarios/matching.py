@@ -12,6 +12,7 @@ _SENTENCE = re.compile(r"(?<=[.?!])\s+")
 # Cosine between the rep's words and the need's description or reveal at which the turn is about the need. On
 # the trainers' scripts, turns written about a need score 0.45–0.9 and turns about something else mostly below 0.35.
 NEED_MIN_SIMILARITY = 0.42
+RESTATES_MIN_SIMILARITY = 0.6
 
 
 def normalise(text: str) -> str:
@@ -40,13 +41,25 @@ def touches(text: str, need: HiddenNeed) -> bool:
     they reveal it), however the rep words it."""
     if mentions_any(text, need.topics):
         return True  # no topic terms means any turn will do
+    return similarity(text, need) >= NEED_MIN_SIMILARITY
+
+
+def restates(text: str, need: HiddenNeed) -> bool:
+    """Whether a rep turn says the need itself in other words (a reflection of what the customer has not yet put
+    into words), which the customer hears as being understood even when no finding names it a reflection."""
+    return similarity(text, need) >= RESTATES_MIN_SIMILARITY
+
+
+def similarity(text: str, need: HiddenNeed) -> float:
+    """The highest encoder cosine between the turn (or one of its sentences) and the need's description or reveal;
+    0 without the encoder."""
     encoder = _encoder()
     if encoder is None or not normalise(text):
-        return False
+        return 0.0
     parts = [part for part in _SENTENCE.split(text) if normalise(part)]
     turn = encoder.encode([*parts, text])
     about = encoder.encode([need.description, need.reveal.text])
-    return float((turn @ about.T).max()) >= NEED_MIN_SIMILARITY
+    return float((turn @ about.T).max())
 
 
 def _encoder() -> SentenceEncoder | None:

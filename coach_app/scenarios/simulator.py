@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from coach_app.core import Finding
 from coach_app.scenarios.effects import DEFAULT_MOOD_EFFECTS, MAX_DROP_PER_TURN, MAX_RISE_PER_TURN
 from coach_app.scenarios.hearing import hear
-from coach_app.scenarios.matching import touches
+from coach_app.scenarios.matching import restates, touches
 from coach_app.scenarios.model import CALM_MOOD, MOOD_MAX, MOOD_MIN, HiddenNeed, Line, Scenario, mood_name
 
 
@@ -142,8 +142,11 @@ class Customer:
                 need.id not in self.revealed
                 and all(other in self.revealed for other in need.requires)
                 and self.mood >= need.min_mood
-                and kinds.intersection(need.unlocked_by)
-                and touches(rep_text, need)
+                and (
+                    (kinds.intersection(need.unlocked_by) and touches(rep_text, need))
+                    # saying the need itself in other words is reflecting it, whatever the findings call the turn
+                    or ("reflection" in need.unlocked_by and restates(rep_text, need))
+                )
             ):
                 return need
         return None

@@ -45,6 +45,15 @@ def test_need_opens_to_a_reflection_of_its_meaning():
     assert reply.revealed == ("deadline",)
 
 
+def test_saying_the_need_in_other_words_reveals_it():
+    """A turn that puts the hidden need itself into words opens it even when no finding calls it a reflection."""
+    customer = customer_without_topic_words()
+    customer.react(found("open_question"), "Tell me about the gift, who was it for?")
+    assert customer.react(found("empathy"), "And his party is on Saturday, so it must be there by then.").revealed == (
+        "deadline",
+    )
+
+
 def test_closed_question_beside_listening_does_not_lower_the_mood():
     """'That sounds stressful. Was it the blue one?' calms: the yes/no question is outweighed by the empathy."""
     customer = Customer(scenario_from_dict(valid_scenario_dict(), "test.toml"))
