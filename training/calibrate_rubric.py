@@ -41,7 +41,7 @@ WORDS_PER_S, REP_PAUSE_S, CUSTOMER_PAUSE_S = 2.6, 0.8, 0.6
 PASSES = 6
 HEADROOM_WEIGHT = 1.0
 RICH_REPEATS, RICH_MAX = 3, 110.0
-HARSH_MIN = -10.0
+HARSH_REPEATS, HARSH_MIN = 2, -10.0
 CALL_LEVEL = ("voice_", "talk_share_")
 # The corpus has text and grades but no real timing or voice: turn-taking and delivery keep the author's numbers.
 FROZEN_DIMENSIONS = ("turn_taking", "delivery")  # kinds found once per call, which no phrase can stuff
@@ -226,7 +226,7 @@ def loss(model: Model, data: dict, start: Model) -> float:
     # the top that a better call, or a trainer rejecting a finding, would not move it
     rich = model.dimension_scores(data["rich_unique"], data["rich_total"], clip=False)
     value += HEADROOM_WEIGHT * float((relu(rich - RICH_MAX) ** 2).sum())
-    # and at the bottom: one of each penalised kind leaves every dimension near 0, not far below it
+    # and at the bottom: each penalised kind twice leaves every dimension near 0, not far below it
     harsh = model.dimension_scores(data["harsh_unique"], data["harsh_total"], clip=False)
     value += HEADROOM_WEIGHT * float((relu(HARSH_MIN - harsh) ** 2).sum())
     drift = ((model.points - start.points) / 20) ** 2
@@ -301,7 +301,7 @@ def figures(model: Model, data: dict) -> dict:
             "one kind thirty times, max dimension": round(float(stuffed[1:].max())),
             "max overall": round(float(model.overall(data["stuffed_unique"], data["stuffed_total"]).max())),
         },
-        "one of each penalised kind, lowest unclamped dimension": round(
+        "each penalised kind twice, lowest unclamped dimension": round(
             float(model.dimension_scores(data["harsh_unique"], data["harsh_total"], clip=False).min())
         ),
         "every rewarded kind three times, highest unclamped dimension": round(
@@ -402,7 +402,7 @@ def main() -> None:
     for part in data.values():
         part["stuffed_unique"], part["stuffed_total"] = stuffed_unique, stuffed_total
         part["rich_unique"] = part["rich_total"] = (rewarded * float(RICH_REPEATS))[None]
-        part["harsh_unique"] = part["harsh_total"] = penalised[None]
+        part["harsh_unique"] = part["harsh_total"] = (penalised * float(HARSH_REPEATS))[None]
     sizes = ", ".join(f"{name} {len(part['grade'])}" for name, part in data.items())
     print(f"calls (typed and recognised forms of each conversation): {sizes}")
     before = {name: figures(model, part) for name, part in data.items()}
