@@ -4,6 +4,7 @@ from collections.abc import Callable, Sequence
 
 from coach_app.analysis import (
     action_plan,
+    coaching,
     empathy,
     judgement,
     model_findings,
@@ -69,6 +70,7 @@ def analyze(transcript: Transcript, rubric: Rubric | None = None, extra_findings
     findings = [f for f in findings if not (f.kind == "fast_pace" and f.turn in voice_fast)]
     findings.extend(extra_findings)
     findings.sort(key=lambda f: (f.start_s, f.turn))
+    findings = coaching.coach(conv, findings)
     dimensions, overall = score(findings, metrics, rubric)
     notice = model_findings.model_notice()
     extras = {"analysis_notice": notice} if notice else {}
@@ -80,7 +82,7 @@ def analyze_turn(transcript: Transcript, index: int) -> list[Finding]:
     if not 0 <= index < len(transcript.turns):
         raise IndexError(f"turn {index} is outside the transcript (0–{len(transcript.turns) - 1})")
     conv = Conversation(Transcript(transcript.turns[: index + 1]), load_rubric().thresholds)
-    return _turn_findings(conv, index)
+    return coaching.coach(conv, _turn_findings(conv, index))
 
 
 class TurnByTurn:

@@ -34,7 +34,15 @@ UNLOCKING_KINDS: tuple[str, ...] = (
     "summary",
     "customer_words",
 )
-DEFAULT_UNLOCKED_BY: tuple[str, ...] = ("open_question", "clarifying_question", "needs_question", "reflection")
+# A recap reflects what the customer said as much as a one-turn reflection does. Reusing a few of their words
+# (customer_words) is not enough on its own: a refusal can do that too.
+DEFAULT_UNLOCKED_BY: tuple[str, ...] = (
+    "open_question",
+    "clarifying_question",
+    "needs_question",
+    "reflection",
+    "summary",
+)
 
 # One turn moves the mood by at most this much either way, so stacking phrases earns nothing extra.
 MAX_RISE_PER_TURN = 1

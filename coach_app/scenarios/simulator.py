@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from coach_app.core import Finding
 from coach_app.scenarios.effects import DEFAULT_MOOD_EFFECTS, MAX_DROP_PER_TURN, MAX_RISE_PER_TURN
-from coach_app.scenarios.matching import mentions_any
+from coach_app.scenarios.hearing import hear
+from coach_app.scenarios.matching import restates, touches
 from coach_app.scenarios.model import CALM_MOOD, MOOD_MAX, MOOD_MIN, HiddenNeed, Line, Scenario, mood_name
 
 
@@ -71,6 +72,7 @@ class Customer:
         self.resolved = False
         self.hung_up = False
         self._plan_offered = False
+        self._last_plan = ""  # the rep's previous turn, when it made a plan
         self._facts_told = 0
         self._said: Counter[str] = Counter()
         self._effects = {**DEFAULT_MOOD_EFFECTS, **dict(scenario.reactions.mood_effects)}
@@ -87,18 +89,20 @@ class Customer:
         """The customer's answer to one rep turn, given the analysis findings on that turn."""
         if self.ended:
             raise ValueError("the call has ended; start a new Customer to practise again")
-        kinds = {finding.kind for finding in findings}
+        heard = hear(frozenset(f.kind for f in findings), rep_text, self._plan_offered, self._last_plan)
+        kinds = set(heard.kinds)
         change = self._mood_change(kinds)
         if change < 0 and self.mood == MOOD_MIN:
             self.hung_up = True
             return self._reply([self._pick(self.scenario.closing_escalated)], ())
         self.mood = max(MOOD_MIN, min(MOOD_MAX, self.mood + change))
-        self._plan_offered |= "action_plan" in kinds
+        self._last_plan = rep_text if "action_plan" in kinds else ""
+        self._plan_offered |= bool(self._last_plan)
         need = None if change < 0 else self._unlocked_need(kinds, rep_text)
         if need is not None:
             self.revealed.append(need.id)
             return self._reply([need.reveal], (need.id,))
-        agreement_sought = self._plan_offered and "agreement_check" in kinds
+        agreement_sought = self._plan_offered and heard.checks_plan
         if agreement_sought and change >= 0 and self._ready_to_agree():
             self.resolved = True
             self.mood = min(MOOD_MAX, self.mood + 1)
@@ -126,8 +130,6 @@ class Customer:
 
     def _mood_change(self, kinds: set[str]) -> int:
         """Any escalating behaviour outweighs the listening in the same turn; each direction is capped."""
-        if "agreement_check" in kinds:
-            kinds = kinds - {"closed_question"}  # "Does that work for you?" is closed by design
         effects = [self._effects.get(kind, 0) for kind in kinds]
         drops = sum(e for e in effects if e < 0)
         if drops:
@@ -140,8 +142,11 @@ class Customer:
                 need.id not in self.revealed
                 and all(other in self.revealed for other in need.requires)
                 and self.mood >= need.min_mood
-                and kinds.intersection(need.unlocked_by)
-                and mentions_any(rep_text, need.topics)
+                and (
+                    (kinds.intersection(need.unlocked_by) and touches(rep_text, need))
+                    # saying the need itself in other words is reflecting it, whatever the findings call the turn
+                    or ("reflection" in need.unlocked_by and restates(rep_text, need))
+                )
             ):
                 return need
         return None

@@ -21,12 +21,12 @@ def test_default_rubric_loads():
 @pytest.mark.parametrize(
     ("old", "new", "key"),
     [
-        ("weight = 1.5", 'weight = "heavy"', "dimensions.empathy.weight"),
+        ("weight = 0.9", 'weight = "heavy"', "dimensions.empathy.weight"),
         ("empathy = 22", "empathyy = 22", "dimensions.empathy.points.empathyy"),
         ("dead_air_s = 5.0", "dead_air_s = -1", "thresholds.dead_air_s"),
         ("dead_air_s = 5.0", "", "thresholds.dead_air_s"),
-        ('version = "default-2026.11-1"', "version = 3", "version"),
-        ("base = 30", "base = 130", "dimensions.empathy.base"),
+        ('version = "default-2026.12-1"', "version = 3", "version"),
+        ("base = 25", "base = 130", "dimensions.empathy.base"),
         ("[dimensions.empathy.points]", "colour = 'red'\n[dimensions.empathy.points]", "dimensions.empathy.colour"),
         ("[thresholds]", "[thresholds\n", "not valid TOML"),
         ("monotone_st = 3.0", "monotone_st = -3.0", "voice.monotone_st"),
