@@ -93,7 +93,7 @@ class TurnByTurn:
         self._conv = Conversation(Transcript(()), thresholds or load_rubric().thresholds)
 
     def add(self, turn: Turn) -> list[Finding]:
-        return _turn_findings(self._conv, self._conv.append(turn))
+        return coaching.coach(self._conv, _turn_findings(self._conv, self._conv.append(turn)))
 
 
 # Restating the customer's words while blaming or judging them is not listening: such a turn earns no credit

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from coach_app.core import Finding
 from coach_app.scenarios.effects import DEFAULT_MOOD_EFFECTS, MAX_DROP_PER_TURN, MAX_RISE_PER_TURN
 from coach_app.scenarios.hearing import hear
-from coach_app.scenarios.matching import restates, touches
+from coach_app.scenarios.matching import NEED_MIN_SIMILARITY, restates, similarity, touches
 from coach_app.scenarios.model import CALM_MOOD, MOOD_MAX, MOOD_MIN, HiddenNeed, Line, Scenario, mood_name
 
 
@@ -91,6 +91,10 @@ class Customer:
             raise ValueError("the call has ended; start a new Customer to practise again")
         heard = hear(frozenset(f.kind for f in findings), rep_text, self._plan_offered, self._last_plan)
         kinds = set(heard.kinds)
+        if "closed_question" in kinds and self._explores_a_need(rep_text):
+            # A question about what really matters to them ("have you seen any of the new ones, or …?") is heard as
+            # an invitation to say more, however it is framed.
+            kinds = (kinds - {"closed_question"}) | {"open_question"}
         change = self._mood_change(kinds)
         if change < 0 and self.mood == MOOD_MIN:
             self.hung_up = True
@@ -150,6 +154,15 @@ class Customer:
             ):
                 return need
         return None
+
+    def _explores_a_need(self, rep_text: str) -> bool:
+        """Whether the turn asks, by meaning, about a need the customer could reveal now."""
+        return any(
+            need.id not in self.revealed
+            and all(other in self.revealed for other in need.requires)
+            and similarity(rep_text, need) >= NEED_MIN_SIMILARITY
+            for need in self.scenario.hidden_needs
+        )
 
     def _ready_to_agree(self) -> bool:
         return self.mood >= 0 and all(need in self.revealed for need in self.scenario.requires_needs)
