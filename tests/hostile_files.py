@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -69,3 +70,10 @@ def no_hang(seconds: int = HANG_S) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def with_first_weight(rubric_text: str, literal: str) -> str:
+    """The rubric with its first dimension's weight replaced by `literal` (whatever the calibrated value is)."""
+    changed, count = re.subn(r"^weight = [0-9.]+$", f"weight = {literal}", rubric_text, count=1, flags=re.MULTILINE)
+    assert count == 1, "the rubric has no dimension weight to replace"
+    return changed

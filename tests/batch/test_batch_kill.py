@@ -34,20 +34,33 @@ def saved_per_file(home) -> dict[str, int]:
         db.close()
 
 
+def _wait_for_workers(process: subprocess.Popen, limit_s: float = 120) -> None:
+    """Until the batch has started its worker processes (or ended)."""
+    deadline = time.monotonic() + limit_s
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            if psutil.Process(process.pid).children():
+                return
+        except psutil.NoSuchProcess:
+            return
+        time.sleep(0.1)
+
+
 def test_sigkill_at_random_moments_then_rerun_saves_each_file_once(tmp_path, tmp_path_factory):
     """Kill the whole batch (parent and workers) at random points; the rerun finishes and nothing is doubled."""
     home = tmp_path / "home"
     use_test_model(home)
     folder = tmp_path / "calls"
     # Transcripts sort first and score in a moment, so kills land while results are being saved.
-    files = write_calls(folder / "2-recordings", 2, tmp_path_factory) + copy_samples(folder / "1-transcripts")
+    files = write_calls(folder / "2-recordings", 3, tmp_path_factory) + copy_samples(folder / "1-transcripts")
     chance = random.Random(20261207)
     killed = 0
     for _ in range(KILLS):
         process = coach(
             "batch", str(folder), "--workers", "2", home=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(chance.uniform(0.5, 12.0))
+        _wait_for_workers(process)  # a random moment of the work itself, however long start-up takes here
+        time.sleep(chance.uniform(0.0, 3.0))
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             killed += 1

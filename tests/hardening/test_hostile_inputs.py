@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from hostile_files import deep_json, deep_toml, device, fifo, no_hang
+from hostile_files import deep_json, deep_toml, device, fifo, no_hang, with_first_weight
 
 from coach_app.cli import main
 from coach_app.errors import RubricError, StorageError, TranscriptError
@@ -139,7 +139,7 @@ def test_absurd_rubric_weights_are_refused(tmp_path, weight):
     """A weight of 1e308, inf or nan is a RubricError naming the key, not an overflow later."""
     text = resource("rubrics", "default.toml").read_text(encoding="utf-8")
     path = tmp_path / "r.toml"
-    path.write_text(text.replace("weight = 1.5", f"weight = {weight}", 1), encoding="utf-8")
+    path.write_text(with_first_weight(text, weight), encoding="utf-8")
     with pytest.raises(RubricError, match=r"weight"):
         load_rubric(path)
 
@@ -150,7 +150,7 @@ def test_huge_weight_through_rescore_and_practice(tmp_path, capsys, command):
     _saved(capsys)
     text = resource("rubrics", "default.toml").read_text(encoding="utf-8")
     rubric = tmp_path / "r.toml"
-    rubric.write_text(text.replace("weight = 1.5", "weight = 1e308", 1), encoding="utf-8")
+    rubric.write_text(with_first_weight(text, "1e308"), encoding="utf-8")
     script = tmp_path / "lines.txt"
     script.write_text("hello, how can I help?\n")
     argv = {

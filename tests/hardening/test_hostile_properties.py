@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from hostile_files import fifo, no_hang, unwritable
+from hostile_files import fifo, no_hang, unwritable, with_first_weight
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -145,7 +145,7 @@ def test_rubric_weights_load_only_when_finite_and_bounded(tmp_path_factory, weig
     literal = {"NaN": "nan", "Infinity": "inf"}.get(weight, weight) if isinstance(weight, str) else repr(weight)
     literal = {"nan": "nan", "inf": "inf", "-inf": "-inf"}.get(literal, literal)
     path = _fresh(tmp_path_factory, "rubric") / "r.toml"
-    path.write_text(text.replace("weight = 1.5", f"weight = {literal}", 1), encoding="utf-8")
+    path.write_text(with_first_weight(text, literal), encoding="utf-8")
     try:
         rubric = load_rubric(path)
     except RubricError:
