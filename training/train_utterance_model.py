@@ -8,9 +8,7 @@ trained on in both forms, so one model serves typed and recognised text. Determi
 
 import argparse
 import csv
-import io
 import sys
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +26,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "training"))
 
 from embedding_cache import cached_views  # noqa: E402
+from npz_export import write_npz  # noqa: E402
 
 from coach_app.analysis.encoder import shipped_encoder  # noqa: E402
 from coach_app.analysis.question_phrases import utterance_question_kind  # noqa: E402
@@ -287,12 +286,6 @@ def cross_validate(rows: Rows, folds: int = 5) -> dict[str, list[str]]:
     return predicted
 
 
-def _array_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
-    return buffer.getvalue()
-
-
 def export(featurizer: Featurizer, classifier: Ensemble, path: Path) -> None:
     """Write the fitted parameters as a deterministic compressed .npz (fixed member dates), atomically."""
 
@@ -317,13 +310,7 @@ def export(featurizer: Featurizer, classifier: Ensemble, path: Path) -> None:
         "weighted_share": np.array([NB_SHARE]),
         "offsets": classifier.offsets,
     }
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, array in arrays.items():
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, _array_bytes(array), compresslevel=9)
-    tmp.replace(path)
+    write_npz(arrays, path)
 
 
 def main() -> None:
