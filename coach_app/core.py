@@ -36,9 +36,11 @@ class Turn:
 
 @dataclass(frozen=True)
 class Transcript:
-    """A conversation as timed, speaker-labelled turns, in the order they were given."""
+    """A conversation as timed, speaker-labelled turns, in the order they were given. `notes` are what the user
+    should check about how it was transcribed (e.g. only one voice was heard), shown wherever the session is."""
 
     turns: tuple[Turn, ...]
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """The shared JSON transcript format (see README)."""
@@ -52,7 +54,7 @@ class Transcript:
             if turn.speaker_conf is not None:
                 item["speaker_conf"] = turn.speaker_conf
             out.append(item)
-        return {"turns": out}
+        return {"turns": out, "notes": list(self.notes)} if self.notes else {"turns": out}
 
 
 @dataclass(frozen=True)

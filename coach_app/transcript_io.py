@@ -29,7 +29,10 @@ def transcript_from_dict(data: object, source: str = "transcript") -> Transcript
         raise TranscriptError(f'{source}: "turns" must be a list of turn objects.')
     if not turns:
         raise TranscriptError(f'{source}: the transcript is empty: "turns" needs at least one turn.')
-    return Transcript(tuple(_turn(item, number, source) for number, item in enumerate(turns, start=1)))
+    notes = data.get("notes", [])
+    if not isinstance(notes, list) or not all(isinstance(note, str) for note in notes):
+        raise TranscriptError(f'{source}: "notes" must be a list of strings, or left out.')
+    return Transcript(tuple(_turn(item, number, source) for number, item in enumerate(turns, start=1)), tuple(notes))
 
 
 def _turn(item: object, number: int, source: str) -> Turn:

@@ -47,6 +47,18 @@ def test_speaker_confidence_is_optional_and_kept(tmp_path):
     assert load_transcript(tmp_path / "again.json") == loaded
 
 
+def test_notes_are_optional_and_kept(tmp_path):
+    """The transcript's notes (what to check about how it was transcribed) load, save and load again; a transcript
+    without notes is written without the key."""
+    note = "Only one voice was heard in call.wav: every turn is given to the rep."
+    loaded = load_transcript(write(tmp_path, dict(GOOD, notes=[note])))
+    assert loaded.notes == (note,)
+    save_transcript(loaded, tmp_path / "again.json")
+    assert load_transcript(tmp_path / "again.json") == loaded
+    plain = load_transcript(write(tmp_path, GOOD))
+    assert plain.notes == () and "notes" not in plain.to_dict()
+
+
 def test_round_trip_is_lossless_and_private(tmp_path):
     """Saving then loading gives the same transcript, in a file only the user can read."""
     t = Transcript((Turn("rep", 1.0, 2.5, "Hello there", (Word("hello", 1.0, 1.4, 0.9),)),))
@@ -81,6 +93,8 @@ def test_round_trip_is_lossless_and_private(tmp_path):
             {"turns": [{"speaker": "rep", "start": 0, "end": 1, "text": "hi", "words": [{"word": "hi"}]}]},
             "turn 1, word 1",
         ),
+        (dict(GOOD, notes="check the speakers"), '"notes" must be a list of strings'),
+        (dict(GOOD, notes=[3]), '"notes" must be a list of strings'),
     ],
 )
 def test_bad_transcripts_name_file_turn_and_fix(tmp_path, data, expected):

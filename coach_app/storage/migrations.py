@@ -222,3 +222,10 @@ def m008_speaker_confidence_voice_prints(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m009_transcript_notes(db: Database) -> None:
+    """Why: what the user should check about how a recording was transcribed (only one voice heard, a third
+    voice, a dead channel) is shown in Review whenever the session is opened, not only while it is imported."""
+    db.execute("ALTER TABLE sessions ADD COLUMN transcript_notes_json TEXT NOT NULL DEFAULT '[]'")

@@ -115,7 +115,8 @@ def _insert_session(db, transcript, scorecard, rep, title, audio, scenario, sour
     packed = [pack_words(t) for t in transcript.turns]
     session_id = db.execute(
         "INSERT INTO sessions (started_at, person_id, title, scenario, source, audio_path, duration_s, "
-        "rubric_version, overall, transcript_sha256, extras_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rubric_version, overall, transcript_sha256, extras_json, transcript_notes_json) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             started_at or now_iso(),
             person_id(db, rep),
@@ -128,6 +129,7 @@ def _insert_session(db, transcript, scorecard, rep, title, audio, scenario, sour
             scorecard.overall,
             transcript_checksum(transcript, packed),
             json.dumps(scorecard.extras, default=str),
+            json.dumps(list(transcript.notes), ensure_ascii=False),
         ],
     ).lastrowid
     first_turn_id = (db.execute("SELECT coalesce(max(id), 0) FROM turns").fetchone()[0]) + 1
@@ -292,7 +294,8 @@ def load_session(db: Database, session_id: int) -> StoredSession:
 
 
 def read_transcript(db: Database, session_id: int) -> Transcript:
-    """A stored session's transcript, words included."""
+    """A stored session's transcript, words and notes included (no turns for an unknown id)."""
+    notes = db.execute("SELECT transcript_notes_json FROM sessions WHERE id = ?", [session_id]).fetchone()
     rows = db.execute(
         "SELECT t.speaker, t.start_s, t.end_s, t.text, w.texts_json, w.timings, t.speaker_conf FROM turns t "
         "LEFT JOIN words w ON w.turn_id = t.id WHERE t.session_id = ? ORDER BY t.idx",
@@ -302,7 +305,8 @@ def read_transcript(db: Database, session_id: int) -> Transcript:
         tuple(
             Turn(speaker, start_s, end_s, text, unpack_words(texts, timings) if texts is not None else (), conf)
             for speaker, start_s, end_s, text, texts, timings, conf in rows
-        )
+        ),
+        tuple(json.loads(notes[0])) if notes else (),
     )
 
 

@@ -6,6 +6,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -126,7 +127,8 @@ class LiveTranscription:
     `mono=True`, or two channels that are copies of each other: the channels are mixed and split into two speakers
     by their voices after Stop (`first_speaker` says who speaks first, unless `rep_voice`, the rep's voice print,
     recognises the rep). A stereo file with one dead channel is treated as one track. `on_note` receives what the
-    user should know about the split (more than two voices, only one voice, a dead channel).
+    user should know about the split (more than two voices, only one voice, a dead channel) as it is found; the
+    transcript carries the same notes, so they are kept and shown with the session.
     `on_chunk` only copies the chunk into a queue, so it never holds up the recorder's writer thread.
     """
 
@@ -150,6 +152,7 @@ class LiveTranscription:
         self.source = source
         self.rep_voice = rep_voice
         self.on_note = on_note or log.warning  # without a listener, notes go to the log
+        self._notes: list[str] = []  # every note so far, for the transcript
         self._backlog = backlog_blocks  # 0 = unbounded (live); >0 makes on_chunk wait (file import)
         self._workers: dict[str, _ChannelWorker] = {}
         self._held: list[np.ndarray] = []
@@ -199,11 +202,15 @@ class LiveTranscription:
     def _one_track(self, dead: str | None) -> bool:
         if dead is None:
             return False
-        self.on_note(
+        self._note(
             f"The {dead} channel of {self.source} is silent, so both voices must be on the other one: they are "
             "told apart by voice, as for a one-track recording."
         )
         return True
+
+    def _note(self, message: str) -> None:
+        self._notes.append(message)
+        self.on_note(message)
 
     def _start(self, samplerate: int, mono: bool) -> None:
         workers = {}
@@ -238,7 +245,8 @@ class LiveTranscription:
                 worker.join(max(0.0, deadline - time.monotonic()))
 
     def finish(self) -> Transcript:
-        """Finish recognising the audio still in hand and return the transcript (raises AudioError if silent)."""
+        """Finish recognising the audio still in hand and return the transcript, with the notes about it (raises
+        AudioError if silent)."""
         if self._held:  # a short or silent recording: nothing told the channels apart
             self._start(self._samplerate, mono=self.mono or self._held[0].shape[1] == 1)
         if self._watched is not None and (dead := _dead_channel(self._watched)) is not None:
@@ -265,12 +273,15 @@ class LiveTranscription:
                 self.first_speaker,
                 both.loudness.active(),
                 self.rep_voice,
-                self.on_note,
+                self._note,
                 self.source,
             )
             self.voices = separation.voices
-            return separation.transcript
-        return turns_from_speakers(words, {name: worker.loudness.active() for name, worker in self._workers.items()})
+            transcript = separation.transcript
+        else:
+            active = {name: worker.loudness.active() for name, worker in self._workers.items()}
+            transcript = turns_from_speakers(words, active)
+        return replace(transcript, notes=tuple(self._notes))
 
 
 def _channels_are_copies(chunk: np.ndarray) -> bool | None:

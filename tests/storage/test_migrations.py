@@ -77,5 +77,6 @@ def test_released_steps_are_never_renamed_or_reordered():
         "m006_score_breakdown",
         "m007_batch_imports",
         "m008_speaker_confidence_voice_prints",
+        "m009_transcript_notes",
     )
     assert KNOWN_STEPS[: len(released)] == released
