@@ -37,6 +37,7 @@ from coach_app.ui.widgets.export_done import show_export_done, with_extension
 from coach_app.ui.widgets.scorecard_tree import FINDING_ID_ROLE, REJECTED_ROLE, ScorecardTree
 from coach_app.ui.widgets.task_panel import TaskPanel
 from coach_app.ui.widgets.timeline import Timeline
+from coach_app.ui.widgets.transcript_notes import TranscriptNotes
 from coach_app.ui.widgets.transcript_view import TranscriptView
 from coach_app.ui.widgets.undo_bar import UndoBar
 
@@ -161,6 +162,7 @@ class ReviewScreen(QWidget):
 
         self.transcript = TranscriptView()
         self.transcript.time_clicked.connect(self.play_from)
+        self.transcript_notes = TranscriptNotes()
 
         self.comments = CommentsPanel(self.state.db, lambda: self.state.settings.rep_name or None, self.current_time_s)
         self.comments.play_requested.connect(self.play_from)
@@ -181,6 +183,7 @@ class ReviewScreen(QWidget):
         column.addLayout(header)
         column.addLayout(actions)
         column.addWidget(self.undo_bar)
+        column.addWidget(self.transcript_notes)
         column.addWidget(self.timeline)
         column.addLayout(controls)
         column.addWidget(self.splitter, 1)
@@ -234,6 +237,7 @@ class ReviewScreen(QWidget):
         active = self._active_findings()
         self.timeline.set_conversation(stored.transcript, active)
         self.transcript.set_conversation(stored.transcript, active)
+        self.transcript_notes.show_transcript(stored.transcript)
         self._fill_scorecard()
         self._fill_comments()
         has_audio = summary.audio_path is not None

@@ -2,6 +2,7 @@
 has the focus, has an accessible name, and every text colour pair meets WCAG AA contrast."""
 
 import re
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -35,11 +36,14 @@ PALETTES = {"light": style.light_palette, "dark": style.dark_palette}
 
 @pytest.fixture(params=sorted(PALETTES))
 def styled_window(request, qapp, window, state):
-    """The main window with a stored, commented session, under the light or the dark system palette."""
+    """The main window with a stored, commented session (with a transcript note), under the light or the dark
+    system palette."""
     original = QPalette(qapp.palette())
     qapp.setPalette(PALETTES[request.param]())
     state.update_settings(role="trainer", rep_name="Tess")
-    transcript = load_transcript(SAMPLE)
+    transcript = replace(
+        load_transcript(SAMPLE), notes=("Only one voice was heard in call.wav: every turn is given to the rep.",)
+    )  # Review's notice is shown, so its colours are checked too
     session_id = save_session(state.db, transcript, analyze(transcript), "Sam", "Telecom complaint")
     add_comment(state.db, session_id, "Let them finish here", at_s=12.0, author="Tess")
     window.open_session(session_id)

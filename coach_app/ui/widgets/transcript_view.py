@@ -21,6 +21,11 @@ UNSURE_MARK = "⚠"
 UNSURE_TIP = "speaker uncertain: the voices were hard to tell apart here; fix it in Speakers if it is wrong"
 
 
+def speaker_uncertain(turn: Turn) -> bool:
+    """Whether the voice separation was unsure who said the turn (it gets ⚠ and a tooltip)."""
+    return turn.speaker_conf is not None and turn.speaker_conf < LOW_CONFIDENCE
+
+
 def highlight_for(kind: str) -> str:
     if kind in POSITIVE_KINDS:
         return POSITIVE_BACKGROUND
@@ -70,7 +75,7 @@ class TranscriptView(QTextBrowser):
             speaker = "Rep" if turn.speaker == "rep" else "Customer"
             stamp = f"{int(turn.start_s // 60)}:{turn.start_s % 60:04.1f}"
             unsure = ""
-            if turn.speaker_conf is not None and turn.speaker_conf < LOW_CONFIDENCE:
+            if speaker_uncertain(turn):
                 unsure = f' <span style="color: {stamp_colour}" title="{html.escape(UNSURE_TIP)}">{UNSURE_MARK}</span>'
             parts.append(
                 f'<p><a name="turn{index}"></a><a href="t:{turn.start_s}"><b>{speaker}</b>{unsure} '
