@@ -55,3 +55,13 @@ def coach(*args: str, home: Path, **popen) -> subprocess.Popen:
     if "PYTHONPATH" in os.environ:  # a checkout run without installing it
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return subprocess.Popen([COACH, *args], env=env, start_new_session=True, **popen)
+
+
+def write_short_call(path: Path) -> Path:
+    """One line said in about two seconds, then a second of silence: too little speech to tell voices apart, so
+    its transcript comes with a note saying so."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    speech.speech_wav(path, "Hello, my parcel is late.")
+    audio, rate = sf.read(path, dtype="int16")
+    sf.write(path, np.concatenate([audio, np.zeros(rate, dtype=np.int16)]), rate, subtype="PCM_16")
+    return path

@@ -10,7 +10,7 @@ import signal
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from coach_app.core import Scorecard, Transcript
@@ -77,9 +77,15 @@ def score_bytes(item_id: int, name: str, data: bytes, settings: Settings, rubric
         outcome = score_path(item_id, temporary, settings, rubric)
     finally:
         os.unlink(temporary)
-    if isinstance(outcome, Failed):  # name the file the user knows, not the temporary copy
-        return Failed(item_id, outcome.reason.replace(temporary, name).replace(Path(temporary).name, name))
-    return outcome
+    if isinstance(outcome, Failed):
+        return Failed(item_id, _named(outcome.reason, temporary, name))
+    notes = tuple(_named(note, temporary, name) for note in outcome.transcript.notes)
+    return replace(outcome, transcript=replace(outcome.transcript, notes=notes))
+
+
+def _named(text: str, temporary: str, name: str) -> str:
+    """A reason or note about the temporary copy, naming the file the user knows instead."""
+    return text.replace(temporary, name).replace(Path(temporary).name, name)
 
 
 def _ignore(fraction: float, message: str) -> None:

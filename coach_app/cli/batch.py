@@ -85,15 +85,22 @@ def run(args: argparse.Namespace) -> int:
 
 def _line(item: BatchItem, overall: int | None) -> str:
     if item.state == "done":
-        return f"saved    {item.path}  → session {item.session_id} for {item.rep}, overall {overall}/100"
+        saved = f"saved    {item.path}  → session {item.session_id} for {item.rep}, overall {overall}/100"
+        return "\n".join([saved, *(f"         Note: {note}" for note in item.notes)])
     return f"{item.state:<8} {item.path}: {item.error}"
 
 
 def _summary(report: BatchReport) -> None:
-    """Counts, then every failed file with its reason (on stderr, so --json output stays one object per line)."""
+    """Counts, the saved files whose transcript needs checking, then every failed file with its reason (on
+    stderr, so --json output stays one object per line)."""
     counts = ", ".join(f"{report.count(s)} {s}" for s in ("done", "skipped", "failed"))
     workers = f" with {report.workers} worker{'s' if report.workers != 1 else ''}" if report.workers else ""
     print(f"Batch {report.batch_id}: {counts} in {report.elapsed_s:.0f} s{workers}.", file=sys.stderr)
+    noted = [item for item in report.items if item.notes]
+    if noted:
+        print("Saved with notes on how they were transcribed (check them in Review):", file=sys.stderr)
+        for item in noted:
+            print(f"  {item.path}: session {item.session_id}, {'; '.join(item.notes)}", file=sys.stderr)
     failed = [item for item in report.items if item.state == "failed"]
     if failed:
         print("Failed (fix them and run the same command again to retry):", file=sys.stderr)

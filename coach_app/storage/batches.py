@@ -29,7 +29,8 @@ class PlannedFile:
 
 @dataclass(frozen=True)
 class BatchItem:
-    """One file of a batch as stored: `error` says why it failed or was skipped."""
+    """One file of a batch as stored: `error` says why it failed or was skipped; `notes`, what to check about how
+    a saved file was transcribed (its session's transcript notes)."""
 
     id: int
     batch_id: int
@@ -39,6 +40,7 @@ class BatchItem:
     state: str
     error: str | None
     session_id: int | None
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -48,10 +50,8 @@ class BatchItem:
             "session_id": self.session_id,
             "error": self.error,
             "checksum": self.checksum,
+            "notes": list(self.notes),
         }
-
-
-ITEM_COLUMNS = "id, batch_id, path, rep, checksum, state, error, session_id"
 
 
 def imported_session(db: Database, checksum: str) -> int | None:
@@ -89,9 +89,14 @@ def plan_batch(db: Database, files: Iterable[PlannedFile], tags: Iterable[str] =
 
 
 def batch_items(db: Database, batch_id: int) -> list[BatchItem]:
-    """A batch's files in the order they were found."""
-    rows = db.execute(f"SELECT {ITEM_COLUMNS} FROM batch_items WHERE batch_id = ? ORDER BY id", [batch_id])
-    return [BatchItem(*row) for row in rows]
+    """A batch's files in the order they were found; saved ones with their session's transcript notes."""
+    rows = db.execute(
+        "SELECT i.id, i.batch_id, i.path, i.rep, i.checksum, i.state, i.error, i.session_id, "
+        "CASE WHEN i.state = 'done' THEN s.transcript_notes_json END FROM batch_items i "
+        "LEFT JOIN sessions s ON s.id = i.session_id WHERE i.batch_id = ? ORDER BY i.id",
+        [batch_id],
+    )
+    return [BatchItem(*row[:-1], tuple(json.loads(row[-1])) if row[-1] else ()) for row in rows]
 
 
 def batch_tags(db: Database, batch_id: int) -> tuple[str, ...]:
@@ -128,7 +133,7 @@ def save_result(
             started_at=started_at,
             tags=batch_tags(db, item.batch_id),
         )
-        return _set_state(db, item, "done", None, session_id)
+        return _set_state(db, item, "done", None, session_id, transcript.notes)
 
 
 def mark_failed(db: Database, item: BatchItem, error: str) -> BatchItem:
@@ -143,9 +148,16 @@ def mark_skipped(db: Database, items: Iterable[BatchItem], reason: str) -> None:
             _set_state(db, item, "skipped", reason, None)
 
 
-def _set_state(db: Database, item: BatchItem, state: str, error: str | None, session_id: int | None) -> BatchItem:
+def _set_state(
+    db: Database,
+    item: BatchItem,
+    state: str,
+    error: str | None,
+    session_id: int | None,
+    notes: tuple[str, ...] = (),
+) -> BatchItem:
     db.execute(
         "UPDATE batch_items SET state = ?, error = ?, session_id = ?, updated_at = ? WHERE id = ?",
         [state, error, session_id, now_iso(), item.id],
     )
-    return BatchItem(item.id, item.batch_id, item.path, item.rep, item.checksum, state, error, session_id)
+    return BatchItem(item.id, item.batch_id, item.path, item.rep, item.checksum, state, error, session_id, notes)

@@ -26,6 +26,7 @@ from coach_app.storage.batches import BatchItem, batch_items
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import TaskHandle, run_task
+from coach_app.ui.widgets.transcript_view import UNSURE_MARK
 
 COLUMNS = ("File", "Rep", "State", "Result")
 STATE_LABELS = {"queued": "Waiting", "done": "Saved", "failed": "Failed", "skipped": "Skipped"}
@@ -189,13 +190,14 @@ class BatchPanel(QWidget):
         self.items = batch_items(self.state.db, self.batch_id)
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
-            result = f"session {item.session_id}" if item.state == "done" else (item.error or "")
-            cells = (Path(item.path).name, item.rep, STATE_LABELS[item.state], result)
+            cells = (Path(item.path).name, item.rep, STATE_LABELS[item.state], _result(item))
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if column == 0:
                     cell.setToolTip(item.path)
                     cell.setData(Qt.ItemDataRole.UserRole, item.path)
+                elif column == 3:
+                    cell.setToolTip(text)  # a long note or reason, whole
                 self.table.setItem(row, column, cell)
 
     def _update_buttons(self) -> None:
@@ -205,3 +207,10 @@ class BatchPanel(QWidget):
         self.cancel_button.setEnabled(running or self._paused)
         self.retry_button.setEnabled(not running and any(item.state == "failed" for item in self.items))
         self.close_button.setEnabled(not running and not self._paused)
+
+
+def _result(item: BatchItem) -> str:
+    """The saved session and what to check about its transcript, or why the file failed or was skipped."""
+    if item.state != "done":
+        return item.error or ""
+    return " ".join([f"session {item.session_id}", *(f"{UNSURE_MARK} {note}" for note in item.notes)])
