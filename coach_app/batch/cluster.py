@@ -73,7 +73,7 @@ def score_on_cluster(
                 return
             # The bytes travel inside the task, not scattered to one worker, so the scheduler can rerun the task
             # elsewhere if that worker dies. The item leaves `waiting` only once it is safely submitted.
-            future = client.submit(score_bytes, item.id, Path(item.path).name, data, settings, rubric, pure=False)
+            future = client.submit(score_bytes, item.id, item.path, data, settings, rubric, pure=False)
             waiting.pop(0)
             sent[future] = item
             results.add(future)

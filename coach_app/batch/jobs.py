@@ -68,7 +68,8 @@ def score_path(item_id: int, path: str, settings: Settings, rubric: Rubric) -> O
 
 
 def score_bytes(item_id: int, name: str, data: bytes, settings: Settings, rubric: Rubric) -> Outcome:
-    """`score_path` for a file sent as bytes (to a machine that cannot see the original)."""
+    """`score_path` for a file sent as bytes (to a machine that cannot see the original); its reasons and notes
+    name the file as `name` (the path the user knows), as a local run's do."""
     suffix = Path(name).suffix.lower()
     fd, temporary = tempfile.mkstemp(prefix="coach-batch-", suffix=suffix)
     try:
