@@ -58,6 +58,22 @@ def test_space_records_live_and_stop_stores_the_session(qtbot, voice_window, pul
     assert not review.player.playing and review.play_button.text() == "Play"
 
 
+def test_a_practice_recording_too_short_to_split_shows_its_note_in_review(qtbot, voice_window, pulse, tmp_path):
+    """One short line recorded: too little speech to tell two voices apart, and Review, opened after Stop, says so."""
+    line = speech.speech_wav(tmp_path / "line.wav", "Hello, my parcel is late.")
+    practice = voice_window.page("practice")
+    qtbot.keyClick(practice.picker.list, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: practice.recording, timeout=20000)
+    player = pulse.play(line)
+    qtbot.waitUntil(lambda: practice.partial.text() != "", timeout=30000)
+    player.wait(timeout=30)
+    with qtbot.waitSignal(voice_window.state.session_opened, timeout=60000) as opened:
+        qtbot.keyClick(practice.picker.list, Qt.Key.Key_Space)
+    notes = load_session(voice_window.state.db, opened.args[0]).transcript.notes
+    notice = voice_window.page("review").transcript_notes
+    assert notes and notice.isVisible() and all(note in notice.text() for note in notes)
+
+
 def test_microphone_check_shows_the_level_and_plays_the_test_back(qtbot, pulse, tmp_path_factory, state):
     """The first-run microphone check records a few seconds with a moving meter, then plays them back."""
     check = MicCheck(REP_DEVICE)
