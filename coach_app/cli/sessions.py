@@ -112,6 +112,7 @@ def _show_text(stored: StoredSession) -> str:
     lines = [f"Session {s.id}: {s.title}", f"Rep: {s.rep}   Started: {s.started_at}   Length: {s.duration_s:.0f} s"]
     if stored.corrected is not None:
         lines.append(f"Corrected by a trainer (automatic overall was {s.automatic_overall}).")
+    lines += [f"Note: {note}" for note in stored.transcript.notes]
     lines += ["", render_text(stored.scorecard)]
     if stored.comments:
         lines += ["", "Trainer comments:"]

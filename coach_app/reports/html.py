@@ -57,6 +57,7 @@ def session_report_html(stored: StoredSession) -> str:
     ]
     if stored.corrected is not None:
         body.append(f"<p>Corrected by a trainer; the automatic overall score was {s.automatic_overall}.</p>")
+    body += [f"<p><b>Note:</b> {escape(note)}</p>" for note in stored.transcript.notes]
     body.append(_img(scorecard_figure(stored.automatic, stored.corrected), "Scores per dimension"))
     body.append("<table><tr><th>Dimension</th><th>Score</th><th>Why</th><th>To improve</th></tr>")
     for d in card.dimensions:

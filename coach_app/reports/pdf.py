@@ -60,7 +60,8 @@ def session_report_pdf(stored: StoredSession, path: str | os.PathLike) -> Path:
     header = f"{s.title} · {s.rep} · {s.started_at[:16]} · overall {card.overall}/100"
     scores = scorecard_figure(stored.automatic, stored.corrected)
     scores.suptitle(header, fontsize=10)
-    lines = ["# Dimensions"]
+    lines = [f"Note: {note}" for note in stored.transcript.notes]
+    lines += ["# Dimensions"]
     for d in card.dimensions:
         lines += [f"{d.label}: {d.score}/100. {d.explanation}", f"To improve: {d.tip}"]
     lines += ["", "# Findings"]

@@ -136,6 +136,21 @@ def test_report_export_import_and_rescore(capsys, tmp_path, monkeypatch):
     assert capsys.readouterr().out.startswith("Rescored 1 sessions")
 
 
+def test_transcript_notes_are_shown_and_reported(capsys, tmp_path):
+    """A transcript saved with a note (e.g. from `coach-app transcribe`) shows it in `sessions show` and reports."""
+    note = "Only one voice was heard in call.wav: every turn is given to the rep."
+    data = json.loads((SAMPLES / "telecom_complaint_poor_asr.json").read_text()) | {"notes": [note]}
+    (tmp_path / "call.json").write_text(json.dumps(data))
+    assert main(["analyze", str(tmp_path / "call.json"), "--save", "--rep", "Sam"]) == 0
+    session_id = int(capsys.readouterr().out.strip())
+    assert main(["sessions", "show", str(session_id)]) == 0
+    assert f"Note: {note}" in capsys.readouterr().out
+    assert main(["sessions", "show", str(session_id), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["transcript"]["notes"] == [note]
+    assert main(["report", str(session_id), "--html", str(tmp_path / "r.html")]) == 0
+    assert f"<b>Note:</b> {note}" in (tmp_path / "r.html").read_text()
+
+
 @pytest.mark.parametrize("argv", [["report", "1"], ["rescore"]])
 def test_required_options_are_enforced(argv):
     """`report` needs --html or --pdf and `rescore` needs --all."""
