@@ -33,6 +33,18 @@ sys.path.insert(0, str(ROOT))
 import conversations  # noqa: E402  (the test helper that builds synthetic calls with known turns)
 
 SAMPLE = ROOT / "tests" / "data" / "pyannote_sample"
+Voice = conversations.Voice
+# Validation calls, never used by the tests nor to build the separation: other voices, variants, pitches, speeds
+# and timings (seeded pauses and overlaps), so fixes are judged on calls they were not made on.
+VALIDATION = (
+    ("same sex, male", {"rep": Voice("en-gb-x-rp+m2", 45), "customer": Voice("en-us+m4", 55)}, 1),
+    ("same sex, male", {"rep": Voice("en-029+m5", 50, 150), "customer": Voice("en-gb-x-gbclan+m6", 50, 180)}, 2),
+    ("same sex, male", {"rep": Voice("en-us-nyc+m3", 40), "customer": Voice("en+m1", 50, 175)}, 3),
+    ("same sex, female", {"rep": Voice("en-us+f3"), "customer": Voice("en+f4", 55, 155)}, 4),
+    ("same sex, female", {"rep": Voice("en+f5", 60, 170), "customer": Voice("en-us+f1", 45)}, 5),
+    ("different sex", {"rep": Voice("en+f3", 50, 175), "customer": Voice("en-us+m6", 45)}, 6),
+    ("different sex", {"rep": Voice("en-029+m2"), "customer": Voice("en-us+f4", 55, 150)}, 7),
+)
 TOLERANCE_S = 0.4
 FRAME_S = 0.01
 

@@ -11,6 +11,7 @@ from coach_app.errors import AudioError, TranscriptError
 from coach_app.transcription import speech_detector
 from coach_app.transcription.activity import FRAME_S as ACTIVITY_FRAME_S
 from coach_app.transcription.turns import TURN_GAP_S, make_turn, sort_turns, speech_spans
+from coach_app.transcription.voice_track import FRAME_S as POWER_FRAME_S
 from coach_app.transcription.voice_track import VoiceFrames
 
 FRAME_S = speech_detector.FRAME_S
@@ -28,8 +29,24 @@ NEIGHBOUR_S = 0.5  # each window's embedding is averaged with the windows starti
 WINDOW_FOCUS = 0.9  # where in its window an embedding's evidence is strongest (fraction of the window)
 SWITCH_PENALTY = 3.0  # how much evidence (log-odds) a change of speaker needs
 SHARPNESS = 6.0  # similarity differences (centred embeddings) → log-odds; also sets how fast `speaker_conf` rises
+# Turn-taking: a short stretch between pauses inside the other voice's turn is most often a backchannel. Its own
+# embedding is weak evidence (too little speech; a hummed "mm-hmm" hardly sounds like its speaker), so it is pushed
+# towards the listener by this share of a typical window's difference between the voices.
+BACKCHANNEL_PRIOR = 0.6
+CONTEXT_S = 1.5  # "inside the other voice's turn": that voice speaks ...
+CONTEXT_SPEECH_S = 0.8  # ... at least this much of the CONTEXT_S before and of the CONTEXT_S after
 VOICE_PRINT_MARGIN = 0.03  # the rep's voice print must be this much closer to one voice to name it
 LOW_CONFIDENCE = 0.7  # turns whose speaker is less sure than this are flagged in Review
+# Overlaps: where one voice's turn runs straight into the other's (less than ABUT_S between them), a stretch near the
+# change louder than both voices' own speech (OVERLAP_DB over the median level of the SIDE_S on each side) is both
+# voices at once. Measured on the synthetic calls: overlaps are 2–5 dB louder than the speech around them when the
+# two voices are about as loud; a much louder second voice hides the first, and then nothing is changed.
+ABUT_S = 0.15
+SIDE_S = 1.2
+OVERLAP_DB = 2.0
+LEVEL_SMOOTH_S = 0.2  # the level is the mean power over this long (syllables come and go faster)
+MIN_OVERLAP_S = 0.2
+MAX_OVERLAP_DISTANCE_S = 0.4  # the loud stretch must reach this close to where the voices change
 NoteFn = Callable[[str], None]
 
 
@@ -201,9 +218,27 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     evidence = SHARPNESS * (scores[:, 0] - scores[:, 1])  # log-odds of voice 0 over voice 1, 0 where unknown
     evidence[~speech] = 0.0
     labels = _viterbi(evidence)
+    window_scale = float(np.median(np.abs(similarity[:, 0] - similarity[:, 1])))
+    for start_s, end_s, _ in frames.islands:
+        first, last = int(start_s / FRAME_S), min(n, int(np.ceil(end_s / FRAME_S)))
+        listener = _listener(np.where(speech, labels, -1), first, last)
+        if listener is not None:
+            evidence[first:last] += (1 if listener == 0 else -1) * SHARPNESS * BACKCHANNEL_PRIOR * window_scale
+    labels = _viterbi(evidence)
     confidence = 1 / (1 + np.exp(-np.abs(evidence)))
     confidence[~covered] = 0.5
     return Voices(np.where(speech, labels, -1), confidence, centroids, window_voices)
+
+
+def _listener(labels: np.ndarray, first: int, last: int) -> int | None:
+    """The voice that is listening when the short stretch of speech in chunks first:last falls inside the other
+    voice's turn (that voice speaks at least CONTEXT_SPEECH_S of the CONTEXT_S before and after it), else None."""
+    span, least = int(CONTEXT_S / FRAME_S), CONTEXT_SPEECH_S / FRAME_S
+    before, after = labels[max(0, first - span) : first], labels[last : last + span]
+    for speaker in (0, 1):
+        if (before == speaker).sum() >= least and (after == speaker).sum() >= least:
+            return 1 - speaker
+    return None
 
 
 def _viterbi(evidence: np.ndarray) -> np.ndarray:
@@ -290,6 +325,11 @@ def split_speakers(
             runs.append((voice, [word], [conf]))
     masks = _voice_masks(voices, active)
     spans = speech_spans([run_words for _, run_words, _ in runs], [masks[voice] for voice, _, _ in runs])
+    spans = [
+        span or (run_words[0].start_s, max(w.end_s for w in run_words))
+        for span, (_, run_words, _) in zip(spans, runs, strict=True)
+    ]
+    spans = _with_overlaps(spans, runs, frames.power)
     turns = []
     for (voice, run_words, confs), span in zip(runs, spans, strict=True):
         turn = make_turn(names[voice], run_words, span)
@@ -301,6 +341,44 @@ def split_speakers(
         for v in range(len(voices.centroids))
     }
     return Separation(sort_turns(turns), heard)
+
+
+def _with_overlaps(
+    spans: list[tuple[float, float]], runs: Sequence[tuple[int, list[Word], list[float]]], power: np.ndarray
+) -> list[tuple[float, float]]:
+    """Turn spans that overlap where both voices are heard at once: when one voice's turn runs straight into the
+    other's and a stretch near the change is louder than either voice alone, the earlier turn ends where that
+    stretch ends and the later one starts where it starts."""
+    spans = list(spans)
+    smooth = max(1, int(LEVEL_SMOOTH_S / POWER_FRAME_S))
+    level = 10 * np.log10(np.convolve(power, np.ones(smooth) / smooth, mode="same") + 1e-10)
+    side, reach = int(SIDE_S / POWER_FRAME_S), int(MAX_OVERLAP_DISTANCE_S / POWER_FRAME_S)
+    for index in range(len(runs) - 1):
+        (start_a, end_a), (start_b, end_b) = spans[index], spans[index + 1]
+        if runs[index][0] == runs[index + 1][0] or start_b - end_a > ABUT_S:
+            continue
+        change = int((start_b + end_a) / 2 / POWER_FRAME_S)
+        low = max(int(start_a / POWER_FRAME_S), change - side)
+        high = min(int(end_b / POWER_FRAME_S), change + side, len(level))
+        if change - low < side // 2 or high - change < side // 2:
+            continue  # too little of one voice alone to compare with
+        alone = max(np.median(level[low : change - side // 2]), np.median(level[change + side // 2 : high]))
+        near = [
+            (max(0, low + first - change, change - low - last), low + first, low + last)
+            for first, last in _stretches(level[low:high] > alone + OVERLAP_DB)
+            if (last - first) * POWER_FRAME_S >= MIN_OVERLAP_S
+        ]
+        distance, first, last = min(near, default=(reach + 1, 0, 0))
+        if distance <= reach:
+            spans[index] = (start_a, max(end_a, last * POWER_FRAME_S))
+            spans[index + 1] = (min(start_b, first * POWER_FRAME_S), end_b)
+    return spans
+
+
+def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, end) of each run of True in `mask`."""
+    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
 def _voice_masks(voices: Voices, active: np.ndarray | None) -> list[np.ndarray]:
