@@ -118,6 +118,36 @@ def accuracy(folder: Path) -> None:
     print(f"one-voice recording: {len({t.speaker for t in transcript.turns})} speaker(s) in the transcript")
     for note in notes:
         print(f"  note: {note}")
+    validation(folder, model)
+
+
+def validation(folder: Path, model: Path) -> None:
+    """The validation calls: each call's figure, and the totals of same-sex and different-sex calls (all calls, and
+    only those heard as two voices)."""
+    from coach_app.transcription.pipeline import transcribe_file
+
+    totals: dict[str, list[int]] = {}
+    for index, (kind, voices, seed) in enumerate(VALIDATION):
+        call = conversations.build_conversation(
+            folder / f"validation-{index}.wav", voices, script=conversations.varied_script(seed)
+        )
+        transcript = transcribe_file(call.path, model, mono=True)
+        right, total = turn_accuracy(transcript, call.turns)
+        two_voices = len({t.speaker for t in transcript.turns}) == 2
+        group = "same sex" if kind.startswith("same sex") else "different sex"
+        counts = totals.setdefault(group, [0, 0, 0, 0])
+        counts[0] += right
+        counts[1] += total
+        counts[2] += right if two_voices else 0
+        counts[3] += total if two_voices else 0
+        names = " / ".join(f"{v.name} p{v.pitch} {v.speed_wpm} wpm" for v in voices.values())
+        heard = "" if two_voices else " (heard as one voice)"
+        print(f"validation call {index + 1}, {kind} ({names}, seed {seed}): {right}/{total} turns{heard}")
+    for group, (right, total, right_two, total_two) in totals.items():
+        print(
+            f"validation, {group}: {right}/{total} turns ({right / total:.0%}); in calls heard as two voices "
+            f"{right_two}/{total_two} ({right_two / max(total_two, 1):.0%})"
+        )
 
 
 def separation_cost(path: Path) -> dict:

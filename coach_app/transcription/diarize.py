@@ -36,6 +36,7 @@ BACKCHANNEL_PRIOR = 0.6
 CONTEXT_S = 1.5  # "inside the other voice's turn": that voice speaks ...
 CONTEXT_SPEECH_S = 0.8  # ... at least this much of the CONTEXT_S before and of the CONTEXT_S after
 VOICE_PRINT_MARGIN = 0.03  # the rep's voice print must be this much closer to one voice to name it
+PURE_SHARE = 0.95  # a window is "pure" when at least this share of its speech is labelled one voice
 LOW_CONFIDENCE = 0.7  # turns whose speaker is less sure than this are flagged in Review
 # Overlaps: where one voice's turn runs straight into the other's (less than ABUT_S between them), a stretch near the
 # change louder than both voices' own speech (OVERLAP_DB over the median level of the SIDE_S on each side) is both
@@ -184,18 +185,46 @@ def _note_third_voice(
 
 def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     """The voice of every 32 ms chunk: each window's similarity to the voices, spread over the chunks it covers,
-    then the most likely sequence of voices with a cost for every change (Viterbi over two states)."""
+    then the most likely sequence of voices with a cost for every change (Viterbi over two states). The voices are
+    then heard again from the windows that lie within one voice's speech only, and the chunks labelled anew."""
     n = len(frames.speech_prob)
     speech = frames.speech_prob >= speech_detector.SPEECH_PROB
     weights = frames.windows[:, 2]
     smoothed = _smoothed(frames) if len(weights) else np.zeros((0, 256))
     k = int(window_voices.max()) + 1 if len(window_voices) else 1
     centroids = np.array([_centroid(smoothed[window_voices == c], weights[window_voices == c]) for c in range(k)])
-    mean = smoothed.mean(axis=0) if len(smoothed) else np.zeros(256)
-    centred = _unit(np.array([c - mean for c in centroids]))
     if k == 1:
         return Voices(np.where(speech, 0, -1), np.ones(n), centroids, window_voices)
-    scores, counts = np.zeros((n, k)), np.zeros(n)
+    labels, confidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech)
+    # windows that straddle a change of voice blur the centroids: hear each voice again from its pure windows
+    pure = _pure_windows(frames, labels, speech)
+    if all((pure == c).any() for c in range(k)):
+        centroids = np.array([_centroid(smoothed[pure == c], weights[pure == c]) for c in range(k)])
+        labels, confidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech)
+    confidence[~covered] = 0.5
+    return Voices(np.where(speech, labels, -1), confidence, centroids, window_voices)
+
+
+def _pure_windows(frames: VoiceFrames, labels: np.ndarray, speech: np.ndarray) -> np.ndarray:
+    """Each window's voice when (almost) all its speech carries that voice's label, else -1."""
+    pure = np.full(len(frames.windows), -1)
+    for index, (start_s, end_s, _) in enumerate(frames.windows):
+        first, last = int(start_s / FRAME_S), min(len(labels), int(np.ceil(end_s / FRAME_S)))
+        heard = labels[first:last][speech[first:last]]
+        if len(heard):
+            share = np.bincount(heard, minlength=2) / len(heard)
+            if share.max() >= PURE_SHARE:
+                pure[index] = int(share.argmax())
+    return pure
+
+
+def _label_chunks(
+    frames: VoiceFrames, mean: np.ndarray, centroids: np.ndarray, speech: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(voice, confidence, covered by some embedding) of every chunk given the voices' centroids."""
+    n = len(frames.speech_prob)
+    centred = _unit(centroids - mean)
+    scores, counts = np.zeros((n, 2)), np.zeros(n)
     similarity = _unit(frames.embeddings.astype(np.float64) - mean) @ centred.T
     for (start_s, end_s, _), row in zip(frames.windows, similarity, strict=True):
         # the encoder's last state hears the end of a window best: weighting each window towards that part places
@@ -225,9 +254,7 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
         if listener is not None:
             evidence[first:last] += (1 if listener == 0 else -1) * SHARPNESS * BACKCHANNEL_PRIOR * window_scale
     labels = _viterbi(evidence)
-    confidence = 1 / (1 + np.exp(-np.abs(evidence)))
-    confidence[~covered] = 0.5
-    return Voices(np.where(speech, labels, -1), confidence, centroids, window_voices)
+    return labels, 1 / (1 + np.exp(-np.abs(evidence))), covered
 
 
 def _listener(labels: np.ndarray, first: int, last: int) -> int | None:
