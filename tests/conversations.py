@@ -3,10 +3,20 @@ other and saying "mm-hmm" in the other's pauses, written as one-track WAVs with 
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import soundfile as sf
 from speech import SAMPLERATE, TrueTurn, synthesize
+
+
+class Voice(NamedTuple):
+    """An eSpeak NG voice (language+variant) spoken at a pitch (0–99) and speed (words per minute)."""
+
+    name: str
+    pitch: int = 50
+    speed_wpm: int = 165
+
 
 DIFFERENT_SEX = {"rep": "en-us+m3", "customer": "en+f2"}
 SAME_SEX = {"rep": "en-us+m1", "customer": "en-gb+m7"}
@@ -44,6 +54,22 @@ SENTENCE_GAP_S = 0.9  # the pause inside a two-sentence turn, where the listener
 BACKCHANNEL_PAUSE_S = 0.3  # silence before and after a backchannel
 
 
+def varied_script(seed: int, script=SCRIPT) -> tuple:
+    """`script` with other pauses: about a third of the turns talk over the previous one (0.2–0.8 s), the others
+    start after 0.4–1.4 s of silence (a call of the same words, timed differently)."""
+    rng = np.random.default_rng(seed)
+    varied = []
+    for speaker, sentences, _pause in script:
+        pause = -rng.uniform(0.2, 0.8) if rng.random() < 0.35 else rng.uniform(0.4, 1.4)
+        varied.append((speaker, sentences, round(float(pause), 2)))
+    return tuple(varied)
+
+
+def _say(text: str, voice: "str | Voice", samplerate: int) -> np.ndarray:
+    voice = Voice(voice) if isinstance(voice, str) else voice
+    return synthesize(text, voice.name, samplerate, voice.speed_wpm, voice.pitch)
+
+
 @dataclass(frozen=True)
 class Conversation:
     """A built call: the one-track WAV, its duration and where each speaker really speaks."""
@@ -54,7 +80,11 @@ class Conversation:
 
 
 def build_conversation(
-    path: Path, voices: dict[str, str], backchannel_every: int = 2, script=SCRIPT, samplerate: int = SAMPLERATE
+    path: Path,
+    voices: dict[str, "str | Voice"],
+    backchannel_every: int = 2,
+    script=SCRIPT,
+    samplerate: int = SAMPLERATE,
 ) -> Conversation:
     """Write the call with `voices` to `path`; every `backchannel_every`-th two-sentence turn gets a backchannel.
 
@@ -66,14 +96,14 @@ def build_conversation(
         start = clock + pause if pieces else clock
         listener = "customer" if speaker == "rep" else "rep"
         for index, sentence in enumerate(sentences):
-            clip = synthesize(sentence, voices[speaker], samplerate)
+            clip = _say(sentence, voices[speaker], samplerate)
             pieces.append((speaker, start, clip, sentence))
             end = start + len(clip) / samplerate
             if index + 1 < len(sentences):
                 start = end + SENTENCE_GAP_S
                 if two_sentence_turns % backchannel_every == 0:  # said in the pause, which it lengthens a little
                     word = BACKCHANNELS[two_sentence_turns // backchannel_every % len(BACKCHANNELS)]
-                    backchannel = synthesize(word, voices[listener], samplerate)
+                    backchannel = _say(word, voices[listener], samplerate)
                     pieces.append((listener, end + BACKCHANNEL_PAUSE_S, backchannel, word))
                     start = max(start, end + 2 * BACKCHANNEL_PAUSE_S + len(backchannel) / samplerate)
                 two_sentence_turns += 1

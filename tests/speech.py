@@ -70,11 +70,14 @@ GREETING = (
 )
 
 
-def synthesize(text: str, voice: str, samplerate: int = SAMPLERATE, speed_wpm: int = 165) -> np.ndarray:
-    """Speak `text` with espeak-ng and return trimmed mono int16 samples at `samplerate`."""
+def synthesize(
+    text: str, voice: str, samplerate: int = SAMPLERATE, speed_wpm: int = 165, pitch: int = 50
+) -> np.ndarray:
+    """Speak `text` with espeak-ng (`pitch` 0–99) and return trimmed mono int16 samples at `samplerate`."""
     with tempfile.TemporaryDirectory() as tmp:
         raw, wav = Path(tmp) / "raw.wav", Path(tmp) / "turn.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed_wpm), "-w", str(raw), text], check=True)
+        command = ["espeak-ng", "-v", voice, "-s", str(speed_wpm), "-p", str(pitch), "-w", str(raw), text]
+        subprocess.run(command, check=True)
         subprocess.run(["sox", str(raw), "-r", str(samplerate), "-c", "1", "-b", "16", str(wav)], check=True)
         samples, _ = sf.read(wav, dtype="int16")
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) >= SILENCE_LEVEL)

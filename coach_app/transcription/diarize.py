@@ -11,6 +11,7 @@ from coach_app.errors import AudioError, TranscriptError
 from coach_app.transcription import speech_detector
 from coach_app.transcription.activity import FRAME_S as ACTIVITY_FRAME_S
 from coach_app.transcription.turns import TURN_GAP_S, make_turn, sort_turns, speech_spans
+from coach_app.transcription.voice_track import FRAME_S as POWER_FRAME_S
 from coach_app.transcription.voice_track import VoiceFrames
 
 FRAME_S = speech_detector.FRAME_S
@@ -26,10 +27,28 @@ THIRD_VOICE_MIN_S = 10.0  # ... and this much of it (a few short turns of one vo
 MAX_GRAPH_WINDOWS = 1500  # about 12 minutes of speech; longer recordings are clustered from a spread sample
 NEIGHBOUR_S = 0.5  # each window's embedding is averaged with the windows starting this close (less noise)
 WINDOW_FOCUS = 0.9  # where in its window an embedding's evidence is strongest (fraction of the window)
-SWITCH_PENALTY = 3.0  # how much evidence (log-odds) a change of speaker needs
+SWITCH_PENALTY = 3.0  # how much evidence (log-odds) a change of speaker needs inside speech ...
+PAUSE_SWITCH_PENALTY = 1.5  # ... and in a pause
 SHARPNESS = 6.0  # similarity differences (centred embeddings) → log-odds; also sets how fast `speaker_conf` rises
+# Turn-taking: a short stretch between pauses inside the other voice's turn is most often a backchannel. Its own
+# embedding is weak evidence (too little speech; a hummed "mm-hmm" hardly sounds like its speaker), so it is pushed
+# towards the listener by this share of a typical window's difference between the voices.
+BACKCHANNEL_PRIOR = 0.6
+CONTEXT_S = 1.5  # "inside the other voice's turn": that voice speaks ...
+CONTEXT_SPEECH_S = 0.8  # ... at least this much of the CONTEXT_S before and of the CONTEXT_S after
 VOICE_PRINT_MARGIN = 0.03  # the rep's voice print must be this much closer to one voice to name it
+PURE_SHARE = 0.95  # a window is "pure" when at least this share of its speech is labelled one voice
 LOW_CONFIDENCE = 0.7  # turns whose speaker is less sure than this are flagged in Review
+# Overlaps: where one voice's turn runs straight into the other's (less than ABUT_S between them), a stretch near the
+# change louder than both voices' own speech (OVERLAP_DB over the median level of the SIDE_S on each side) is both
+# voices at once. Measured on the synthetic calls: overlaps are 2–5 dB louder than the speech around them when the
+# two voices are about as loud; a much louder second voice hides the first, and then nothing is changed.
+ABUT_S = 0.15
+SIDE_S = 1.2
+OVERLAP_DB = 2.0
+LEVEL_SMOOTH_S = 0.2  # the level is the mean power over this long (syllables come and go faster)
+MIN_OVERLAP_S = 0.2
+MAX_OVERLAP_DISTANCE_S = 0.4  # the loud stretch must reach this close to where the voices change
 NoteFn = Callable[[str], None]
 
 
@@ -167,18 +186,46 @@ def _note_third_voice(
 
 def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     """The voice of every 32 ms chunk: each window's similarity to the voices, spread over the chunks it covers,
-    then the most likely sequence of voices with a cost for every change (Viterbi over two states)."""
+    then the most likely sequence of voices with a cost for every change (Viterbi over two states). The voices are
+    then heard again from the windows that lie within one voice's speech only, and the chunks labelled anew."""
     n = len(frames.speech_prob)
     speech = frames.speech_prob >= speech_detector.SPEECH_PROB
     weights = frames.windows[:, 2]
     smoothed = _smoothed(frames) if len(weights) else np.zeros((0, 256))
     k = int(window_voices.max()) + 1 if len(window_voices) else 1
     centroids = np.array([_centroid(smoothed[window_voices == c], weights[window_voices == c]) for c in range(k)])
-    mean = smoothed.mean(axis=0) if len(smoothed) else np.zeros(256)
-    centred = _unit(np.array([c - mean for c in centroids]))
     if k == 1:
         return Voices(np.where(speech, 0, -1), np.ones(n), centroids, window_voices)
-    scores, counts = np.zeros((n, k)), np.zeros(n)
+    labels, confidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech)
+    # windows that straddle a change of voice blur the centroids: hear each voice again from its pure windows
+    pure = _pure_windows(frames, labels, speech)
+    if all((pure == c).any() for c in range(k)):
+        centroids = np.array([_centroid(smoothed[pure == c], weights[pure == c]) for c in range(k)])
+        labels, confidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech)
+    confidence[~covered] = 0.5
+    return Voices(np.where(speech, labels, -1), confidence, centroids, window_voices)
+
+
+def _pure_windows(frames: VoiceFrames, labels: np.ndarray, speech: np.ndarray) -> np.ndarray:
+    """Each window's voice when (almost) all its speech carries that voice's label, else -1."""
+    pure = np.full(len(frames.windows), -1)
+    for index, (start_s, end_s, _) in enumerate(frames.windows):
+        first, last = int(start_s / FRAME_S), min(len(labels), int(np.ceil(end_s / FRAME_S)))
+        heard = labels[first:last][speech[first:last]]
+        if len(heard):
+            share = np.bincount(heard, minlength=2) / len(heard)
+            if share.max() >= PURE_SHARE:
+                pure[index] = int(share.argmax())
+    return pure
+
+
+def _label_chunks(
+    frames: VoiceFrames, mean: np.ndarray, centroids: np.ndarray, speech: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(voice, confidence, covered by some embedding) of every chunk given the voices' centroids."""
+    n = len(frames.speech_prob)
+    centred = _unit(centroids - mean)
+    scores, counts = np.zeros((n, 2)), np.zeros(n)
     similarity = _unit(frames.embeddings.astype(np.float64) - mean) @ centred.T
     for (start_s, end_s, _), row in zip(frames.windows, similarity, strict=True):
         # the encoder's last state hears the end of a window best: weighting each window towards that part places
@@ -200,19 +247,37 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
         covered[first:last] = True
     evidence = SHARPNESS * (scores[:, 0] - scores[:, 1])  # log-odds of voice 0 over voice 1, 0 where unknown
     evidence[~speech] = 0.0
-    labels = _viterbi(evidence)
-    confidence = 1 / (1 + np.exp(-np.abs(evidence)))
-    confidence[~covered] = 0.5
-    return Voices(np.where(speech, labels, -1), confidence, centroids, window_voices)
+    labels = _viterbi(evidence, speech)
+    window_scale = float(np.median(np.abs(similarity[:, 0] - similarity[:, 1])))
+    for start_s, end_s, _ in frames.islands:
+        first, last = int(start_s / FRAME_S), min(n, int(np.ceil(end_s / FRAME_S)))
+        listener = _listener(np.where(speech, labels, -1), first, last)
+        if listener is not None:
+            evidence[first:last] += (1 if listener == 0 else -1) * SHARPNESS * BACKCHANNEL_PRIOR * window_scale
+    labels = _viterbi(evidence, speech)
+    return labels, 1 / (1 + np.exp(-np.abs(evidence))), covered
 
 
-def _viterbi(evidence: np.ndarray) -> np.ndarray:
-    """The 0/1 sequence maximising agreement with `evidence` (positive favours 0) minus SWITCH_PENALTY per change."""
+def _listener(labels: np.ndarray, first: int, last: int) -> int | None:
+    """The voice that is listening when the short stretch of speech in chunks first:last falls inside the other
+    voice's turn (that voice speaks at least CONTEXT_SPEECH_S of the CONTEXT_S before and after it), else None."""
+    span, least = int(CONTEXT_S / FRAME_S), CONTEXT_SPEECH_S / FRAME_S
+    before, after = labels[max(0, first - span) : first], labels[last : last + span]
+    for speaker in (0, 1):
+        if (before == speaker).sum() >= least and (after == speaker).sum() >= least:
+            return 1 - speaker
+    return None
+
+
+def _viterbi(evidence: np.ndarray, speech: np.ndarray) -> np.ndarray:
+    """The 0/1 sequence maximising agreement with `evidence` (positive favours 0) minus a cost per change:
+    SWITCH_PENALTY inside speech, PAUSE_SWITCH_PENALTY in a pause (where voices usually take turns)."""
     n = len(evidence)
     back = np.zeros((n, 2), dtype=np.int8)
+    penalty = np.where(speech, SWITCH_PENALTY, PAUSE_SWITCH_PENALTY)
     score = np.array([evidence[0] / 2, -evidence[0] / 2]) if n else np.zeros(2)
     for t in range(1, n):
-        stay, switch = score, score[::-1] - SWITCH_PENALTY
+        stay, switch = score, score[::-1] - penalty[t]
         back[t] = np.where(stay >= switch, [0, 1], [1, 0])
         score = np.maximum(stay, switch) + np.array([evidence[t] / 2, -evidence[t] / 2])
     labels = np.zeros(n, dtype=int)
@@ -290,6 +355,11 @@ def split_speakers(
             runs.append((voice, [word], [conf]))
     masks = _voice_masks(voices, active)
     spans = speech_spans([run_words for _, run_words, _ in runs], [masks[voice] for voice, _, _ in runs])
+    spans = [
+        span or (run_words[0].start_s, max(w.end_s for w in run_words))
+        for span, (_, run_words, _) in zip(spans, runs, strict=True)
+    ]
+    spans = _with_overlaps(spans, runs, frames.power)
     turns = []
     for (voice, run_words, confs), span in zip(runs, spans, strict=True):
         turn = make_turn(names[voice], run_words, span)
@@ -301,6 +371,44 @@ def split_speakers(
         for v in range(len(voices.centroids))
     }
     return Separation(sort_turns(turns), heard)
+
+
+def _with_overlaps(
+    spans: list[tuple[float, float]], runs: Sequence[tuple[int, list[Word], list[float]]], power: np.ndarray
+) -> list[tuple[float, float]]:
+    """Turn spans that overlap where both voices are heard at once: when one voice's turn runs straight into the
+    other's and a stretch near the change is louder than either voice alone, the earlier turn ends where that
+    stretch ends and the later one starts where it starts."""
+    spans = list(spans)
+    smooth = max(1, int(LEVEL_SMOOTH_S / POWER_FRAME_S))
+    level = 10 * np.log10(np.convolve(power, np.ones(smooth) / smooth, mode="same") + 1e-10)
+    side, reach = int(SIDE_S / POWER_FRAME_S), int(MAX_OVERLAP_DISTANCE_S / POWER_FRAME_S)
+    for index in range(len(runs) - 1):
+        (start_a, end_a), (start_b, end_b) = spans[index], spans[index + 1]
+        if runs[index][0] == runs[index + 1][0] or start_b - end_a > ABUT_S:
+            continue
+        change = int((start_b + end_a) / 2 / POWER_FRAME_S)
+        low = max(int(start_a / POWER_FRAME_S), change - side)
+        high = min(int(end_b / POWER_FRAME_S), change + side, len(level))
+        if change - low < side // 2 or high - change < side // 2:
+            continue  # too little of one voice alone to compare with
+        alone = max(np.median(level[low : change - side // 2]), np.median(level[change + side // 2 : high]))
+        near = [
+            (max(0, low + first - change, change - low - last), low + first, low + last)
+            for first, last in _stretches(level[low:high] > alone + OVERLAP_DB)
+            if (last - first) * POWER_FRAME_S >= MIN_OVERLAP_S
+        ]
+        distance, first, last = min(near, default=(reach + 1, 0, 0))
+        if distance <= reach:
+            spans[index] = (start_a, max(end_a, last * POWER_FRAME_S))
+            spans[index + 1] = (min(start_b, first * POWER_FRAME_S), end_b)
+    return spans
+
+
+def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, end) of each run of True in `mask`."""
+    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
 def _voice_masks(voices: Voices, active: np.ndarray | None) -> list[np.ndarray]:

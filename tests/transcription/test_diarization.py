@@ -68,10 +68,24 @@ def test_pyannote_sample_speakers_match_the_reference(model_path):
 
 
 def test_synthetic_call_turns_have_the_right_speaker(different_sex_call, model_path):
-    """Most turns of a two-voice call come back whole, with the right speaker, within 0.4 s; each has a confidence."""
+    """Nearly all turns of a two-voice call come back whole, with the right speaker, within 0.4 s; each has a
+    confidence. (Measured 21–22 of 22; the recogniser's word timings vary slightly from run to run, so one turn
+    more than the 95 % target may be missed here.)"""
     transcript = transcribe_file(different_sex_call.path, model_path, mono=True)
-    assert right_turns(transcript, different_sex_call.turns) >= 0.75
+    assert right_turns(transcript, different_sex_call.turns) >= 0.9
     assert all(0.5 <= t.speaker_conf <= 1.0 for t in transcript.turns)
+
+
+def test_same_sex_call_keeps_backchannels_and_overlaps(model_path, tmp_path):
+    """Two male voices: at least 95 % of the turns come back with the right speaker within 0.4 s, backchannels said
+    in the other's pauses among them, and turns overlap where one voice talks over the other."""
+    call = conversations.build_conversation(tmp_path / "same-sex.wav", conversations.SAME_SEX)
+    transcript = transcribe_file(call.path, model_path, mono=True)
+    assert right_turns(transcript, call.turns) >= 0.95
+    backchannels = [t for t in call.turns if t.text in conversations.BACKCHANNELS]
+    assert backchannels and right_turns(transcript, backchannels) > 0
+    turns = transcript.turns
+    assert any(b.start_s < a.end_s and a.speaker != b.speaker for a, b in zip(turns, turns[1:], strict=False))
 
 
 def test_one_voice_is_reported_as_one_speaker(model_path, tmp_path):
