@@ -33,8 +33,9 @@ def reset_randomness() -> None:
 
     Without this a file's words and confidences depend on what the process decoded before; seeded before each
     file, a single-recogniser (mono) transcription is the same in any process, so batch workers, cluster workers
-    and a one-off import agree. (Two channels decode in two threads sharing the generator, so stereo varies a
-    little.) Best effort: where the C library cannot be reached this does nothing.
+    and a one-off import agree, as long as nothing else draws on the generator meanwhile (hence onnxruntime's
+    telemetry is off: see `speech_detector`). Two channels decode in two threads sharing the generator, so stereo
+    varies a little. Best effort: where the C library cannot be reached this does nothing.
     """
     with contextlib.suppress(OSError, AttributeError, TypeError):  # no POSIX C library by that name (Windows)
         ctypes.CDLL(None).srand(0)

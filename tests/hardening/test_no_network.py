@@ -31,13 +31,16 @@ def traced(args: list[str], log: Path) -> subprocess.CompletedProcess:
 
 
 def test_offline_pipeline_opens_no_network_socket(pulse, coach_home, tmp_path, tmp_path_factory):
-    """Record → transcribe → analyse and save → reports → bundle → practice: no AF_INET connect, private files."""
+    """Record → transcribe (stereo, mono) → analyse and save → reports → bundle → practice: no AF_INET connect,
+    private files."""
     call = speech.cached_dialogue(tmp_path_factory, speech.GREETING)
     transcript = tmp_path / "call.json"
     recording = tmp_path / "mic.wav"
     steps = [
         ["record", "--device", REP_DEVICE, "--seconds", "1", "--out", str(recording)],
         ["transcribe", str(call.stereo_path), "--model", str(KO_MODEL), "--out", str(transcript)],
+        # one track: voices told apart with onnxruntime, whose telemetry looked up its server unless turned off
+        ["transcribe", str(call.mono_path), "--model", str(KO_MODEL), "--out", str(tmp_path / "mono.json")],
         ["analyze", str(transcript), "--json"],
         ["analyze", str(call.stereo_path), "--model", str(KO_MODEL), "--save", "--rep", "Sam"],
         ["report", "1", "--html", str(tmp_path / "report.html")],
@@ -55,6 +58,16 @@ def test_offline_pipeline_opens_no_network_socket(pulse, coach_home, tmp_path, t
     written += [tmp_path / name for name in ("report.html", "report.pdf", "bundle.zip")]
     for path in written:
         assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by other users"
+
+
+def test_speech_activity_model_loads_without_telemetry(tmp_path):
+    """onnxruntime, loaded as the app loads it, connects nowhere in the 15 s after (its telemetry uploader looked
+    up its server about 9 s after loading, longer than a short import lives, so the pipeline above missed it)."""
+    log = tmp_path / "onnxruntime.txt"
+    code = "import time; from coach_app.transcription import speech_detector as d; d.SpeechDetector(); time.sleep(15)"
+    strace = ["strace", "-f", "-qq", "-e", "trace=connect", "-o", str(log)]
+    subprocess.run([*strace, sys.executable, "-c", code], check=True)
+    assert not INET_CONNECT.findall(log.read_text())
 
 
 def test_strace_sees_a_real_connection(tmp_path):

@@ -184,3 +184,9 @@ def test_partial_text_never_waits_for_recognition(greeting, model_path):
     busy.join(10)
     assert returned and raised is None
     assert before and transcriber.partial().startswith(before.split()[0])
+
+
+def test_a_mono_file_imported_again_gives_the_same_transcript(take_turns, model_path, mono_transcript):
+    """The same one-track recording transcribed twice in one process gives exactly the same words and turns (no
+    other thread, such as onnxruntime's telemetry, draws on the random numbers Kaldi's dither is seeded from)."""
+    assert transcribe_file(take_turns.mono_path, model_path, first_speaker="customer") == mono_transcript
