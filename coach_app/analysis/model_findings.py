@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from coach_app.analysis import judgement
 from coach_app.analysis.behaviour import BehaviourModel, shipped_model
 from coach_app.analysis.behaviour_features import KIND_LABEL, TurnContext
 from coach_app.analysis.context import Conversation
@@ -40,14 +41,16 @@ EXPLAINED_BY: dict[str, tuple[str, str]] = {
 # A rule finding dropped when the turn is heard to have the label that contradicts it: a vague promise gives way
 # to a real plan, and a question checking agreement with the plan is not also a closed question.
 CONTRADICTED_BY: dict[str, str] = {"vague_promise": "action_plan", "closed_question": "agreement_check"}
+# Labels the model alone may not add to a turn where the phrase rules heard sure listening (empathy, patience, or
+# a reflection with a reflective opener): a negative one beside them is a guess, and so is acknowledgement (which
+# the labelling guide gives only to turns that do not name feelings).
+NOT_WITH_SURE_LISTENING = frozenset({"judgemental", "dismissive", "blame_shifting", "rushing", "acknowledgement"})
 OPEN_WORDS = WH_WORDS | {"tell", "walk", "talk", "explain", "describe"}
-# Paraphrase overlap alone misreads explanations that reuse the customer's words: a reflection the rules found
-# without a reflective opener ("it sounds like…") stands only if the model gives it at least this probability.
-UNOPENED_REFLECTION_MIN = 0.1
 # Labels the model alone may not add when the turn has one of these labels: an apology is cancelled by blame
-# (as in the ownership rules).
+# (as in the ownership rules), and "anything else?" after a plan made in the same turn is not rushing.
 MODEL_ONLY_CANCELLED_BY: dict[str, frozenset[str]] = {
     "apology": frozenset({"blame_shifting"}),
+    "rushing": frozenset({"action_plan"}),
 }
 MODEL_REASON = " (Heard by the behaviour model from the meaning of the turn.)"
 MAX_MODEL_WORDS = 400  # longer "turns" (a pasted document, a merged monologue) are left to the rules
@@ -138,10 +141,11 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
     model = models[1]
     found_labels = rule_labels = frozenset(KIND_LABEL[k] for k in kinds if k in KIND_LABEL)
     text = conv.text(index)
-    reflection = probs[model.labels.index("reflection")]
-    if "reflection" in rule_labels and reflection < UNOPENED_REFLECTION_MIN and not _opens_reflection(text):
-        rule_labels -= {"reflection"}
     heard = model.decide(probs, rule_labels)
+    opened_reflection = "reflection" in rule_labels and _opens_reflection(text)
+    if opened_reflection:
+        heard |= {"reflection"}  # "let me make sure I've got this right: …" is sure whatever the model says
+    sure_listening = opened_reflection or "empathy" in rule_labels or "patience" in kinds
     kept = [
         f
         for f in found
@@ -150,8 +154,16 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
     added = set(heard - found_labels)
     if lexicon("ownership")["repeat_request"].search(text.norm):
         added -= {"apology", "empathy"}  # "sorry, could you spell that?" asks; it does not apologise
+    if "dismissive" in added and lexicon("judgement")["offer"].search(text.norm):
+        added.discard("dismissive")  # a refusal that goes on to what the rep can do
+    if "rushing" in added and not judgement.close_down_alone(text):
+        added.discard("rushing")  # "…, anything else?" after the rep dealt with something in the same turn
+    if "rushing" in added and lexicon("judgement")["invitation"].search(text.norm):
+        added.discard("rushing")  # "anything else you'd like to tell me?" invites; it does not close down
     added -= {label for label in ("open_question", "closed_question") if not _asks(conv, index, label)}
     added = {label for label in added if not MODEL_ONLY_CANCELLED_BY.get(label, frozenset()) & heard}
+    if sure_listening:
+        added -= NOT_WITH_SURE_LISTENING
     for label in model.labels:
         if label in added:
             file, category = EXPLAINED_BY[label]
