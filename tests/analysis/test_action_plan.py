@@ -3,9 +3,6 @@
 import pytest
 from dialogue_helpers import FORMS, rep_kinds
 
-# A known miss of the fine-tuned behaviour model, listed rather than hidden: the fine-tuned behaviour model hears a
-# plan in "I'll check that for you" (0.8), as the corpus often labels it.
-MODEL_MISS = pytest.mark.xfail(reason="known miss of the fine-tuned behaviour model", strict=False)
 CUSTOMER = "So what happens now? I need this fixed."
 
 
@@ -36,7 +33,7 @@ def test_vague_promises(form, rep):
 
 
 @pytest.mark.parametrize("form", FORMS)
-@pytest.mark.parametrize("rep", [pytest.param("I'll check that for you.", marks=MODEL_MISS), "I worked on Friday."])
+@pytest.mark.parametrize("rep", ["I'll check that for you.", "I worked on Friday."])
 def test_no_plan(form, rep):
     """An immediate check or a past event is neither a plan nor a vague promise."""
     assert not rep_kinds(CUSTOMER, rep, form) & {"action_plan", "vague_promise"}
