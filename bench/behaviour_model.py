@@ -17,6 +17,7 @@ sys.path.insert(0, str(REPO / "training"))
 from service_corpus import conversations, load_rows, read_split, transcript  # noqa: E402
 
 from coach_app.analysis import analyze, analyze_turn  # noqa: E402
+from coach_app.analysis.behaviour import MODEL_DIR, shipped_model  # noqa: E402
 from coach_app.analysis.behaviour_features import KIND_LABEL, LABELS  # noqa: E402
 from coach_app.analysis.context import clear_caches  # noqa: E402
 from coach_app.analysis.encoder import ENCODER_DIR, shipped_encoder  # noqa: E402
@@ -85,6 +86,7 @@ def long_transcript(calls: dict) -> None:
             break
     long_call = Transcript(tuple(turns[:1000]))
     shipped_encoder()._cache.clear()
+    shipped_model()._pooled.clear()
     clear_caches()
     start = time.perf_counter()
     analyze(long_call)
@@ -99,9 +101,9 @@ def main() -> None:
     if models is None:
         raise SystemExit("the behaviour model or the encoder cannot be loaded: see coach-app analyze's notice")
     encoder_mb = sum(p.stat().st_size for p in resource("models", ENCODER_DIR).iterdir()) / 1e6
-    model_mb = resource("models", "behaviour_model.npz").stat().st_size / 1e6
-    print(f"model load (encoder + behaviour heads): {load_s:.2f} s")
-    print(f"encoder files {encoder_mb:.1f} MB, behaviour model {model_mb:.1f} MB")
+    model_mb = sum(p.stat().st_size for p in resource("models", MODEL_DIR).iterdir()) / 1e6
+    print(f"model load (sentence encoder + fine-tuned behaviour encoder): {load_s:.2f} s")
+    print(f"sentence encoder files {encoder_mb:.1f} MB, behaviour model files {model_mb:.1f} MB")
     print(f"RSS after load {_rss_mb():.0f} MB (before {rss_before:.0f} MB)")
     rows = load_rows()
     held_out = read_split()
@@ -109,6 +111,7 @@ def main() -> None:
     for form in ("typed", "asr"):
         accuracy(calls, form)
     shipped_encoder()._cache.clear()
+    shipped_model()._pooled.clear()
     live_latency(calls)
     long_transcript(calls)
 

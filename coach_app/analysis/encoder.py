@@ -182,6 +182,40 @@ class SentenceEncoder:
         hidden = 0.5 * hidden * (1.0 + _erf(hidden * (1.0 / math.sqrt(2.0))))
         return _layer_norm(x + hidden @ layer.down + layer.down_bias, *layer.output_norm)
 
+    def pair_states(self, batch: list[tuple[list[int], list[int]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The last layer's token states (pairs, length, 384) of a batch of `pair_ids` inputs, with the padding
+        mask and the second-segment mask (both (pairs, length), float32)."""
+        length = max(len(ids) for ids, _ in batch)
+        ids = np.zeros((len(batch), length), dtype=np.int64)
+        mask = np.zeros((len(batch), length), dtype=np.float32)
+        second = np.zeros((len(batch), length), dtype=np.float32)
+        for i, (window, types) in enumerate(batch):
+            ids[i, : len(window)] = window
+            mask[i, : len(window)] = 1.0
+            second[i, : len(types)] = types
+        x = self.word_embeddings[ids].astype(np.float32)
+        x += self.position_embeddings[:length] + self.type_embedding  # one type: the fine-tuning kept it frozen
+        x = _layer_norm(x, *self.embedding_norm)
+        attention_bias = ((1.0 - mask) * -1e9)[:, None, None, :]
+        with self._threads.limit(limits=1, user_api="blas"):
+            for layer in self.layers:
+                x = self._layer(x, layer, attention_bias)
+        return x, mask, second
+
+
+def pair_ids(tokenizer, first: str, second: str, max_tokens: int) -> tuple[list[int], list[int]]:
+    """BERT pair input `[CLS] first [SEP] second [SEP]` of at most `max_tokens` ids, and its token types (0 for the
+    first segment, 1 for the second); over the limit, the end of `first` and the start of `second` are kept, and
+    `first` keeps at least a quarter of the room when it is that long."""
+    a = tokenizer.encode(first, add_special_tokens=False).ids
+    b = tokenizer.encode(second, add_special_tokens=False).ids
+    room = max_tokens - 3
+    b = b[: max(room - len(a), room - room // 4)]
+    a = a[len(a) - min(len(a), room - len(b)) :]
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    ids = [cls, *a, sep, *b, sep]
+    return ids, [0] * (len(a) + 2) + [1] * (len(b) + 1)
+
 
 def _layer(arrays: dict[str, np.ndarray], i: int) -> _Layer:
     def get(name: str) -> np.ndarray:

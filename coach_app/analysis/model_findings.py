@@ -1,25 +1,24 @@
 """Where the behaviour model meets the phrase rules: a rep turn's findings once the model has heard it.
 
-The rules run first. For every label the model knows (see `behaviour_features.LABELS`), a rule finding stands
-when the model agrees at that label's with-rule threshold (0 where the rules proved sure), and the model adds a
-finding of its own for a label the rules missed. Kinds the model does not know (timing, patience, a vague
-promise unless a real plan was heard, …) pass through. If the model or the encoder cannot be loaded, the rules
-stand alone and `model_notice()` says why, so the CLI and the UI can show it.
+The rules run first. For every label the model knows (see `behaviour_features.LABELS`), a rule finding stands by
+itself where the label's rules proved sure on the training script's validation set, and otherwise only when the
+model agrees; the model adds a finding of its own for a label the rules missed. Kinds the model does not know
+(timing, patience, a vague promise unless a real plan was heard, …) pass through. If the model or the encoder cannot
+be loaded, the rules stand alone and `model_notice()` says why, so the CLI and the UI can show it.
 """
 
 from functools import lru_cache
 
 import numpy as np
 
-from coach_app.analysis import judgement, questions
+from coach_app.analysis import judgement
 from coach_app.analysis.behaviour import BehaviourModel, shipped_model
-from coach_app.analysis.behaviour_features import KIND_LABEL, TEXT_KINDS, TurnContext
+from coach_app.analysis.behaviour_features import KIND_LABEL, TurnContext
 from coach_app.analysis.context import Conversation
 from coach_app.analysis.encoder import SentenceEncoder, shipped_encoder
 from coach_app.analysis.lexicon import lexicon
 from coach_app.analysis.text import STOPWORDS, TurnText
 from coach_app.analysis.utterance_features import WH_WORDS, is_punctuated
-from coach_app.analysis.utterances import QUESTION_LABELS
 from coach_app.core import Finding
 from coach_app.errors import ModelError
 
@@ -42,13 +41,11 @@ EXPLAINED_BY: dict[str, tuple[str, str]] = {
 # A rule finding dropped when the turn is heard to have the label that contradicts it: a vague promise gives way
 # to a real plan, and a question checking agreement with the plan is not also a closed question.
 CONTRADICTED_BY: dict[str, str] = {"vague_promise": "action_plan", "closed_question": "agreement_check"}
-# Labels the model alone may not add to a turn whose empathy the phrase rules found: a negative one, and
-# acknowledgement (which the labelling guide gives only to turns that do not name feelings).
-NOT_WITH_RULE_EMPATHY = frozenset({"judgemental", "dismissive", "blame_shifting", "acknowledgement"})
+# Labels the model alone may not add to a turn where the phrase rules heard sure listening (empathy, patience, or
+# a reflection with a reflective opener): a negative one beside them is a guess, and so is acknowledgement (which
+# the labelling guide gives only to turns that do not name feelings).
+NOT_WITH_SURE_LISTENING = frozenset({"judgemental", "dismissive", "blame_shifting", "rushing", "acknowledgement"})
 OPEN_WORDS = WH_WORDS | {"tell", "walk", "talk", "explain", "describe"}
-# Paraphrase overlap alone misreads explanations that reuse the customer's words: a reflection the rules found
-# without a reflective opener ("it sounds like…") stands only if the model gives it at least this probability.
-UNOPENED_REFLECTION_MIN = 0.1
 # Labels the model alone may not add when the turn has one of these labels: an apology is cancelled by blame
 # (as in the ownership rules), and "anything else?" after a plan made in the same turn is not rushing.
 MODEL_ONLY_CANCELLED_BY: dict[str, frozenset[str]] = {
@@ -83,39 +80,28 @@ def model_notice() -> str | None:
 
 
 def prepare(conv: Conversation) -> None:
-    """Encode every rep turn and the customer turn before it in batches (faster than one at a time)."""
+    """Run the encoders over every rep turn (and, for the behaviour model, the customer turn before it) in
+    batches, faster than one at a time."""
     models = loaded_models()
     if models is None:
         return
-    texts = set()
-    for index in range(len(conv.turns)):
-        if conv.is_rep(index):
-            texts.add(conv.turns[index].text)
-            texts.add(conv.previous_customer_text(index))
-    models[0].encode_views(sorted(texts))
+    reps = [index for index in range(len(conv.turns)) if conv.is_rep(index)]
+    models[0].encode_views(sorted({conv.turns[index].text for index in reps}))
+    models[1].pooled([(conv.previous_customer_text(index), conv.turns[index].text) for index in reps])
 
 
-def context(conv: Conversation, index: int, rule_kinds: frozenset[str]) -> TurnContext:
-    """The model's view of rep turn `index`: the customer's previous turn, the rules' kinds, the earlier turns."""
-    previous = conv.previous_customer(index)
-    earlier = range(previous if previous is not None else index)
-    return TurnContext(
-        customer=conv.turns[previous].text if previous is not None else "",
-        rule_kinds=rule_kinds & TEXT_KINDS,
-        earlier_rep=tuple(conv.turns[j].text for j in range(index) if conv.is_rep(j)),
-        earlier_customer=tuple(conv.turns[j].text for j in earlier if not conv.is_rep(j)),
-    )
+def context(conv: Conversation, index: int) -> TurnContext:
+    """The model's view of rep turn `index` besides its text: the customer's previous turn, the earlier rep turns."""
+    earlier = tuple(conv.turns[j].text for j in range(index) if conv.is_rep(j))
+    return TurnContext(customer=conv.previous_customer_text(index), earlier_rep=earlier)
 
 
-def probabilities(conv: Conversation, index: int, rule_kinds: frozenset[str]) -> np.ndarray | None:
+def probabilities(conv: Conversation, index: int) -> np.ndarray | None:
     """The model's label probabilities for rep turn `index` (None without a model)."""
     models = loaded_models()
     if models is None:
         return None
-    encoder, model = models
-    turn_context = context(conv, index, rule_kinds)
-    rep, customer = encoder.encode_views([conv.turns[index].text, turn_context.customer])
-    return model.probabilities(conv.turns[index].text, turn_context, rep, customer[0])
+    return models[1].probabilities(conv.turns[index].text, context(conv, index))
 
 
 def _opens_reflection(text: TurnText) -> bool:
@@ -124,15 +110,14 @@ def _opens_reflection(text: TurnText) -> bool:
 
 def _asks(conv: Conversation, index: int, label: str) -> bool:
     """Whether a turn can hold a question the rules missed: typed text has a "?"; in speech an open question has
-    a question word ("what", "how", "tell me" …) and a closed one needs the utterance classifier as sure it asks as
-    the question rules require without a question phrase."""
+    a question word ("what", "how", "tell me" …), and a closed one is left to the model (it was trained on speech
+    form too)."""
     raw = conv.turns[index].text
     if is_punctuated(raw):
         return "?" in raw
     if label == "open_question":
         return bool(OPEN_WORDS & set(conv.text(index).tokens))
-    heard = conv.utterance(index)
-    return heard.label in QUESTION_LABELS and heard.confidence >= questions.MODEL_ALONE_MIN_CONFIDENCE
+    return True
 
 
 def hearable(tokens: tuple[str, ...] | list[str]) -> bool:
@@ -150,16 +135,17 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
     kinds = frozenset(f.kind for f in found)
     if not hearable(conv.text(index).tokens) or "backchannel" in kinds:
         return found  # a backchannel ("mm-hmm") only keeps the customer talking: nothing more to hear
-    probs = probabilities(conv, index, kinds)
+    probs = probabilities(conv, index)
     if probs is None:
         return found
     model = models[1]
     found_labels = rule_labels = frozenset(KIND_LABEL[k] for k in kinds if k in KIND_LABEL)
     text = conv.text(index)
-    reflection = probs[model.labels.index("reflection")]
-    if "reflection" in rule_labels and reflection < UNOPENED_REFLECTION_MIN and not _opens_reflection(text):
-        rule_labels -= {"reflection"}
     heard = model.decide(probs, rule_labels)
+    opened_reflection = "reflection" in rule_labels and _opens_reflection(text)
+    if opened_reflection:
+        heard |= {"reflection"}  # "let me make sure I've got this right: …" is sure whatever the model says
+    sure_listening = opened_reflection or "empathy" in rule_labels or "patience" in kinds
     kept = [
         f
         for f in found
@@ -168,14 +154,16 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
     added = set(heard - found_labels)
     if lexicon("ownership")["repeat_request"].search(text.norm):
         added -= {"apology", "empathy"}  # "sorry, could you spell that?" asks; it does not apologise
-    if "rushing" in added and not judgement.close_down_alone(text):
-        added.discard("rushing")  # "…, anything else?" after the rep dealt with something in the same turn
     if "dismissive" in added and lexicon("judgement")["offer"].search(text.norm):
         added.discard("dismissive")  # a refusal that goes on to what the rep can do
+    if "rushing" in added and not judgement.close_down_alone(text):
+        added.discard("rushing")  # "…, anything else?" after the rep dealt with something in the same turn
+    if "rushing" in added and lexicon("judgement")["invitation"].search(text.norm):
+        added.discard("rushing")  # "anything else you'd like to tell me?" invites; it does not close down
     added -= {label for label in ("open_question", "closed_question") if not _asks(conv, index, label)}
     added = {label for label in added if not MODEL_ONLY_CANCELLED_BY.get(label, frozenset()) & heard}
-    if "empathy" in found_labels:  # the rules' empathy phrases are sure; the model's guesses beside them are not
-        added -= NOT_WITH_RULE_EMPATHY
+    if sure_listening:
+        added -= NOT_WITH_SURE_LISTENING
     for label in model.labels:
         if label in added:
             file, category = EXPLAINED_BY[label]

@@ -7,8 +7,9 @@ import pytest
 from dialogue_helpers import FORMS, conversation, last_turn_kinds, rep_kinds
 
 from coach_app.analysis import analyze, analyze_turn, behaviour, encoder, model_findings
-from coach_app.analysis.behaviour import MODEL_FILE, load_model, shipped_model
-from coach_app.analysis.behaviour_features import LABELS
+from coach_app.analysis.behaviour import CUE_NAMES, MODEL_DIR, load_model, shipped_model
+from coach_app.analysis.behaviour_features import LABELS, TurnContext
+from coach_app.analysis.encoder import DIMENSIONS, WEIGHTS_FILE, shipped_encoder
 from coach_app.cli import main
 from coach_app.errors import ModelError
 from coach_app.paths import resource
@@ -46,35 +47,50 @@ CALL = conversation(
 
 
 def test_shipped_model_honours_the_file_contract():
-    """The shipped model has one head per corpus label, finite weights and thresholds between 0 and 1."""
+    """The shipped model has one head output per corpus label over the pooled states and cues, finite weights,
+    thresholds between 0 and 1, and the sentence encoder's shapes."""
     model = shipped_model()
     assert model.labels == LABELS
-    assert model.coef.shape[1] == len(LABELS) and np.isfinite(model.coef).all()
+    assert model.head_weight.shape == (2 * DIMENSIONS + len(CUE_NAMES), len(LABELS))
+    assert np.isfinite(model.head_weight).all()
     assert ((model.thresholds > 0) & (model.thresholds < 1)).all()
+    assert len(model.encoder.layers) == len(shipped_encoder().layers)
+
+
+def test_probabilities_follow_the_customer_turn():
+    """The model reads the rep turn with the customer's turn before it: the same words after another customer turn
+    get other probabilities, and a repeated pair gets the same ones."""
+    model = shipped_model()
+    rep = "So the parcel never came and nobody rang you back."
+    after_parcel = model.probabilities(rep, TurnContext("My parcel never arrived and nobody called me."))
+    after_other = model.probabilities(rep, TurnContext("Can I change my address?"))
+    again = model.probabilities(rep, TurnContext("My parcel never arrived and nobody called me."))
+    assert np.array_equal(after_parcel, again)
+    assert not np.allclose(after_parcel, after_other)
 
 
 def test_missing_model_file_names_it(tmp_path):
     """A missing model file raises ModelError naming the file and how to repair it."""
-    with pytest.raises(ModelError, match=rf"{MODEL_FILE} is missing.*reinstall"):
-        load_model(tmp_path / MODEL_FILE)
+    with pytest.raises(ModelError, match=rf"{WEIGHTS_FILE} is missing.*reinstall"):
+        load_model(tmp_path, shipped_encoder())
 
 
 def test_damaged_model_file_names_it(tmp_path):
     """A truncated model file raises ModelError naming the file and how to repair it."""
-    damaged = tmp_path / MODEL_FILE
-    damaged.write_bytes(resource("models", MODEL_FILE).read_bytes()[:3000])
-    with pytest.raises(ModelError, match=rf"{MODEL_FILE} cannot be read.*reinstall"):
-        load_model(damaged)
+    (tmp_path / WEIGHTS_FILE).write_bytes(resource("models", MODEL_DIR, WEIGHTS_FILE).read_bytes()[:3000])
+    with pytest.raises(ModelError, match=rf"{WEIGHTS_FILE} cannot be read.*reinstall"):
+        load_model(tmp_path, shipped_encoder())
 
 
 def test_missing_model_falls_back_to_rules_with_a_notice(models_folder):
     """Without the model file the analysis still runs, on the rules alone, and says so in the scorecard."""
     with_model = analyze(CALL)
     assert "analysis_notice" not in with_model.extras
-    (models_folder / MODEL_FILE).unlink()
+    (models_folder / MODEL_DIR / WEIGHTS_FILE).unlink()
     _forget_models()
     card = analyze(CALL)
-    assert MODEL_FILE in card.extras["analysis_notice"] and "reinstall" in card.extras["analysis_notice"]
+    notice = card.extras["analysis_notice"]
+    assert f"{MODEL_DIR}/{WEIGHTS_FILE}" in notice and "reinstall" in notice
     assert not any(model_findings.MODEL_REASON in f.reason for f in card.findings)
     assert analyze_turn(CALL, 3)  # live analysis falls back too
 

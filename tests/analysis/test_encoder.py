@@ -13,6 +13,7 @@ from coach_app.analysis.encoder import (
     VIEWS,
     WEIGHTS_FILE,
     load_encoder,
+    pair_ids,
     shipped_encoder,
 )
 from coach_app.errors import ModelError
@@ -86,3 +87,19 @@ def test_damaged_file_names_it(tmp_path):
     (folder / WEIGHTS_FILE).write_bytes(resource("models", "sentence_encoder", WEIGHTS_FILE).read_bytes()[:5000])
     with pytest.raises(ModelError, match=r"cannot be read.*reinstall"):
         load_encoder(folder)
+
+
+def test_pair_input_keeps_the_end_of_the_first_text_and_the_start_of_the_second():
+    """A pair reads `[CLS] first [SEP] second [SEP]` with token types 0 then 1; over the limit the first text keeps
+    its end and the second its start, within the limit."""
+    tokenizer = shipped_encoder().tokenizer
+    ids, types = pair_ids(tokenizer, "my parcel never came", "so sorry about that", 32)
+    words = tokenizer.decode(ids, skip_special_tokens=False).split()
+    assert words == ["[CLS]", "my", "parcel", "never", "came", "[SEP]", "so", "sorry", "about", "that", "[SEP]"]
+    assert types == [0] * 6 + [1] * 5
+    first = " ".join(f"first{i}" for i in range(100)) + " the customer last words"
+    second = "the rep first words " + " ".join(f"second{i}" for i in range(100))
+    ids, types = pair_ids(tokenizer, first, second, 64)
+    text = tokenizer.decode(ids)
+    assert len(ids) == len(types) == 64 and types.count(0) >= 64 // 4
+    assert "customer last words" in text and "rep first words" in text and "first0 " not in text
