@@ -15,6 +15,7 @@ import numpy as np
 from coach_app.analysis import onnx_proto as proto
 
 NORM_EPSILON = 1e-12
+WEIGHTS_NAME = "weights.bin"  # the in-memory file the graph's initializers refer to
 LAYER_KEYS = (
     "qkv",
     "qkv_bias",
@@ -49,7 +50,11 @@ class Bert:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.enable_mem_pattern = False  # every batch has another shape
-        self._session = onnxruntime.InferenceSession(_graph(arrays), options, providers=["CPUExecutionProvider"])
+        options.enable_cpu_mem_arena = False  # an arena keeps the largest batch's memory for good (+35 MB)
+        graph, weights = _graph(arrays)
+        # The weights go in as an in-memory file that onnxruntime copies, so nothing keeps a second copy.
+        options.add_external_initializers_from_files_in_memory([WEIGHTS_NAME], [weights], [weights.nbytes])
+        self._session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
     def states(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
         """Token states (float32) of `ids` (batch, length); `mask` is 1 on real tokens, 0 on padding; `types` are
@@ -61,14 +66,21 @@ class Bert:
         return self._session.run(None, {"embedded": x, "mask": mask.astype(np.int32)})[0]
 
 
-def _graph(arrays: dict[str, np.ndarray]) -> bytes:
-    """The ONNX model: embedding LayerNorm, then per layer com.microsoft Attention, SkipLayerNormalization,
-    BiasGelu and SkipLayerNormalization (the residual LayerNorms with their dense layers' biases)."""
+def _graph(arrays: dict[str, np.ndarray]) -> tuple[bytes, np.ndarray]:
+    """The ONNX model and its weights file: embedding LayerNorm, then per layer com.microsoft Attention,
+    SkipLayerNormalization, BiasGelu and SkipLayerNormalization (the residual LayerNorms with their dense layers'
+    biases)."""
     heads, width = int(arrays["heads"][0]), arrays["position_embeddings"].shape[1]
-    initializers = [
-        proto.tensor("embedding_norm_gain", arrays["embedding_norm_gain"]),
-        proto.tensor("embedding_norm_bias", arrays["embedding_norm_bias"]),
-    ]
+    layers = int(arrays["layers"][0])
+    names = ["embedding_norm_gain", "embedding_norm_bias"]
+    names += [f"layer{i}.{key}" for i in range(layers) for key in LAYER_KEYS]
+    sizes = [arrays[name].size for name in names]
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    weights = np.empty(offsets[-1], dtype="<f4")
+    initializers = []
+    for name, start, end in zip(names, offsets[:-1], offsets[1:], strict=True):
+        weights[start:end] = arrays[name].reshape(-1)
+        initializers.append(proto.external_tensor(name, arrays[name].shape, WEIGHTS_NAME, 4 * int(start)))
     nodes = [
         proto.node(
             "LayerNormalization",
@@ -78,10 +90,8 @@ def _graph(arrays: dict[str, np.ndarray]) -> bytes:
             epsilon=NORM_EPSILON,
         )
     ]
-    layers = int(arrays["layers"][0])
     for i in range(layers):
         p = f"layer{i}."
-        initializers += [proto.tensor(p + key, arrays[p + key]) for key in LAYER_KEYS]
         x, out = f"x{i}", ("states" if i == layers - 1 else f"x{i + 1}")
         nodes += [
             proto.node(
@@ -106,7 +116,7 @@ def _graph(arrays: dict[str, np.ndarray]) -> bytes:
                 epsilon=NORM_EPSILON,
             ),
         ]
-    return proto.model(
+    model = proto.model(
         nodes,
         initializers,
         [
@@ -116,3 +126,4 @@ def _graph(arrays: dict[str, np.ndarray]) -> bytes:
         [proto.value("states", proto.FLOAT, ["batch", "length", width])],
         {"": 17, "com.microsoft": 1},
     )
+    return model, weights.view(np.uint8)
