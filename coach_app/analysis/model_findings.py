@@ -98,12 +98,12 @@ def prepare(conv: Conversation) -> None:
 def context(conv: Conversation, index: int, rule_kinds: frozenset[str]) -> TurnContext:
     """The model's view of rep turn `index`: the customer's previous turn, the rules' kinds, the earlier turns."""
     previous = conv.previous_customer(index)
-    earlier = range(previous if previous is not None else index)
+    earlier = conv.turns[: previous if previous is not None else index]
     return TurnContext(
         customer=conv.turns[previous].text if previous is not None else "",
         rule_kinds=rule_kinds & TEXT_KINDS,
-        earlier_rep=tuple(conv.turns[j].text for j in range(index) if conv.is_rep(j)),
-        earlier_customer=tuple(conv.turns[j].text for j in earlier if not conv.is_rep(j)),
+        earlier_rep=tuple(turn.text for turn in conv.turns[:index] if turn.speaker == "rep"),
+        earlier_customer=tuple(turn.text for turn in earlier if turn.speaker != "rep"),
     )
 
 
