@@ -61,20 +61,43 @@ def accuracy(calls: dict, form: str) -> None:
     )
 
 
+def _cold() -> None:
+    shipped_encoder()._cache.clear()
+    clear_caches()
+
+
+def _timed(action) -> tuple[float, float]:
+    """Wall and CPU seconds of `action()`."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def live_latency(calls: dict) -> None:
-    """analyze_turn on every rep turn as it arrives, each turn's text new to the encoder (worst case)."""
-    times = []
+    """Every rep turn as it arrives, each turn's text new to the encoder: by `analyze_turn` (nudges: the rep turn
+    and the customer turn before it encoded then), and by `TurnByTurn` (practice calls: the customer turn was
+    encoded when it arrived, so only the rep turn is); wall and CPU milliseconds."""
+    stateless, growing = [], []
+    _cold()
     for rows in calls.values():
         call, rep_indices = transcript(rows, "asr")
         for index in rep_indices:
-            start = time.perf_counter()
-            analyze_turn(call, index)
-            times.append((time.perf_counter() - start) * 1000)
-    p95 = statistics.quantiles(times, n=20)[-1]
-    print(
-        f"\nlive analyze_turn, {len(times)} rep turns: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms; "
-        f"load {os.getloadavg()[0]:.1f}"
-    )
+            stateless.append(_timed(lambda call=call, index=index: analyze_turn(call, index)))
+    _cold()
+    for rows in calls.values():
+        call, _ = transcript(rows, "asr")
+        live = TurnByTurn()
+        for turn in call.turns:
+            timed = _timed(lambda live=live, turn=turn: live.add(turn))
+            if turn.speaker == "rep":
+                growing.append(timed)
+    print(f"\nlive rep turns ({len(stateless)}), load {os.getloadavg()[0]:.1f}:")
+    for name, times in (("analyze_turn", stateless), ("TurnByTurn.add", growing)):
+        wall, cpu = [t[0] * 1000 for t in times], [t[1] * 1000 for t in times]
+        print(
+            f"  {name}: median {statistics.median(wall):.1f} ms (CPU {statistics.median(cpu):.1f} ms), "
+            f"p95 {statistics.quantiles(wall, n=20)[-1]:.1f} ms"
+        )
 
 
 def joined(calls: dict, seconds: float, turns_max: int) -> Transcript:
@@ -89,18 +112,6 @@ def joined(calls: dict, seconds: float, turns_max: int) -> Transcript:
         if len(turns) >= turns_max or clock >= seconds:
             break
     return Transcript(tuple(turns[:turns_max]))
-
-
-def _cold() -> None:
-    shipped_encoder()._cache.clear()
-    clear_caches()
-
-
-def _timed(action) -> tuple[float, float]:
-    """Wall and CPU seconds of `action()`."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    action()
-    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def long_transcript(calls: dict) -> None:
@@ -156,7 +167,6 @@ def main() -> None:
     calls = {conv: r for conv, r in conversations(rows).items() if conv in held_out}
     for form in ("typed", "asr"):
         accuracy(calls, form)
-    shipped_encoder()._cache.clear()
     live_latency(calls)
     after_stop(calls)
     long_transcript(calls)

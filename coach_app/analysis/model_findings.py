@@ -95,6 +95,18 @@ def prepare(conv: Conversation) -> None:
     models[0].encode_views(sorted(texts))
 
 
+def prepare_turn(conv: Conversation, index: int) -> None:
+    """Encode a turn as it arrives: a customer turn at once (its rep's reply will be read with it), a rep turn
+    together with the customer turn before it, in one batch."""
+    models = loaded_models()
+    if models is None:
+        return
+    texts = [conv.turns[index].text]
+    if conv.is_rep(index):
+        texts.append(conv.previous_customer_text(index))
+    models[0].encode_views(texts)
+
+
 def context(conv: Conversation, index: int, rule_kinds: frozenset[str]) -> TurnContext:
     """The model's view of rep turn `index`: the customer's previous turn, the rules' kinds, the earlier turns."""
     previous = conv.previous_customer(index)

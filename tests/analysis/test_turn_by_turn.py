@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from coach_app.analysis import TurnByTurn, analyze_turn
+from coach_app.analysis.encoder import shipped_encoder
 from coach_app.core import Transcript, Turn
 from coach_app.transcript_io import load_transcript
 
@@ -36,3 +37,12 @@ def test_a_turn_starting_earlier_than_the_last_is_placed_by_its_start():
     grown = _grown(transcript)
     assert grown == [analyze_turn(transcript, i) for i in range(len(turns))]
     assert "interruption" in {f.kind for f in grown[3]}
+
+
+def test_a_customer_turn_is_encoded_when_it_arrives():
+    """The customer's turn is encoded as soon as it is added, so the rep's reply waits only for its own encoding."""
+    encoder = shipped_encoder()
+    text = "The engineer was meant to come on Tuesday between eight and twelve and nobody turned up at all."
+    encoder._cache.pop(text, None)
+    TurnByTurn().add(Turn("customer", 0.0, 5.0, text))
+    assert text in encoder._cache
