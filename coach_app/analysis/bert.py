@@ -43,7 +43,6 @@ class Bert:
         first = arrays["type_embedding"].astype(np.float32)
         second = arrays["pair_type_embedding"].astype(np.float32) if "pair_type_embedding" in arrays else first
         self.type_embeddings = np.stack([first, second])
-        self.width = self.position_embeddings.shape[1]
         options = onnxruntime.SessionOptions()
         # One thread: these small matrices gain little from two, and on a busy 2-core machine threads fighting
         # for the cores made encoding several times slower.
