@@ -6,6 +6,7 @@ rep turn's finding kinds, mapped to the corpus labels, are compared with its lab
 shared 2-core machine.
 """
 
+import os
 import statistics
 import sys
 import time
@@ -16,14 +17,15 @@ sys.path.insert(0, str(REPO / "training"))
 
 from service_corpus import conversations, load_rows, read_split, transcript  # noqa: E402
 
-from coach_app.analysis import analyze, analyze_turn  # noqa: E402
+from coach_app.analysis import TurnByTurn, analyze, analyze_turn, model_findings  # noqa: E402
 from coach_app.analysis.behaviour import MODEL_DIR, shipped_model  # noqa: E402
 from coach_app.analysis.behaviour_features import KIND_LABEL, LABELS  # noqa: E402
-from coach_app.analysis.context import clear_caches  # noqa: E402
+from coach_app.analysis.context import Conversation, clear_caches  # noqa: E402
 from coach_app.analysis.encoder import ENCODER_DIR, shipped_encoder  # noqa: E402
 from coach_app.analysis.model_findings import loaded_models  # noqa: E402
 from coach_app.core import Transcript  # noqa: E402
 from coach_app.paths import resource  # noqa: E402
+from coach_app.scoring.rubric import load_rubric  # noqa: E402
 
 
 def _rss_mb() -> float:
@@ -60,21 +62,48 @@ def accuracy(calls: dict, form: str) -> None:
     )
 
 
+def _cold() -> None:
+    shipped_encoder()._cache.clear()
+    shipped_model()._pooled.clear()
+    clear_caches()
+
+
+def _timed(action) -> tuple[float, float]:
+    """Wall and CPU seconds of `action()`."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def live_latency(calls: dict) -> None:
-    """analyze_turn on every rep turn as it arrives, each turn's text new to the encoder (worst case)."""
-    times = []
+    """Every rep turn as it arrives, each turn's text new to the encoder: by `analyze_turn` (nudges: the rep turn
+    and the customer turn before it encoded then), and by `TurnByTurn` (practice calls: the customer turn was
+    encoded when it arrived, so only the rep turn is); wall and CPU milliseconds."""
+    stateless, growing = [], []
+    _cold()
     for rows in calls.values():
         call, rep_indices = transcript(rows, "asr")
         for index in rep_indices:
-            start = time.perf_counter()
-            analyze_turn(call, index)
-            times.append((time.perf_counter() - start) * 1000)
-    p95 = statistics.quantiles(times, n=20)[-1]
-    print(f"\nlive analyze_turn, {len(times)} rep turns: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms")
+            stateless.append(_timed(lambda call=call, index=index: analyze_turn(call, index)))
+    _cold()
+    for rows in calls.values():
+        call, _ = transcript(rows, "asr")
+        live = TurnByTurn()
+        for turn in call.turns:
+            timed = _timed(lambda live=live, turn=turn: live.add(turn))
+            if turn.speaker == "rep":
+                growing.append(timed)
+    print(f"\nlive rep turns ({len(stateless)}), load {os.getloadavg()[0]:.1f}:")
+    for name, times in (("analyze_turn", stateless), ("TurnByTurn.add", growing)):
+        wall, cpu = [t[0] * 1000 for t in times], [t[1] * 1000 for t in times]
+        print(
+            f"  {name}: median {statistics.median(wall):.1f} ms (CPU {statistics.median(cpu):.1f} ms), "
+            f"p95 {statistics.quantiles(wall, n=20)[-1]:.1f} ms"
+        )
 
 
-def long_transcript(calls: dict) -> None:
-    """A one-hour, 1,000-turn transcript made of held-out calls end to end, analysed cold."""
+def joined(calls: dict, seconds: float, turns_max: int) -> Transcript:
+    """Held-out calls end to end (typed form), up to `seconds` long or `turns_max` turns."""
     turns = []
     clock = 0.0
     for rows in calls.values():
@@ -82,15 +111,45 @@ def long_transcript(calls: dict) -> None:
         for turn in call.turns:
             turns.append(type(turn)(turn.speaker, turn.start_s + clock, turn.end_s + clock, turn.text))
         clock = turns[-1].end_s + 1.0
-        if len(turns) >= 1000:
+        if len(turns) >= turns_max or clock >= seconds:
             break
-    long_call = Transcript(tuple(turns[:1000]))
-    shipped_encoder()._cache.clear()
-    shipped_model()._pooled.clear()
-    clear_caches()
-    start = time.perf_counter()
-    analyze(long_call)
-    print(f"1,000-turn transcript ({long_call.turns[-1].end_s / 60:.0f} min): {time.perf_counter() - start:.1f} s")
+    return Transcript(tuple(turns[:turns_max]))
+
+
+def long_transcript(calls: dict) -> None:
+    """A one-hour, 1,000-turn transcript made of held-out calls end to end, analysed cold; then where the time goes:
+    encoding its turns, and the rest of the analysis (rules, classifiers, features, coaching, scoring)."""
+    long_call = joined(calls, float("inf"), 1000)
+    _cold()
+    wall, cpu = _timed(lambda: analyze(long_call))
+    minutes = long_call.turns[-1].end_s / 60
+    print(f"1,000-turn transcript ({minutes:.0f} min): {wall:.1f} s ({cpu:.1f} s CPU), load {os.getloadavg()[0]:.1f}")
+    _cold()
+    conv = Conversation(long_call, load_rubric().thresholds)
+    encoding = _timed(lambda: model_findings.prepare(conv))
+    rest = _timed(lambda: analyze(long_call))
+    print(
+        f"  of which encoding {encoding[0]:.1f} s ({encoding[1]:.1f} s CPU), the rest {rest[0]:.1f} s "
+        f"({rest[1]:.1f} s CPU)"
+    )
+
+
+def after_stop(calls: dict) -> None:
+    """A 10-minute call whose turns were analysed as they arrived (as practice calls are, by `TurnByTurn`): the
+    scorecard's time after Stop; and the same call analysed cold (a recording scored only after Stop)."""
+    call = joined(calls, 600.0, 10**6)
+    _cold()
+    live = TurnByTurn()
+    for turn in call.turns:
+        live.add(turn)
+    wall, cpu = _timed(lambda: analyze(call))
+    _cold()
+    cold_wall, cold_cpu = _timed(lambda: analyze(call))
+    print(
+        f"10-minute call ({len(call.turns)} turns), scorecard after Stop: {wall:.2f} s ({cpu:.2f} s CPU) with its "
+        f"turns analysed as they arrived, {cold_wall:.2f} s ({cold_cpu:.2f} s CPU) cold; load "
+        f"{os.getloadavg()[0]:.1f}"
+    )
 
 
 def main() -> None:
@@ -102,7 +161,10 @@ def main() -> None:
         raise SystemExit("the behaviour model or the encoder cannot be loaded: see coach-app analyze's notice")
     encoder_mb = sum(p.stat().st_size for p in resource("models", ENCODER_DIR).iterdir()) / 1e6
     model_mb = sum(p.stat().st_size for p in resource("models", MODEL_DIR).iterdir()) / 1e6
-    print(f"model load (sentence encoder + fine-tuned behaviour encoder): {load_s:.2f} s")
+    print(
+        f"model load (sentence encoder + fine-tuned behaviour encoder): {load_s:.2f} s; load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     print(f"sentence encoder files {encoder_mb:.1f} MB, behaviour model files {model_mb:.1f} MB")
     print(f"RSS after load {_rss_mb():.0f} MB (before {rss_before:.0f} MB)")
     rows = load_rows()
@@ -110,9 +172,8 @@ def main() -> None:
     calls = {conv: r for conv, r in conversations(rows).items() if conv in held_out}
     for form in ("typed", "asr"):
         accuracy(calls, form)
-    shipped_encoder()._cache.clear()
-    shipped_model()._pooled.clear()
     live_latency(calls)
+    after_stop(calls)
     long_transcript(calls)
 
 

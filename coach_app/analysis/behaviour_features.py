@@ -4,6 +4,7 @@ rushing). Shared by the training script and the numpy inference."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coach_app.analysis.lexicon import lexicon
 from coach_app.analysis.text import normalise
@@ -46,10 +47,16 @@ class TurnContext:
 
 def history_cues(earlier_rep: Iterable[str]) -> dict[str, float]:
     """Which of the HISTORY_CATEGORIES phrases an earlier rep turn used."""
-    norms = [normalise(text) for text in list(earlier_rep)[-HISTORY_TURNS:]]
-    cues = {}
-    for file, name in HISTORY_CATEGORIES:
-        category = lexicon(file)[name]
-        if any(category.search(norm) for norm in norms):
-            cues[f"before:{name}"] = 1.0
-    return cues
+    used = frozenset().union(*(_history_phrases(text) for text in list(earlier_rep)[-HISTORY_TURNS:]))
+    return {f"before:{name}": 1.0 for _, name in HISTORY_CATEGORIES if name in used}
+
+
+def clear_history_cache() -> None:
+    _history_phrases.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _history_phrases(text: str) -> frozenset[str]:
+    """The HISTORY_CATEGORIES a rep turn's phrases belong to (each turn is looked at again for every later one)."""
+    norm = normalise(text)
+    return frozenset(name for file, name in HISTORY_CATEGORIES if lexicon(file)[name].search(norm))

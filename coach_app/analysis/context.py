@@ -3,6 +3,7 @@
 from bisect import bisect_right
 from functools import cached_property, lru_cache
 
+from coach_app.analysis.behaviour_features import clear_history_cache
 from coach_app.analysis.question_phrases import question_spans
 from coach_app.analysis.text import Span, TurnText, utterance_text
 from coach_app.analysis.utterances import UtteranceLabel, classify
@@ -20,6 +21,7 @@ def clear_caches() -> None:
     utterance_text.cache_clear()
     question_spans.cache_clear()
     _classify.cache_clear()
+    clear_history_cache()
 
 
 class Conversation:

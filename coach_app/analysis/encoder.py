@@ -1,22 +1,19 @@
-"""Sentence embeddings from the shipped all-MiniLM-L6-v2 encoder, run in numpy (no torch at run time).
+"""Sentence embeddings from the shipped all-MiniLM-L6-v2 encoder, run by onnxruntime (no torch at run time).
 
-The weights (converted once by `training/convert_encoder.py`) are a 6-layer BERT: token, position and type
-embeddings, then per layer self-attention and a GELU feed-forward block, each followed by a residual LayerNorm.
-A sentence's embedding is the mean of its token vectors, L2-normalised, as sentence-transformers computes it.
-Texts longer than the encoder's 256 tokens are encoded in windows whose embeddings are averaged.
+The weights (converted once by `training/convert_encoder.py`) are a 6-layer BERT, run by `bert.Bert`. A sentence's
+embedding is the mean of its token vectors, L2-normalised, as sentence-transformers computes it. Texts longer than
+the encoder's 256 tokens are encoded in windows whose embeddings are averaged.
 """
 
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
+from coach_app.analysis.bert import Bert
 from coach_app.errors import ModelError
 from coach_app.paths import resource
 
@@ -34,53 +31,16 @@ _EPS = 1e-12
 _REPAIR = "reinstall Listening Coach, or rebuild it with training/convert_encoder.py"
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    """The error function (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7), so numpy alone computes exact GELU."""
-    sign = np.sign(x)
-    a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-a * a))
-
-
-def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    mean = x.mean(-1, keepdims=True)
-    centred = x - mean
-    variance = (centred * centred).mean(-1, keepdims=True)
-    return centred / np.sqrt(variance + _EPS) * gain + bias
-
-
-@dataclass(frozen=True)
-class _Layer:
-    qkv: np.ndarray  # (384, 1152): query, key and value projections side by side, transposed for x @ W
-    qkv_bias: np.ndarray
-    attention_out: np.ndarray
-    attention_out_bias: np.ndarray
-    attention_norm: tuple[np.ndarray, np.ndarray]
-    up: np.ndarray  # (384, 1536)
-    up_bias: np.ndarray
-    down: np.ndarray  # (1536, 384)
-    down_bias: np.ndarray
-    output_norm: tuple[np.ndarray, np.ndarray]
-
-
 class SentenceEncoder:
     """The encoder and its tokenizer; `encode` turns texts into unit-length 384-dimensional vectors."""
 
     def __init__(self, arrays: dict[str, np.ndarray], tokenizer) -> None:
-        self.heads = int(arrays["heads"][0])
-        self.word_embeddings = arrays["word_embeddings"]  # kept in its stored precision: only rows are read
-        self.position_embeddings = arrays["position_embeddings"].astype(np.float32)
-        self.type_embedding = arrays["type_embedding"].astype(np.float32)
-        self.embedding_norm = (arrays["embedding_norm_gain"], arrays["embedding_norm_bias"])
-        self.layers = [_layer(arrays, i) for i in range(int(arrays["layers"][0]))]
+        self.network = Bert(arrays)
+        self.word_embeddings = self.network.word_embeddings
         self.tokenizer = tokenizer
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._limit = CACHE_SIZE
         self._lock = threading.Lock()
-        # One BLAS thread: these small matrices gain nothing from threads, and on a busy 2-core machine
-        # threads fighting for the cores made encoding ten times slower.
-        self._threads = ThreadpoolController()
 
     def token_ids(self, text: str) -> list[list[int]]:
         """The text's word-piece ids as one or more windows of at most MAX_TOKENS ids, [CLS] … [SEP] each."""
@@ -135,72 +95,49 @@ class SentenceEncoder:
         sums = np.zeros((len(texts), VIEWS, DIMENSIONS), dtype=np.float32)
         # Similar lengths share a batch, so little of each batch is padding.
         windows.sort(key=lambda item: len(item[1]))
-        with self._threads.limit(limits=1, user_api="blas"):
-            start = 0
-            while start < len(windows):
-                size = max(1, BATCH_TOKENS // len(windows[min(start + 31, len(windows) - 1)][1]))
-                batch = windows[start : start + min(size, 32)]
-                pooled = self._forward([ids for _, ids in batch])
-                for (row, _), vector in zip(batch, pooled, strict=True):
-                    sums[row] += vector
-                start += len(batch)
+        start = 0
+        while start < len(windows):
+            size = max(1, BATCH_TOKENS // len(windows[min(start + 31, len(windows) - 1)][1]))
+            batch = windows[start : start + min(size, 32)]
+            pooled = self._pooled([ids for _, ids in batch])
+            for (row, _), vector in zip(batch, pooled, strict=True):
+                sums[row] += vector
+            start += len(batch)
         return sums / np.maximum(np.linalg.norm(sums, axis=2, keepdims=True), _EPS)
 
-    def _forward(self, batch: list[list[int]]) -> np.ndarray:
-        """(windows, VIEWS, 384): L2-normalised pooled token vectors of a batch of id windows."""
-        length = max(len(ids) for ids in batch)
-        ids = np.zeros((len(batch), length), dtype=np.int64)
-        mask = np.zeros((len(batch), length), dtype=np.float32)
-        for i, window in enumerate(batch):
+    def states(self, windows: Sequence[Sequence[int]], types: Sequence[Sequence[int]] | None = None):
+        """The last layer's token states (windows, length, 384) of id windows padded to one length, and the mask
+        (windows, length; float32, 1 on real tokens); `types`: each window's token types (all 0 when None)."""
+        length = max(len(ids) for ids in windows)
+        ids = np.zeros((len(windows), length), dtype=np.int64)
+        mask = np.zeros((len(windows), length), dtype=np.float32)
+        token_types = None if types is None else np.zeros((len(windows), length), dtype=np.int64)
+        for i, window in enumerate(windows):
             ids[i, : len(window)] = window
             mask[i, : len(window)] = 1.0
-        x = self.word_embeddings[ids].astype(np.float32)
-        x += self.position_embeddings[:length] + self.type_embedding
-        x = _layer_norm(x, *self.embedding_norm)
-        attention_bias = ((1.0 - mask) * -1e9)[:, None, None, :]
-        for layer in self.layers:
-            x = self._layer(x, layer, attention_bias)
+            if token_types is not None:
+                token_types[i, : len(window)] = types[i]
+        return self.network.states(ids, mask, token_types), mask
+
+    def _pooled(self, batch: list[list[int]]) -> np.ndarray:
+        """(windows, VIEWS, 384): L2-normalised pooled token vectors of a batch of id windows."""
+        x, mask = self.states(batch)
         lengths = mask.sum(1).astype(np.int64)
-        positions = np.arange(length)[None, :]
+        positions = np.arange(mask.shape[1])[None, :]
         first = mask * (positions <= EDGE_TOKENS)  # [CLS] and the first EDGE_TOKENS word pieces
         last = mask * (positions >= (lengths - 1 - EDGE_TOKENS)[:, None])  # the last ones and [SEP]
         pooled = np.stack([np.einsum("bt,btd->bd", m, x) / m.sum(1, keepdims=True) for m in (mask, first, last)], 1)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=2, keepdims=True), _EPS)
 
-    def _layer(self, x: np.ndarray, layer: _Layer, attention_bias: np.ndarray) -> np.ndarray:
-        batch, length, width = x.shape
-        head_width = width // self.heads
-        qkv = x @ layer.qkv + layer.qkv_bias
-        qkv = qkv.reshape(batch, length, 3, self.heads, head_width).transpose(2, 0, 3, 1, 4)
-        query, key, value = qkv[0], qkv[1], qkv[2]
-        scores = query @ key.transpose(0, 1, 3, 2) * (1.0 / math.sqrt(head_width)) + attention_bias
-        scores = np.exp(scores - scores.max(-1, keepdims=True))
-        scores /= scores.sum(-1, keepdims=True)
-        attended = (scores @ value).transpose(0, 2, 1, 3).reshape(batch, length, width)
-        x = _layer_norm(x + attended @ layer.attention_out + layer.attention_out_bias, *layer.attention_norm)
-        hidden = x @ layer.up + layer.up_bias
-        hidden = 0.5 * hidden * (1.0 + _erf(hidden * (1.0 / math.sqrt(2.0))))
-        return _layer_norm(x + hidden @ layer.down + layer.down_bias, *layer.output_norm)
-
     def pair_states(self, batch: list[tuple[list[int], list[int]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The last layer's token states (pairs, length, 384) of a batch of `pair_ids` inputs, with the padding
-        mask and the second-segment mask (both (pairs, length), float32)."""
-        length = max(len(ids) for ids, _ in batch)
-        ids = np.zeros((len(batch), length), dtype=np.int64)
-        mask = np.zeros((len(batch), length), dtype=np.float32)
-        second = np.zeros((len(batch), length), dtype=np.float32)
-        for i, (window, types) in enumerate(batch):
-            ids[i, : len(window)] = window
-            mask[i, : len(window)] = 1.0
+        mask and the second-segment mask (both (pairs, length), float32). Every token gets the first token type:
+        the fine-tuning kept the type embedding frozen."""
+        states, mask = self.states([ids for ids, _ in batch])
+        second = np.zeros_like(mask)
+        for i, (_, types) in enumerate(batch):
             second[i, : len(types)] = types
-        x = self.word_embeddings[ids].astype(np.float32)
-        x += self.position_embeddings[:length] + self.type_embedding  # one type: the fine-tuning kept it frozen
-        x = _layer_norm(x, *self.embedding_norm)
-        attention_bias = ((1.0 - mask) * -1e9)[:, None, None, :]
-        with self._threads.limit(limits=1, user_api="blas"):
-            for layer in self.layers:
-                x = self._layer(x, layer, attention_bias)
-        return x, mask, second
+        return states, mask, second
 
 
 def pair_ids(tokenizer, first: str, second: str, max_tokens: int) -> tuple[list[int], list[int]]:
@@ -217,24 +154,6 @@ def pair_ids(tokenizer, first: str, second: str, max_tokens: int) -> tuple[list[
     return ids, [0] * (len(a) + 2) + [1] * (len(b) + 1)
 
 
-def _layer(arrays: dict[str, np.ndarray], i: int) -> _Layer:
-    def get(name: str) -> np.ndarray:
-        return arrays[f"layer{i}.{name}"].astype(np.float32)
-
-    return _Layer(
-        qkv=get("qkv"),
-        qkv_bias=get("qkv_bias"),
-        attention_out=get("attention_out"),
-        attention_out_bias=get("attention_out_bias"),
-        attention_norm=(get("attention_norm_gain"), get("attention_norm_bias")),
-        up=get("up"),
-        up_bias=get("up_bias"),
-        down=get("down"),
-        down_bias=get("down_bias"),
-        output_norm=(get("output_norm_gain"), get("output_norm_bias")),
-    )
-
-
 def load_encoder(folder: Path) -> SentenceEncoder:
     """Read the encoder's weights and tokenizer from `folder`; a missing or damaged file raises ModelError."""
     from tokenizers import Tokenizer  # imported here: only needed once the encoder is loaded
@@ -249,7 +168,7 @@ def load_encoder(folder: Path) -> SentenceEncoder:
         encoder = SentenceEncoder(arrays, Tokenizer.from_file(str(tokenizer_path)))
     except Exception as exc:  # numpy, zipfile and the tokenizer raise many kinds for a damaged file
         raise ModelError(f"The sentence encoder in {folder} cannot be read ({exc}); {_REPAIR}.") from exc
-    if encoder.word_embeddings.shape[1] != DIMENSIONS or not encoder.layers:
+    if encoder.word_embeddings.shape[1] != DIMENSIONS:
         raise ModelError(f"The sentence encoder in {folder} has unexpected shapes; {_REPAIR}.")
     return encoder
 

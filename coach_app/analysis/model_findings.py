@@ -90,6 +90,17 @@ def prepare(conv: Conversation) -> None:
     models[1].pooled([(conv.previous_customer_text(index), conv.turns[index].text) for index in reps])
 
 
+def prepare_turn(conv: Conversation, index: int) -> None:
+    """Encode a rep turn as it arrives: its text alone (for the utterance classifier) and with the customer turn
+    before it (for the behaviour model); a customer turn is read with the rep's reply."""
+    models = loaded_models()
+    if models is None or not conv.is_rep(index):
+        return
+    text = conv.turns[index].text
+    models[0].encode_views([text])
+    models[1].pooled([(conv.previous_customer_text(index), text)])
+
+
 def context(conv: Conversation, index: int) -> TurnContext:
     """The model's view of rep turn `index` besides its text: the customer's previous turn, the earlier rep turns."""
     earlier = tuple(conv.turns[j].text for j in range(index) if conv.is_rep(j))

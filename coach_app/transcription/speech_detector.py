@@ -4,12 +4,12 @@ Unlike a loudness threshold it tells speech from music, hum and noise, so stretc
 clustered into voices nor given to a speaker.
 """
 
-import os
 import threading
 from functools import lru_cache
 
 import numpy as np
 
+from coach_app import onnx_runtime
 from coach_app.errors import ModelError
 from coach_app.paths import resource
 
@@ -25,10 +25,7 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _session():
-    # Before onnxruntime loads: its telemetry uploader (never wanted offline) retries in a background thread that
-    # draws on the C library's random numbers, which Kaldi's dither also uses, so it made transcripts vary.
-    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-    import onnxruntime  # imported on first use: it takes a moment and only mono recordings need it
+    onnxruntime = onnx_runtime.onnxruntime()  # on first use: it takes a moment and only mono recordings need it
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1  # one decision at a time: threads only add overhead

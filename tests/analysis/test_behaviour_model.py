@@ -54,7 +54,7 @@ def test_shipped_model_honours_the_file_contract():
     assert model.head_weight.shape == (2 * DIMENSIONS + len(CUE_NAMES), len(LABELS))
     assert np.isfinite(model.head_weight).all()
     assert ((model.thresholds > 0) & (model.thresholds < 1)).all()
-    assert len(model.encoder.layers) == len(shipped_encoder().layers)
+    assert model.encoder.network.layers == shipped_encoder().network.layers == 6
 
 
 def test_probabilities_follow_the_customer_turn():

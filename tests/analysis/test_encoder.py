@@ -1,6 +1,7 @@
 """The shipped sentence encoder: reproduces the published model's similarities, and fails clearly when damaged."""
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,12 +13,16 @@ from coach_app.analysis.encoder import (
     TOKENIZER_FILE,
     VIEWS,
     WEIGHTS_FILE,
+    SentenceEncoder,
     load_encoder,
     pair_ids,
     shipped_encoder,
 )
 from coach_app.errors import ModelError
 from coach_app.paths import resource
+
+# Texts and their views as the numpy forward pass computed them before the encoder moved to onnxruntime (float16).
+PARITY = Path(__file__).resolve().parent.parent / "data" / "encoder_parity.npz"
 
 
 def _cosine(a: str, b: str) -> float:
@@ -37,6 +42,35 @@ def _cosine(a: str, b: str) -> float:
 def test_cosines_match_sentence_transformers(first, second, expected):
     """The numpy forward pass gives the cosines sentence-transformers publishes for all-MiniLM-L6-v2."""
     assert _cosine(first, second) == pytest.approx(expected, abs=0.002)
+
+
+def test_views_match_the_numpy_forward_pass():
+    """Every view of every text (short, empty, German, two windows long) is within 1e-4 cosine of the numpy
+    forward pass's, so the behaviour model and the classifiers trained on those embeddings hear the same."""
+    with np.load(PARITY) as data:
+        texts, expected = [str(t) for t in data["texts"]], data["views"].astype(np.float32)
+    views = shipped_encoder()._encode_uncached(texts)
+    cosines = (views * expected).sum(2) / np.linalg.norm(expected, axis=2)
+    assert cosines.min() >= 1 - 1e-4
+
+
+def test_second_segment_reads_the_pair_type_embedding():
+    """Token type 1 adds `pair_type_embedding`, type 0 `type_embedding`: a window all of type 1 has the states of a
+    model whose first type embedding is the second's; a model without a pair row reads both types alike."""
+    with np.load(resource("models", "sentence_encoder", WEIGHTS_FILE)) as data:
+        arrays = {name: data[name] for name in data.files}
+    tokenizer = shipped_encoder().tokenizer
+    windows = [shipped_encoder().token_ids(text)[0] for text in ("my parcel never came", "so sorry about that")]
+    types = [[0] * 3 + [1] * (len(windows[0]) - 3), [1] * len(windows[1])]
+    shifted = arrays["type_embedding"] + np.linspace(-1, 1, DIMENSIONS, dtype=np.float32)  # LayerNorm keeps it
+    pair_model = SentenceEncoder(arrays | {"pair_type_embedding": shifted}, tokenizer)
+    plain_states, mask = shipped_encoder().states(windows)
+    pair_states, _ = pair_model.states(windows, types)
+    assert np.allclose(shipped_encoder().states(windows, types)[0], plain_states, atol=1e-5)
+    assert not np.allclose(pair_states, plain_states, atol=1e-2)
+    second_states, _ = SentenceEncoder(arrays | {"type_embedding": shifted}, tokenizer).states(windows)
+    assert np.allclose(pair_states[1] * mask[1, :, None], second_states[1] * mask[1, :, None], atol=1e-4)
+    assert not np.allclose(pair_states[0], second_states[0], atol=1e-2)  # a window of both types is neither
 
 
 def test_embeddings_are_unit_length_and_batch_independent():

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from coach_app.analysis import TurnByTurn, analyze_turn
+from coach_app.analysis.behaviour import shipped_model
+from coach_app.analysis.encoder import shipped_encoder
 from coach_app.core import Transcript, Turn
 from coach_app.transcript_io import load_transcript
 
@@ -36,3 +38,18 @@ def test_a_turn_starting_earlier_than_the_last_is_placed_by_its_start():
     grown = _grown(transcript)
     assert grown == [analyze_turn(transcript, i) for i in range(len(turns))]
     assert "interruption" in {f.kind for f in grown[3]}
+
+
+def test_a_rep_turn_is_encoded_when_it_arrives():
+    """A rep turn is encoded as soon as it is added, alone and with the customer turn before it, so the scorecard
+    after Stop reuses both encodings."""
+    customer = "The engineer was meant to come on Tuesday between eight and twelve and nobody turned up at all."
+    rep = "Oh no, a whole morning wasted waiting in for him, I'm sorry."
+    shipped_encoder()._cache.pop(rep, None)
+    shipped_model()._pooled.pop((customer, rep), None)
+    live = TurnByTurn()
+    live.add(Turn("customer", 0.0, 5.0, customer))
+    assert (customer, rep) not in shipped_model()._pooled
+    live.add(Turn("rep", 5.5, 8.0, rep))
+    assert rep in shipped_encoder()._cache
+    assert (customer, rep) in shipped_model()._pooled

@@ -60,11 +60,19 @@ def test_offline_pipeline_opens_no_network_socket(pulse, coach_home, tmp_path, t
         assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by other users"
 
 
-def test_speech_activity_model_loads_without_telemetry(tmp_path):
+@pytest.mark.parametrize(
+    "load",
+    [
+        "from coach_app.transcription import speech_detector as d; d.SpeechDetector()",
+        "from coach_app.analysis.encoder import shipped_encoder; shipped_encoder().encode(['hello'])",
+    ],
+    ids=["speech-activity", "sentence-encoder"],
+)
+def test_onnx_models_load_without_telemetry(tmp_path, load):
     """onnxruntime, loaded as the app loads it, connects nowhere in the 15 s after (its telemetry uploader looked
     up its server about 9 s after loading, longer than a short import lives, so the pipeline above missed it)."""
     log = tmp_path / "onnxruntime.txt"
-    code = "import time; from coach_app.transcription import speech_detector as d; d.SpeechDetector(); time.sleep(15)"
+    code = f"import time; {load}; time.sleep(15)"
     strace = ["strace", "-f", "-qq", "-e", "trace=connect", "-o", str(log)]
     subprocess.run([*strace, sys.executable, "-c", code], check=True)
     assert not INET_CONNECT.findall(log.read_text())
