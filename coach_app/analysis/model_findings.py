@@ -21,6 +21,7 @@ from coach_app.analysis.text import STOPWORDS, TurnText
 from coach_app.analysis.utterance_features import WH_WORDS, is_punctuated
 from coach_app.core import Finding
 from coach_app.errors import ModelError
+from coach_app.heap import release_freed_memory
 
 # label → the lexicon category whose reason and tip a model-only finding of that label uses
 EXPLAINED_BY: dict[str, tuple[str, str]] = {
@@ -59,7 +60,9 @@ MIN_ENGLISH_SHARE = 0.15  # of a turn's words that are common English words, for
 
 @lru_cache(maxsize=1)
 def _loaded() -> tuple[SentenceEncoder, BehaviourModel]:
-    return shipped_encoder(), shipped_model()
+    models = shipped_encoder(), shipped_model()
+    release_freed_memory()  # the weight files read to build both graphs are freed by now
+    return models
 
 
 def loaded_models() -> tuple[SentenceEncoder, BehaviourModel] | None:
