@@ -1,6 +1,7 @@
 """What a one-track recording's voices sound like, computed as the audio arrives: speech probability every 32 ms,
 a speaker embedding for every 1.5 s window (0.5 s apart) that holds enough speech, and one for every short
-stretch of speech between pauses (a "yes", a "mm-hmm") that a window would blur with its neighbours."""
+stretch of speech between pauses (a "yes", a "mm-hmm") that a window would blur with its neighbours, and the
+power and pitch every 10 ms."""
 
 from dataclasses import dataclass
 
