@@ -12,7 +12,7 @@ CONTEXT_S = 0.1  # ... each with this much audio on either side (Praat's analysi
 
 class PitchTrack:
     """Streams float audio at `samplerate`; `finish()` gives log2(F0) per 10 ms frame (frame k centred on k·10 ms),
-    NaN where unvoiced. Keeps only the current block of audio."""
+    NaN where unvoiced. Keeps the current block of audio and 4 bytes of pitch per 10 ms."""
 
     def __init__(self, samplerate: int, frame_s: float):
         self._rate = samplerate
@@ -32,7 +32,7 @@ class PitchTrack:
         end = int((self._audio_start + len(self._audio)) / self._rate / self._frame_s) + 1
         if end > self._done:
             self._track(end)
-        return np.concatenate(self._pitch) if self._pitch else np.zeros(0)
+        return np.concatenate(self._pitch) if self._pitch else np.zeros(0, dtype=np.float32)
 
     def _next_sample(self) -> int:
         return int(round(self._done * self._frame_s * self._rate))
@@ -52,7 +52,7 @@ class PitchTrack:
                 nearest = np.clip(np.round((times - track.xs()[0]) / self._frame_s).astype(int), 0, len(hz) - 1)
                 found = hz[nearest]
                 pitch = np.where(found > 0, np.log2(np.maximum(found, 1.0)), np.nan)
-        self._pitch.append(pitch)
+        self._pitch.append(pitch.astype(np.float32))
         self._done = end
         keep_from = max(0, self._next_sample() - int(CONTEXT_S * self._rate) - self._audio_start)
         self._audio, self._audio_start = self._audio[keep_from:], self._audio_start + keep_from

@@ -68,8 +68,8 @@ class _Embeddings:
 
 class VoiceTrack:
     """Streams int16 audio at 16 kHz; `finish()` returns its `VoiceFrames`. Memory stays small: only the last
-    window's mel frames and the current stretch of speech are kept, besides 4 bytes of power per 10 ms (240 kB for a
-    10-minute call)."""
+    window's mel frames, the current stretch of speech and the pitch tracker's block are kept, besides 4 bytes of
+    power and 4 of pitch per 10 ms (480 kB for a 10-minute call)."""
 
     def __init__(self):
         self._detector = SpeechDetector()
