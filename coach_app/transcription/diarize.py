@@ -99,19 +99,21 @@ def _smoothed(frames: VoiceFrames) -> np.ndarray:
     return _unit(sums[high] - sums[low])
 
 
-def _spectrum(centred: np.ndarray, pitch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _spectrum(centred: np.ndarray, pitch: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (ascending) and eigenvectors of the normalised Laplacian of the windows' similarity graph: the
-    cosine similarity of their embeddings, lowered by a Gaussian of their pitch difference (semitones; NaN: none)."""
+    cosine similarity of their embeddings, lowered by a Gaussian of their pitch difference when `pitch` is given
+    (semitones; NaN: unknown)."""
     if len(centred) > MAX_GRAPH_WINDOWS:  # evenly spread windows stand for the rest: memory grows with n²
         picked = np.linspace(0, len(centred) - 1, MAX_GRAPH_WINDOWS).round().astype(int)
-        values, vectors = _spectrum(centred[picked], pitch[picked])
+        values, vectors = _spectrum(centred[picked], None if pitch is None else pitch[picked])
         # each window takes the spectral coordinates of its most similar picked window
         nearest = np.concatenate(
             [(centred[i : i + 1000] @ centred[picked].T).argmax(axis=1) for i in range(0, len(centred), 1000)]
         )
         return values, vectors[nearest]
-    pitch_distance = np.nan_to_num(np.subtract.outer(pitch, pitch)) / PITCH_AFFINITY_ST
-    affinity = np.maximum(centred @ centred.T, 0.0) * np.exp(-0.5 * pitch_distance**2)
+    affinity = np.maximum(centred @ centred.T, 0.0)
+    if pitch is not None:
+        affinity *= np.exp(-0.5 * (np.nan_to_num(np.subtract.outer(pitch, pitch)) / PITCH_AFFINITY_ST) ** 2)
     degree = np.maximum(affinity.sum(axis=1), 1e-9)
     laplacian = np.eye(len(affinity)) - affinity / np.sqrt(np.outer(degree, degree))
     return np.linalg.eigh(laplacian)
@@ -164,22 +166,23 @@ def cluster_voices(frames: VoiceFrames, on_note: NoteFn, source: str) -> np.ndar
     labels = _refine(smoothed, _spectral_split(vectors, weights), weights, 2)
     if _shares(labels, weights, 2).min() < MIN_VOICE_SHARE:
         return np.zeros(len(weights), dtype=int)
-    _note_third_voice(frames, smoothed, pitch, labels, on_note, source)
+    _note_third_voice(frames, smoothed, labels, on_note, source)
     return labels
 
 
 def _note_third_voice(
-    frames: VoiceFrames, smoothed: np.ndarray, pitch: np.ndarray, labels: np.ndarray, on_note: NoteFn, source: str
+    frames: VoiceFrames, smoothed: np.ndarray, labels: np.ndarray, on_note: NoteFn, source: str
 ) -> None:
     """Say so when one of the two voices found is itself two voices with a real share of the speech (the same
-    eigengap test, inside each cluster); the extra voice stays folded into the voice it was grouped with."""
+    eigengap test, inside each cluster, without pitch: with it, one voice's intonation alone made it report a third
+    voice in the different-sex validation calls); the extra voice stays folded into the voice it was grouped with."""
     weights = frames.windows[:, 2]
     for voice in (0, 1):
         inside = labels == voice
         if inside.sum() < MIN_WINDOWS:
             continue
         centred = _unit(smoothed[inside] - smoothed[inside].mean(axis=0))
-        values, vectors = _spectrum(centred, pitch[inside])
+        values, vectors = _spectrum(centred)
         if values[2] < EIGENGAP * max(values[1], 1e-9):
             continue
         split = _refine(smoothed[inside], _spectral_split(vectors, weights[inside]), weights[inside], 2)
