@@ -9,7 +9,7 @@ import time
 import psutil
 import pytest
 import soundfile as sf
-from batch_files import copy_samples, use_test_model, write_calls
+from batch_files import copy_samples, recognised_alike, use_test_model, write_calls
 
 from coach_app.batch.runner import plan, process_batch, worker_count
 from coach_app.errors import CoachError
@@ -52,8 +52,9 @@ def test_folder_of_calls_and_transcripts_is_scored_like_single_imports(tmp_path,
         p = next(x for x in calls + transcripts if str(x) == item.path)
         alone = score_file(p, settings, rubric_for(settings), on_progress=lambda f, m: None, cancel=threading.Event())
         transcript, scorecard = alone
-        # exact: a mono file is transcribed alike in any process (see engine.reset_randomness)
-        assert stored.transcript == transcript and stored.automatic.overall == scorecard.overall == overall
+        # the same words in any process (see engine.reset_randomness); numbers agree to the recogniser's rounding
+        assert recognised_alike(stored.transcript, transcript), p
+        assert stored.automatic.overall == scorecard.overall == overall
         assert stored.summary.rep == ("Ana" if p in calls else "Ben")
         assert stored.summary.tags == ("week 1",) and stored.summary.title == p.stem
         assert (stored.summary.audio_path is not None) == (p in calls)
