@@ -44,6 +44,7 @@ from service_corpus import CORPUS, Row, conversations, load_rows, read_split, tr
 from coach_app.analysis import rule_findings  # noqa: E402
 from coach_app.analysis.behaviour import CUE_NAMES, MODEL_DIR, PAIR_TOKENS, cue_vector  # noqa: E402
 from coach_app.analysis.behaviour_features import KIND_LABEL, LABELS, TurnContext  # noqa: E402
+from coach_app.analysis.bert import LAYER_KEYS  # noqa: E402
 from coach_app.analysis.context import Conversation  # noqa: E402
 from coach_app.analysis.encoder import ENCODER_DIR, WEIGHTS_FILE, pair_ids, shipped_encoder  # noqa: E402
 from coach_app.scoring.rubric import load_rubric  # noqa: E402
@@ -52,20 +53,6 @@ FORMS = ("typed", "asr")
 SEED = 12
 THREADS = 2
 FROZEN_LAYERS = 2  # of 6: the two-core budget affords training the top four layers and the head
-LAYER_ARRAYS = (
-    "qkv",
-    "qkv_bias",
-    "attention_out",
-    "attention_out_bias",
-    "attention_norm_gain",
-    "attention_norm_bias",
-    "up",
-    "up_bias",
-    "down",
-    "down_bias",
-    "output_norm_gain",
-    "output_norm_bias",
-)
 BATCH = 16
 LR = 8e-5
 HEAD_LR = 1e-3
@@ -162,7 +149,7 @@ class Bert(nn.Module):
         self.layers = nn.ModuleList()
         for i in range(int(arrays["layers"][0])):
             layer = nn.Module()
-            for name in LAYER_ARRAYS:
+            for name in LAYER_KEYS:
                 layer.register_parameter(name, param(f"layer{i}.{name}"))
                 getattr(layer, name).requires_grad = i >= FROZEN_LAYERS
             self.layers.append(layer)
@@ -221,7 +208,7 @@ class Bert(nn.Module):
             "embedding_norm_bias": _half(self.embedding_norm[1]),
         }
         for i, layer in enumerate(self.layers):
-            arrays |= {f"layer{i}.{name}": _half(getattr(layer, name)) for name in LAYER_ARRAYS}
+            arrays |= {f"layer{i}.{name}": _half(getattr(layer, name)) for name in LAYER_KEYS}
         arrays["head_weight"] = self.head.weight.detach().numpy().T.astype(np.float32)
         arrays["head_bias"] = self.head.bias.detach().numpy().astype(np.float32)
         return arrays

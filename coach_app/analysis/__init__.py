@@ -82,15 +82,15 @@ def analyze_turn(transcript: Transcript, index: int) -> list[Finding]:
     if not 0 <= index < len(transcript.turns):
         raise IndexError(f"turn {index} is outside the transcript (0–{len(transcript.turns) - 1})")
     conv = Conversation(Transcript(transcript.turns[: index + 1]), load_rubric().thresholds)
-    if conv.is_rep(index):
-        model_findings.prepare_turn(conv, index)
+    model_findings.prepare_turn(conv, index)
     return coaching.coach(conv, _turn_findings(conv, index))
 
 
 class TurnByTurn:
     """A call analysed as it grows: `add(turn)` gives the findings on that turn given the turns before it, as
     `analyze_turn` would, but keeps the work on earlier turns, so a long call costs the same per turn throughout.
-    Each turn is encoded as it is added, so a rep turn's analysis finds the customer turn before it encoded."""
+    A rep turn is encoded as it is added (alone, and with the customer turn before it), so the scorecard after Stop
+    finds every turn encoded."""
 
     def __init__(self, thresholds: Thresholds | None = None) -> None:
         self._conv = Conversation(Transcript(()), thresholds or load_rubric().thresholds)

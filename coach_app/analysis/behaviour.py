@@ -1,6 +1,6 @@
 """The behaviour model: the sentence encoder fine-tuned as a cross-encoder over (customer's previous turn, rep turn),
 with one multi-label head over the behaviour labels, trained by `training/finetune_behaviour_encoder.py` and run
-here in numpy by the encoder's own forward pass.
+here by the sentence encoder's engine (`bert.Bert`, onnxruntime) with the head in numpy.
 
 The head reads two pooled states of the pair (the [CLS] token's, and the mean of the rep turn's tokens) beside a few
 cues the analysis knows at run time (`cue_vector`: earlier steps of the call). A label is given when its probability
