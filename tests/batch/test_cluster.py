@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from batch_files import copy_samples, use_test_model, write_calls
+from batch_files import copy_samples, recognised_alike, use_test_model, write_calls
 from distributed import Client, LocalCluster
 
 from coach_app.batch.cluster import connect
@@ -47,13 +47,10 @@ def test_local_cluster_gives_the_same_scores_as_a_local_run(tmp_path, tmp_path_f
     assert remote.keys() == local.keys()
     for path, (scorecard, transcript) in local.items():
         remote_scorecard, remote_transcript = remote[path]
-        assert [t.speaker for t in remote_transcript.turns] == [t.speaker for t in transcript.turns], path
         if path.endswith(".json"):  # the same transcript: exactly the same scores
             assert remote_transcript == transcript and remote_scorecard == scorecard, path
-        else:  # a Dask worker's recogniser may hear a word differently from a local worker's (left open)
-            assert [t.start_s for t in remote_transcript.turns] == pytest.approx(
-                [t.start_s for t in transcript.turns], abs=0.5
-            ), path
+        else:
+            assert recognised_alike(remote_transcript, transcript), path
             assert abs(remote_scorecard.overall - scorecard.overall) <= 5, path
 
 
