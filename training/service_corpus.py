@@ -1,9 +1,11 @@
 """The labelled service-turn corpus as the training script and the benchmark read it, and its held-out split.
 
 `.venv/bin/python training/service_corpus.py` writes `data/service_turns/split.json`: about a fifth of the
-conversations, drawn within each (domain, quality) group by a seeded hash of the conversation id, that training
-never sees. Rows come from `data/service_turns/part_*/*.jsonl` with their recognised form from
-`data/service_turns/asr/` (written by `training/asr_form.py`).
+conversations, drawn within each quality by domain and a seeded hash of the conversation id, that training never
+sees. A split never moves a conversation once made: the file records the parts it covers, their held-out calls are
+kept as they are, and each new part is split on its own by the same rule. Rows come from
+`data/service_turns/part_*/*.jsonl` with their recognised form from `data/service_turns/asr/` (written by
+`training/asr_form.py`).
 """
 
 import hashlib
@@ -29,6 +31,7 @@ class Row:
     """One rep turn with the customer turn before it, in typed and recognised form, and its labels."""
 
     conv: str
+    part: str
     domain: str
     english: str
     quality: str
@@ -60,6 +63,7 @@ def load_rows(root: Path = CORPUS) -> list[Row]:
             rows.append(
                 Row(
                     r["conv"],
+                    path.parent.name,
                     r["domain"],
                     r["english"],
                     r["quality"],
@@ -116,6 +120,16 @@ def make_split(rows: list[Row]) -> list[str]:
     return sorted(held_out)
 
 
+def extend_split(rows: list[Row], parts: list[str], held_out: list[str]) -> tuple[list[str], list[str]]:
+    """(parts, held-out ids) covering every part in `rows`: the given split kept as it is, and each part it does not
+    cover yet split on its own by `make_split`."""
+    parts, held_out = list(parts), list(held_out)
+    for part in sorted({row.part for row in rows} - set(parts)):
+        held_out += make_split([row for row in rows if row.part == part])
+        parts.append(part)
+    return sorted(parts), sorted(held_out)
+
+
 def read_split(root: Path = CORPUS) -> frozenset[str]:
     return frozenset(json.loads((root / SPLIT_FILE).read_text(encoding="utf-8"))["held_out"])
 
@@ -123,14 +137,18 @@ def read_split(root: Path = CORPUS) -> frozenset[str]:
 def main() -> None:
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS
     rows = load_rows(root)
-    held_out = make_split(rows)
+    split_path = root / SPLIT_FILE
+    previous = json.loads(split_path.read_text(encoding="utf-8")) if split_path.is_file() else {}
+    parts, held_out = extend_split(rows, previous.get("parts", []), previous.get("held_out", []))
     convs = {row.conv for row in rows}
     payload = {
-        "about": "Conversations held out from training (grouped split, ~20% per domain and quality, seeded hash); "
-        "made by training/service_corpus.py.",
+        "about": "Conversations held out from training (grouped split, ~20% per part, quality and domain, seeded "
+        "hash); made by training/service_corpus.py, which keeps the held-out calls of the parts listed and splits "
+        "each new part on its own.",
+        "parts": parts,
         "held_out": held_out,
     }
-    (root / SPLIT_FILE).write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    split_path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     print(f"held out {len(held_out)} of {len(convs)} conversations ({sum(r.conv in held_out for r in rows)} turns)")
 
 
