@@ -432,9 +432,14 @@ class PracticeScreen(QWidget):
             self._relay.active = False
 
         def finish(*, on_progress, cancel) -> int:
-            audio = recorder.path
             try:
                 audio = recorder.stop().path  # the partial file's name if it could not be finalised
+            except CoachError:  # the recording would not finish; the error says where its audio is kept
+                for worker in (loop, live):
+                    if worker is not None:
+                        worker.close()
+                raise
+            try:
                 if loop is not None:
                     result = loop.finish(session.rubric_for(settings))
                     title = f"Practice: {loop.conversation.scenario.title}"
