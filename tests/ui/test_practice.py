@@ -27,7 +27,7 @@ def test_typed_call_is_scored_saved_and_opened_in_review(qtbot, window):
     assert [s.id for s in stored] == [opened.args[0]]
     assert stored[0].scenario == scenario.id and stored[0].source == "practice"
     review = window.page("review")
-    assert review.title_label.text() == f"Practice: {scenario.title}"
+    assert review.header.title_label.text() == f"Practice: {scenario.title}"
     assert review.scorecard.topLevelItemCount() >= 5
     assert practice.picker.list.isEnabled()
 

@@ -52,10 +52,10 @@ def test_space_records_live_and_stop_stores_the_session(qtbot, voice_window, pul
     assert voice_window.current_key() == "review"
 
     review = voice_window.page("review")  # clicking a moment plays the recording from there
-    review.play_from(2.0)
-    qtbot.waitUntil(lambda: review.player.position_s > 2.3, timeout=10000)
+    review.playback.play_from(2.0)
+    qtbot.waitUntil(lambda: review.playback.player.position_s > 2.3, timeout=10000)
     qtbot.keyClick(review, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
-    assert not review.player.playing and review.play_button.text() == "Play"
+    assert not review.playback.player.playing and review.playback.play_button.text() == "Play"
 
 
 def test_a_practice_recording_too_short_to_split_shows_its_note_in_review(qtbot, voice_window, pulse, tmp_path):
