@@ -40,7 +40,7 @@ def hour_long_transcript() -> Transcript:
 def cold() -> None:
     """Forget every cached turn text, label and sentence embedding, so the analysis starts cold."""
     clear_caches()
-    shipped_encoder()._cache.clear()
+    shipped_encoder().cache.clear()
 
 
 def main() -> None:

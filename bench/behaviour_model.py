@@ -63,8 +63,8 @@ def accuracy(calls: dict, form: str) -> None:
 
 
 def _cold() -> None:
-    shipped_encoder()._cache.clear()
-    shipped_model()._pooled.clear()
+    shipped_encoder().cache.clear()
+    shipped_model().cache.clear()
     clear_caches()
 
 

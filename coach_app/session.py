@@ -70,11 +70,13 @@ class LiveCall:
     def abandon(self) -> None:
         """Close the microphone, the customer's voice and the recognisers, and remove the recording (a call that
         was cancelled while it started, so holds nothing worth keeping)."""
-        result = self.recorder.stop()
-        if self.loop is not None:
-            self.loop.close()
-        if self.live is not None:
-            self.live.close()
+        try:
+            result = self.recorder.stop()  # AudioError if it would not finish: then its audio is kept after all
+        finally:
+            if self.loop is not None:
+                self.loop.close()
+            if self.live is not None:
+                self.live.close()
         result.path.unlink(missing_ok=True)
 
 

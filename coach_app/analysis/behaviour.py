@@ -8,8 +8,6 @@ reaches the label's threshold, or when the phrase rules found it and the label's
 the training script on its inner validation set).
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +17,7 @@ import numpy as np
 
 from coach_app.analysis.behaviour_features import LABELS, TurnContext, history_cues
 from coach_app.analysis.encoder import WEIGHTS_FILE, SentenceEncoder, pair_ids, shipped_encoder
+from coach_app.analysis.lru import LruCache
 from coach_app.errors import ModelError
 from coach_app.paths import resource
 
@@ -56,14 +55,13 @@ class BehaviourModel:
     head_bias: np.ndarray  # (labels,)
     thresholds: np.ndarray  # (labels,)
     rules_stand: np.ndarray  # (labels,) bool: the rules' finding of the label stands whatever the model says
-    _pooled: OrderedDict = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: LruCache = field(default_factory=lambda: LruCache(CACHE_SIZE), repr=False, compare=False)  # pair → pooled
 
     def pooled(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """(pairs, 768): the [CLS] state and the rep tokens' mean state of (customer, rep) pairs; pairs seen
         before come from a cache, the rest are run in length-sorted batches."""
-        with self._lock:
-            missing = sorted({pair for pair in pairs if pair not in self._pooled})
+        known = self.cache.found(pairs)
+        missing = sorted(set(pairs) - known.keys())
         if missing:
             inputs = [pair_ids(self.encoder.tokenizer, customer, rep, PAIR_TOKENS) for customer, rep in missing]
             order = sorted(range(len(missing)), key=lambda i: len(inputs[i][0]))
@@ -74,12 +72,9 @@ class BehaviourModel:
                 rep_mean = np.einsum("bt,btd->bd", rep, states) / rep.sum(1, keepdims=True)
                 for i, vector in zip(chosen, np.hstack([states[:, 0], rep_mean]), strict=True):
                     fresh[missing[i]] = vector
-            with self._lock:
-                self._pooled.update(fresh)
-                while len(self._pooled) > CACHE_SIZE:
-                    self._pooled.popitem(last=False)
-        with self._lock:
-            return np.stack([self._pooled.get(pair) for pair in pairs]) if pairs else np.zeros((0, 768))
+            self.cache.add(fresh)
+            known |= fresh
+        return np.stack([known[pair] for pair in pairs]) if pairs else np.zeros((0, 768))
 
     def probabilities(self, rep: str, context: TurnContext) -> np.ndarray:
         """Each label's probability for one rep turn, in the order of `labels`."""

@@ -5,8 +5,6 @@ embedding is the mean of its token vectors, L2-normalised, as sentence-transform
 the encoder's 256 tokens are encoded in windows whose embeddings are averaged.
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from coach_app.analysis.bert import Bert
+from coach_app.analysis.lru import LruCache
 from coach_app.errors import ModelError
 from coach_app.paths import resource
 
@@ -38,9 +37,7 @@ class SentenceEncoder:
         self.network = Bert(arrays)
         self.word_embeddings = self.network.word_embeddings
         self.tokenizer = tokenizer
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._limit = CACHE_SIZE
-        self._lock = threading.Lock()
+        self.cache: LruCache[str, np.ndarray] = LruCache(CACHE_SIZE)  # text → its (VIEWS, 384) views
 
     def token_ids(self, text: str) -> list[list[int]]:
         """The text's word-piece ids as one or more windows of at most MAX_TOKENS ids, [CLS] … [SEP] each."""
@@ -61,31 +58,25 @@ class SentenceEncoder:
         """(texts, VIEWS, 384): each text's unit-length mean of all tokens, of its first and of its last
         EDGE_TOKENS tokens (how a turn opens and ends: a question usually ends it), from one forward pass."""
         out = np.zeros((len(texts), VIEWS, DIMENSIONS), dtype=np.float32)
+        known = self.cache.found(texts)
         missing: dict[str, list[int]] = {}
-        with self._lock:
-            for row, text in enumerate(texts):
-                cached = self._cache.get(text)
-                if cached is None:
-                    missing.setdefault(text, []).append(row)
-                else:
-                    self._cache.move_to_end(text)
-                    out[row] = cached
+        for row, text in enumerate(texts):
+            if text in known:
+                out[row] = known[text]
+            else:
+                missing.setdefault(text, []).append(row)
         if missing:
-            fresh = self._encode_uncached(list(missing))
-            with self._lock:
-                for (text, rows), vector in zip(missing.items(), fresh, strict=True):  # vector: (VIEWS, 384)
-                    out[rows] = vector
-                    self._cache[text] = vector
-                while len(self._cache) > self._limit:
-                    self._cache.popitem(last=False)
+            fresh = dict(zip(missing, self._encode_uncached(list(missing)), strict=True))  # text → (VIEWS, 384)
+            for text, rows in missing.items():
+                out[rows] = fresh[text]
+            self.cache.add(fresh)
         return out
 
     def remember(self, views: dict[str, np.ndarray], limit: int = CACHE_SIZE) -> None:
         """Put texts' known views (from `encode_views`) in the cache, which may now hold `limit` texts (training
         scripts reuse their stored views so the analysis they run does not encode the corpus again)."""
-        with self._lock:
-            self._limit = max(limit, len(views))
-            self._cache.update(views)
+        self.cache.limit = max(limit, len(views))
+        self.cache.add(views)
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode_views([text])[0, 0]

@@ -49,6 +49,7 @@ _DISK_CHECK_INTERVAL_S = 1.0
 _MAX_SKEW_S = 0.2  # with two devices, stop waiting for a lagging one after this much and pad it with silence
 _POLL_S = 0.05
 _START_TIMEOUT_S = 10.0  # some devices (Bluetooth headsets, sound servers) take seconds to deliver the first block
+DEFAULT_STOP_TIMEOUT_S = 10.0  # closing the devices and writing the last blocks normally takes well under a second
 
 
 class StopReason(Enum):
@@ -189,12 +190,22 @@ class Recorder:
         """Ask the recording to stop, without waiting: `finished` is set once the file is final."""
         self._stop_requested.set()
 
-    def stop(self) -> RecordingResult:
-        """Stop, write out everything captured, finalise the file; returns once every chunk was delivered."""
+    def stop(self, timeout_s: float = DEFAULT_STOP_TIMEOUT_S) -> RecordingResult:
+        """Stop, write out everything captured, finalise the file; returns once every chunk was delivered.
+
+        If that takes over `timeout_s` (a device that will not close, a disk or a chunk consumer that hangs),
+        AudioError says so: the recording stays in `partial_path`, valid up to its last sync, and the writer
+        still finalises it if it gets going again; otherwise the next start offers it for recovery.
+        """
+        assert self._thread is not None, "stop() called before start()"
         self._stop_requested.set()
-        if self._thread is not None:
-            self._thread.join()
-        assert self._result is not None, "stop() called before start()"
+        self._thread.join(timeout_s)
+        if self._result is None:
+            raise AudioError(
+                f"The recording did not finish within {timeout_s:g} s: the microphone or the disk is not "
+                f"responding. Nothing recorded is lost: it is kept in {self.partial_path} (or, once it finishes, "
+                f"{self.path.name}), and offered for recovery at the next start if it is still there."
+            )
         return self._result
 
     def __enter__(self) -> "Recorder":

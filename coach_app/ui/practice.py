@@ -4,43 +4,41 @@ Stop scores the call in the background and opens it in Review. Spoken scenario c
 turn loop (the customer answers aloud); partner practice transcribes two people on one microphone.
 """
 
-import html
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from coach_app import session
 from coach_app.errors import Cancelled, CoachError
-from coach_app.scenarios.model import Scenario, mood_name
+from coach_app.scenarios.model import Scenario
+from coach_app.ui.call_relay import CallRelay
 from coach_app.ui.error_dialog import error_text, show_error
 from coach_app.ui.formatting import clock
 from coach_app.ui.state import AppState
-from coach_app.ui.style import speaker_colour
 from coach_app.ui.tasks import run_task
+from coach_app.ui.widgets.call_panel import CallPanel
 from coach_app.ui.widgets.level_meter import LevelMeter
-from coach_app.ui.widgets.nudges import NudgeBar, nudge_for
 from coach_app.ui.widgets.record_readiness import RecordReadiness, record_blocker
+from coach_app.ui.widgets.reply_bar import ReplyBar
 from coach_app.ui.widgets.scenario_picker import ScenarioPicker
 from coach_app.ui.widgets.task_panel import TaskPanel
 
 if TYPE_CHECKING:  # the audio, speech and analysis modules load when a call starts, keeping start-up fast
     from coach_app.audio.capture import Recorder
-    from coach_app.scenarios.conversation import CallSnapshot, Conversation
+    from coach_app.scenarios.text_driver import TypedCall
     from coach_app.scenarios.turn_loop import TurnLoop
     from coach_app.transcription.pipeline import LiveTranscription
 
@@ -49,38 +47,15 @@ log = logging.getLogger(__name__)
 POLL_MS = 50  # the level meter, clock and words being heard; turns arrive as snapshots instead
 
 
-class _CallRelay(QObject):
-    """Carries one call's snapshots from the practice loop's thread to the UI thread; silent once retired."""
-
-    changed = Signal(object)
-    _arrived = Signal(object)  # emitted on the loop's thread; the connection queues it onto the UI thread
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.active = True
-        self._arrived.connect(self._forward)
-
-    def publish(self, snapshot: "CallSnapshot") -> None:
-        """Safe from any thread."""
-        self._arrived.emit(snapshot)
-
-    def _forward(self, snapshot: "CallSnapshot") -> None:
-        if self.active:
-            self.changed.emit(snapshot)
-
-
 class PracticeScreen(QWidget):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
         self.recorder: Recorder | None = None
         self.live: LiveTranscription | None = None
-        self.conversation: Conversation | None = None
+        self.typed_call: TypedCall | None = None
         self.loop: TurnLoop | None = None
-        self._relay: _CallRelay | None = None
-        self._persona = ""
-        self._typed_clock_s = 0.0
-        self._shown_turns = 0
+        self._relay: CallRelay | None = None
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._update_live)
@@ -96,14 +71,6 @@ class PracticeScreen(QWidget):
         self.type_button = QPushButton("Type the call instead")
         self.type_button.setToolTip("Practise by typing your replies: no microphone or speech model needed")
         self.type_button.clicked.connect(self.start_typed)
-        self.finish_button = QPushButton("Finish and score")
-        self.finish_button.setToolTip("Score the call and open it in Review (Ctrl+Shift+Enter)")
-        self.finish_button.clicked.connect(self.finish_typed)
-        self.finish_button.hide()
-        self.abandon_button = QPushButton("Abandon call")
-        self.abandon_button.setToolTip("Stop without scoring or saving (Esc)")
-        self.abandon_button.clicked.connect(self.ask_abandon)
-        self.abandon_button.hide()
         self._typed_started = QElapsedTimer()
         self._typed_tick = QTimer(self)
         self._typed_tick.setInterval(1000)
@@ -124,37 +91,19 @@ class PracticeScreen(QWidget):
         controls.addWidget(self.meter, 1)
         controls.addWidget(self.nudges_box)
 
-        self.call = QTextBrowser()
-        self.call.setObjectName("callView")
-        self.call.setAccessibleName("The call so far")
-        self.partial = QLabel()
-        self.partial.setWordWrap(True)
-        self.partial.setAccessibleName("What is being heard now")
-        self.partial.setProperty("secondary", True)
-        self.mood = QLabel()
-        self.mood.setAccessibleName("How the customer feels")
-        self.nudge = NudgeBar()
-        self.nudge.set_enabled_by_user(state.settings.nudges_enabled)
-        self.reply_edit = QLineEdit()
-        self.reply_edit.setPlaceholderText("Type your reply, then press Enter…")
-        self.reply_edit.setAccessibleName("Your reply")
-        self.reply_edit.returnPressed.connect(self.send_typed)
-        self.reply_edit.hide()
+        self.call_panel = CallPanel(state.settings.nudges_enabled)
+        self.reply_bar = ReplyBar()
+        self.reply_bar.edit.returnPressed.connect(self.send_typed)
+        self.reply_bar.finish_button.clicked.connect(self.finish_typed)
+        self.reply_bar.abandon_button.clicked.connect(self.ask_abandon)
         self.tasks = TaskPanel()
         right = QWidget()
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.addLayout(controls)
         right_column.addWidget(self.readiness)
-        right_column.addWidget(self.call, 1)
-        right_column.addWidget(self.partial)
-        right_column.addWidget(self.mood)
-        right_column.addWidget(self.nudge)
-        typed_row = QHBoxLayout()  # the typed call's controls sit with the reply box
-        typed_row.addWidget(self.reply_edit, 1)
-        typed_row.addWidget(self.finish_button)
-        typed_row.addWidget(self.abandon_button)
-        right_column.addLayout(typed_row)
+        right_column.addWidget(self.call_panel, 1)
+        right_column.addWidget(self.reply_bar)
         right_column.addWidget(self.tasks)
 
         self.splitter = QSplitter()
@@ -187,7 +136,7 @@ class PracticeScreen(QWidget):
 
     def check_record(self) -> None:
         """Record is available only with a speech model and a microphone; otherwise say why and how to fix it."""
-        if self.recording or self.conversation is not None:
+        if self.recording or self.typed_call is not None:
             return
         reason = record_blocker(self.state.settings)
         self.readiness.show_blocker(reason, self.state.settings.speech_model_path)
@@ -198,7 +147,7 @@ class PracticeScreen(QWidget):
         self.check_record()
         on = self.state.settings.nudges_enabled
         self.nudges_box.setChecked(on)
-        self.nudge.set_enabled_by_user(on)
+        self.call_panel.nudge.set_enabled_by_user(on)
 
     @property
     def recording(self) -> bool:
@@ -230,62 +179,35 @@ class PracticeScreen(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.recording or self.conversation is not None or self.loop is not None or self.tasks.busy
+        return self.recording or self.typed_call is not None or self.loop is not None or self.tasks.busy
 
     def _set_choosing(self, enabled: bool) -> None:
         self.picker.list.setEnabled(enabled)
         self.type_button.setEnabled(enabled and self.selected_scenario() is not None)
 
-    # The call view
-
-    def _add_line(self, speaker: str, text: str) -> None:
-        colour = speaker_colour("customer" if speaker == "Customer" else "rep", self.call.palette()).name()
-        self.call.append(f'<p><b style="color:{colour}">{speaker}:</b> {html.escape(text)}</p>')
-
-    def _show_snapshot(self, snapshot: "CallSnapshot") -> None:
-        """Append the turns the call gained since the last snapshot, and nudge on the latest rep turn's findings."""
-        turns = snapshot.turns
-        new_reps = [i for i in range(self._shown_turns, len(turns)) if turns[i].speaker == "rep"]
-        for turn in turns[self._shown_turns :]:
-            self._add_line("Customer" if turn.speaker == "customer" else "You", turn.text)
-        if snapshot.outcome.resolved or snapshot.outcome.hung_up:
-            self.nudge.hide()  # the call is over: no more advice
-        elif new_reps:
-            self.nudge.show_nudge(nudge_for([f for f in snapshot.findings if f.turn == new_reps[-1]]))
-        self._shown_turns = len(turns)
-        self.mood.setText(f"{self._persona} feels: <b>{mood_name(snapshot.mood)}</b>")
-
     # Typed practice
 
     def start_typed(self) -> None:
-        from coach_app.scenarios.conversation import Conversation
+        from coach_app.scenarios.text_driver import TypedCall
 
         scenario = self.selected_scenario()
         if scenario is None or self.busy:
             return
-        self.conversation = Conversation(scenario)
-        self._persona = scenario.persona.name
-        self.call.clear()
-        self.nudge.hide()
-        self._shown_turns = 0
-        self._typed_clock_s = 0.0
-        self._typed_reply = self.conversation.customer.opening()
-        self._add_line("Customer", self._typed_reply.text)
-        self._show_snapshot(self.conversation.snapshot())
+        self.typed_call = TypedCall(scenario)
+        self.call_panel.begin(scenario.persona.name)
+        self.call_panel.add_line("Customer", self.typed_call.reply.text)
+        self.call_panel.show_snapshot(self.typed_call.conversation.snapshot())
         self._set_choosing(False)
         self.record_button.setEnabled(False)
-        self.finish_button.show()
-        self.abandon_button.show()
         self.readiness.hide()  # a typed call needs no microphone or model
-        self.reply_edit.show()
-        self.reply_edit.setFocus()
+        self.reply_bar.begin()
         self._typed_started.start()
         self.elapsed.setText("0:00")
         self._typed_tick.start()
 
     def ask_abandon(self) -> None:
         """Esc or Abandon call: after a confirmation, drop the typed call without scoring or saving it."""
-        if self.conversation is None or self.recording:
+        if self.typed_call is None or self.recording:
             return
         answer = QMessageBox.question(
             self,
@@ -299,61 +221,46 @@ class PracticeScreen(QWidget):
 
     def abandon_typed(self) -> None:
         """Drop the typed call in progress without scoring or saving it."""
-        self.conversation = None
+        self.typed_call = None
         self._end_typed_controls()
-        self.call.append("<p><i>Call abandoned.</i></p>")
-        self.nudge.hide()
+        self.call_panel.add_note("Call abandoned.")
+        self.call_panel.nudge.hide()
         self._reset()
 
     def _end_typed_controls(self) -> None:
         self._typed_tick.stop()
-        self.reply_edit.hide()
-        self.reply_edit.setEnabled(True)
-        self.finish_button.hide()
-        self.abandon_button.hide()
+        self.reply_bar.end()
 
     def send_typed(self) -> None:
         """The customer's pending line and the rep's typed answer go into the call at natural speaking times."""
-        from coach_app.scenarios.text_driver import CUSTOMER_PAUSE_S, REP_PAUSE_S, speaking_time_s
-
-        text = self.reply_edit.text().strip()
-        conversation = self.conversation
-        if conversation is None or not text or conversation.customer.ended:
+        text = self.reply_bar.edit.text().strip()
+        call = self.typed_call
+        if call is None or not text or call.conversation.customer.ended:
             return
-        self.reply_edit.clear()
-        customer_end_s = self._typed_clock_s + speaking_time_s(self._typed_reply.text)
-        conversation.add_customer_turn(self._typed_reply, round(self._typed_clock_s, 2), round(customer_end_s, 2))
-        self._shown_turns += 1  # the customer's line is already shown
-        rep_start_s = customer_end_s + REP_PAUSE_S
-        rep_end_s = rep_start_s + speaking_time_s(text)
-        self._typed_reply = conversation.add_rep_turn(text, round(rep_start_s, 2), round(rep_end_s, 2))
-        self._typed_clock_s = rep_end_s + CUSTOMER_PAUSE_S
-        self._show_snapshot(conversation.snapshot())
-        self._add_line("Customer", self._typed_reply.text)
-        if conversation.customer.ended:
+        self.reply_bar.edit.clear()
+        reply = call.answer(text)
+        self.call_panel.shown_turns += 1  # the customer's line is already shown
+        self.call_panel.show_snapshot(call.conversation.snapshot())
+        self.call_panel.add_line("Customer", reply.text)
+        if call.conversation.customer.ended:
             self._typed_tick.stop()
-            self.reply_edit.setEnabled(False)
-            self.call.append("<p><i>The customer has ended the call. Press Finish and score.</i></p>")
+            self.reply_bar.edit.setEnabled(False)
+            self.call_panel.add_note("The customer has ended the call. Press Finish and score.")
 
     def finish_typed(self) -> None:
-        from coach_app.scenarios.text_driver import speaking_time_s
-
-        conversation = self.conversation
-        if conversation is None:
+        call = self.typed_call
+        if call is None:
             return
-        reply = self._typed_reply
-        end_s = self._typed_clock_s + speaking_time_s(reply.text)
-        conversation.add_customer_turn(reply, round(self._typed_clock_s, 2), round(end_s, 2))
-        self.conversation = None
+        self.typed_call = None
         self._end_typed_controls()
-        if not any(t.speaker == "rep" for t in conversation.turns):
+        if not any(t.speaker == "rep" for t in call.conversation.turns):
             self._reset()
             return
         settings = self.state.settings
 
         def score_and_save(*, on_progress, cancel) -> int:
-            result = conversation.finish(session.rubric_for(settings))
-            title = f"Practice: {conversation.scenario.title}"
+            result = call.finish(session.rubric_for(settings))
+            title = f"Practice: {call.conversation.scenario.title}"
             return session.save_practice(result, title, settings, None, on_progress=on_progress, cancel=cancel)
 
         handle = run_task(score_and_save, on_done=self._saved, on_failed=self._save_ended_early, parent=self)
@@ -372,12 +279,9 @@ class PracticeScreen(QWidget):
         self._set_choosing(False)
         self.record_button.setEnabled(False)
         scenario = self.selected_scenario()
-        self._persona = scenario.persona.name if scenario is not None else ""
-        self._relay = _CallRelay(self)
-        self._relay.changed.connect(self._show_snapshot)
-        self.call.clear()
-        self.nudge.hide()
-        self._shown_turns = 0
+        self.call_panel.begin(scenario.persona.name if scenario is not None else "")
+        self._relay = CallRelay(self)
+        self._relay.changed.connect(self.call_panel.show_snapshot)
         handle = run_task(
             session.start_call,
             self.state.settings,
@@ -403,7 +307,7 @@ class PracticeScreen(QWidget):
         self.meter.set_level(max(recorder.level.rms_dbfs))
         self.elapsed.setText(clock(recorder.elapsed_s))
         if self.live is not None:
-            self.partial.setText(" ".join(self.live.partials().values())[-400:])
+            self.call_panel.partial.setText(" ".join(self.live.partials().values())[-400:])
         call_over = self.loop is not None and self.loop.call_ended.is_set() and not self.loop.player.playing
         if call_over or recorder.finished.is_set():  # the customer ended the call, or the disk or microphone failed
             self.stop_recording()
@@ -432,9 +336,14 @@ class PracticeScreen(QWidget):
             self._relay.active = False
 
         def finish(*, on_progress, cancel) -> int:
-            audio = recorder.path
             try:
                 audio = recorder.stop().path  # the partial file's name if it could not be finalised
+            except CoachError:  # the recording would not finish; the error says where its audio is kept
+                for worker in (loop, live):
+                    if worker is not None:
+                        worker.close()
+                raise
+            try:
                 if loop is not None:
                     result = loop.finish(session.rubric_for(settings))
                     title = f"Practice: {loop.conversation.scenario.title}"
@@ -483,9 +392,8 @@ class PracticeScreen(QWidget):
         if self._relay is not None:
             self._relay.active = False
         self.recorder = self.loop = self.live = None
-        self.mood.clear()
+        self.call_panel.clear_status()
         self._set_choosing(True)
         self.record_button.setText("Record")
         self.check_record()
-        self.partial.clear()
         self.elapsed.setText("0:00")

@@ -3,9 +3,8 @@
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -29,24 +28,20 @@ from coach_app.ui.correction_marks import Scores, correction_notes, rejected_mar
 from coach_app.ui.error_dialog import show_error
 from coach_app.ui.formatting import clock
 from coach_app.ui.missed_finding import MissedFindingDialog
-from coach_app.ui.names import outcome_text, source_label
 from coach_app.ui.state import AppState
 from coach_app.ui.tasks import run_task
 from coach_app.ui.widgets.comments_panel import CommentsPanel
 from coach_app.ui.widgets.export_done import show_export_done, with_extension
+from coach_app.ui.widgets.playback_bar import PlaybackBar
 from coach_app.ui.widgets.scorecard_tree import FINDING_ID_ROLE, REJECTED_ROLE, ScorecardTree
+from coach_app.ui.widgets.session_header import SessionHeader
 from coach_app.ui.widgets.task_panel import TaskPanel
 from coach_app.ui.widgets.timeline import Timeline
 from coach_app.ui.widgets.transcript_notes import TranscriptNotes
 from coach_app.ui.widgets.transcript_view import TranscriptView
 from coach_app.ui.widgets.undo_bar import UndoBar
 
-if TYPE_CHECKING:
-    from coach_app.ui.player import AudioPlayer
-
 log = logging.getLogger(__name__)
-
-POSITION_POLL_MS = 100
 
 
 class ReviewScreen(QWidget):
@@ -58,10 +53,6 @@ class ReviewScreen(QWidget):
         super().__init__()
         self.state = state
         self.stored: StoredSession | None = None
-        self.player: AudioPlayer | None = None
-        self._poll = QTimer(self)
-        self._poll.setInterval(POSITION_POLL_MS)
-        self._poll.timeout.connect(self._show_position)
 
         self.empty_label = QLabel("No session open.\nChoose one in the Library, or practise a conversation.")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -71,7 +62,7 @@ class ReviewScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.addWidget(self.pages)
 
-        QShortcut(QKeySequence("Ctrl+Space"), self, self.toggle_playback)
+        QShortcut(QKeySequence("Ctrl+Space"), self, self.playback.toggle)
         QShortcut(QKeySequence("F8"), self, lambda: self.step_finding(1))
         QShortcut(QKeySequence("Shift+F8"), self, lambda: self.step_finding(-1))
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_last)
@@ -86,25 +77,7 @@ class ReviewScreen(QWidget):
 
     def _build_session_page(self) -> QWidget:
         page = QWidget()
-        self.title_label = QLabel()
-        self.title_label.setObjectName("reviewTitle")
-        self.title_label.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        self.details_label = QLabel()
-        self.overall_label = QLabel()
-        self.overall_label.setObjectName("overallScore")
-        self.overall_label.setStyleSheet("font-size: 22pt; font-weight: 700;")
-        self.overall_label.setAccessibleName("Overall score")
-        self.outcome_label = QLabel()
-        self.outcome_label.setObjectName("practiceOutcome")
-        self.outcome_label.setAccessibleName("How the practice call ended")
-        self.outcome_label.setWordWrap(True)
-        header = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.addWidget(self.title_label)
-        titles.addWidget(self.details_label)
-        titles.addWidget(self.outcome_label)
-        header.addLayout(titles, 1)
-        header.addWidget(self.overall_label)
+        self.header = SessionHeader()
         self.reject_button = QPushButton("Mark finding wrong")
         self.reject_button.setAccessibleName("Mark the selected finding as wrong")
         self.reject_button.setToolTip("The finding is kept but no longer counts; the scores are recalculated")
@@ -130,12 +103,9 @@ class ReviewScreen(QWidget):
             actions.addWidget(button)
 
         self.timeline = Timeline()
-        self.timeline.seek_requested.connect(self.play_from)
-        self.play_button = QPushButton("Play")
-        self.play_button.setAccessibleName("Play or pause the recording")
-        self.play_button.setToolTip("Play / pause (Ctrl+Space)")
-        self.play_button.clicked.connect(self.toggle_playback)
-        self.position_label = QLabel("0:00")
+        self.playback = PlaybackBar(self.state)
+        self.playback.moved.connect(self.timeline.set_position)
+        self.timeline.seek_requested.connect(self.playback.play_from)
         self.previous_button = QPushButton("Previous finding")
         self.previous_button.setToolTip("Shift+F8")
         self.previous_button.clicked.connect(lambda: self.step_finding(-1))
@@ -143,8 +113,7 @@ class ReviewScreen(QWidget):
         self.next_button.setToolTip("F8")
         self.next_button.clicked.connect(lambda: self.step_finding(1))
         controls = QHBoxLayout()
-        for widget in (self.play_button, self.position_label):
-            controls.addWidget(widget)
+        controls.addWidget(self.playback)
         controls.addStretch(1)
         controls.addWidget(self.previous_button)
         controls.addWidget(self.next_button)
@@ -161,11 +130,11 @@ class ReviewScreen(QWidget):
         left_column.addWidget(self.explanation)
 
         self.transcript = TranscriptView()
-        self.transcript.time_clicked.connect(self.play_from)
+        self.transcript.time_clicked.connect(self.playback.play_from)
         self.transcript_notes = TranscriptNotes()
 
         self.comments = CommentsPanel(self.state.db, lambda: self.state.settings.rep_name or None, self.current_time_s)
-        self.comments.play_requested.connect(self.play_from)
+        self.comments.play_requested.connect(self.playback.play_from)
         self.comments.changed.connect(self._comments_changed)
         self.comments.deleted.connect(self._comment_deleted)
         right = self.comments
@@ -180,7 +149,7 @@ class ReviewScreen(QWidget):
         self.tasks = TaskPanel()
         self.undo_bar = UndoBar()
         column = QVBoxLayout(page)
-        column.addLayout(header)
+        column.addWidget(self.header)
         column.addLayout(actions)
         column.addWidget(self.undo_bar)
         column.addWidget(self.transcript_notes)
@@ -195,7 +164,7 @@ class ReviewScreen(QWidget):
     def open_session(self, session_id: int) -> None:
         if self.stored is None or self.stored.summary.id != session_id:
             self.undo_bar.dismiss()
-        self._close_player()
+        self.playback.close_player()
         self.stored = sessions.load_session(self.state.db, session_id)
         self._render()
         self.pages.setCurrentIndex(1)
@@ -207,7 +176,8 @@ class ReviewScreen(QWidget):
             self.stored = sessions.load_session(self.state.db, self.stored.summary.id)
         except CoachError:
             self.stored = None
-            self._close_player()
+            self.playback.close_player()
+            self.playback.set_recording(None)
             self.pages.setCurrentIndex(0)
             return
         self._render()
@@ -215,34 +185,14 @@ class ReviewScreen(QWidget):
     def _render(self) -> None:
         stored = self.stored
         assert stored is not None
-        summary, card = stored.summary, stored.scorecard
-        self.title_label.setText(summary.title)
-        when = summary.started_at.replace("T", " ")[:16]
-        self.details_label.setText(
-            f"{summary.rep} · {when} · {clock(summary.duration_s)} · {source_label(summary.source)}"
-        )
-        outcome = outcome_text(card.extras)
-        self.outcome_label.setText(outcome)
-        self.outcome_label.setVisible(bool(outcome))
-        notice = card.extras.get("analysis_notice")  # the behaviour model was missing: rules-only findings
-        if notice:
-            self.details_label.setText(self.details_label.text() + " · rules-only analysis")
-        self.details_label.setToolTip(notice or "")
-        corrected = stored.corrected is not None and summary.overall != summary.automatic_overall
-        self.overall_label.setText(
-            f"{card.overall}<small>/100</small>"
-            + (f"  <small>(automatic {summary.automatic_overall})</small>" if corrected else "")
-        )
-        self.overall_label.setToolTip("Overall score, 0–100" + (", after trainer corrections" if corrected else ""))
+        self.header.show_session(stored)
         active = self._active_findings()
         self.timeline.set_conversation(stored.transcript, active)
         self.transcript.set_conversation(stored.transcript, active)
         self.transcript_notes.show_transcript(stored.transcript)
         self._fill_scorecard()
         self._fill_comments()
-        has_audio = summary.audio_path is not None
-        self.play_button.setEnabled(has_audio)
-        self.play_button.setToolTip("Play / pause (Ctrl+Space)" if has_audio else "This session has no recording")
+        self.playback.set_recording(stored.summary.audio_path)
 
     def _active_findings(self) -> tuple[Finding, ...]:
         assert self.stored is not None
@@ -286,55 +236,15 @@ class ReviewScreen(QWidget):
     def _play_item(self, _item: QTreeWidgetItem) -> None:
         finding = self.scorecard.current_finding()
         if finding is not None:
-            self.play_from(finding.start_s)
+            self.playback.play_from(finding.start_s)
 
     def step_finding(self, step: int) -> None:
         self.scorecard.step(step)
 
-    def play_from(self, seconds: float) -> None:
-        self.timeline.set_position(seconds)
-        if self.stored is None or self.stored.summary.audio_path is None:
-            return
-        from coach_app.ui.player import AudioPlayer  # sound libraries load on first playback
-
-        try:
-            if self.player is None:
-                audio = sessions.audio_file(self.state.db, self.stored.summary.audio_path)
-                self.player = AudioPlayer(audio, self.state.settings.speaker or None)
-            self.player.play(seconds)
-        except CoachError as exc:
-            show_error(self, exc)
-            return
-        self.play_button.setText("Pause")
-        self._poll.start()
-
-    def toggle_playback(self) -> None:
-        if self.player is not None and self.player.playing:
-            self.player.pause()
-            self.play_button.setText("Play")
-            self._poll.stop()
-        elif self.stored is not None and self.stored.summary.audio_path is not None:
-            self.play_from(self.player.position_s if self.player is not None else 0.0)
-
-    def _show_position(self) -> None:
-        if self.player is None:
-            return
-        self.position_label.setText(f"{clock(self.player.position_s)} / {clock(self.player.duration_s)}")
-        self.timeline.set_position(self.player.position_s)
-        if not self.player.playing:
-            self.play_button.setText("Play")
-            self._poll.stop()
-
     def current_time_s(self) -> float | None:
         """Where the cursor is: the playback position, else the last finding or moment chosen."""
-        return self.player.position_s if self.player is not None else self.timeline.position_s
-
-    def _close_player(self) -> None:
-        self._poll.stop()
-        if self.player is not None:
-            self.player.close()
-            self.player = None
-        self.play_button.setText("Play")
+        player = self.playback.player
+        return player.position_s if player is not None else self.timeline.position_s
 
     # Comments, undo and roles
 

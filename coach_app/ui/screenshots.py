@@ -83,7 +83,7 @@ def screen_tour(window: MainWindow, ids: list[int]) -> Iterator[tuple[str, QWidg
     practice.picker.list.setCurrentRow(1)
     practice.start_typed()
     for line in PRACTICE_LINES:
-        practice.reply_edit.setText(line)
+        practice.reply_bar.edit.setText(line)
         practice.send_typed()
     yield "1-practice", window
     practice.abandon_typed()

@@ -89,7 +89,7 @@ def test_cache_returns_the_same_vector():
     encoder = shipped_encoder()
     text = "So the parcel went to your neighbour's address instead of yours."
     first = encoder.encode_one(text)
-    assert encoder._cache[text] is not None
+    assert text in encoder.cache
     assert np.array_equal(first, encoder.encode_one(text))
 
 

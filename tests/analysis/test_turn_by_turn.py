@@ -45,11 +45,11 @@ def test_a_rep_turn_is_encoded_when_it_arrives():
     after Stop reuses both encodings."""
     customer = "The engineer was meant to come on Tuesday between eight and twelve and nobody turned up at all."
     rep = "Oh no, a whole morning wasted waiting in for him, I'm sorry."
-    shipped_encoder()._cache.pop(rep, None)
-    shipped_model()._pooled.pop((customer, rep), None)
+    shipped_encoder().cache.forget(rep)
+    shipped_model().cache.forget((customer, rep))
     live = TurnByTurn()
     live.add(Turn("customer", 0.0, 5.0, customer))
-    assert (customer, rep) not in shipped_model()._pooled
+    assert (customer, rep) not in shipped_model().cache
     live.add(Turn("rep", 5.5, 8.0, rep))
-    assert rep in shipped_encoder()._cache
-    assert (customer, rep) in shipped_model()._pooled
+    assert rep in shipped_encoder().cache
+    assert (customer, rep) in shipped_model().cache

@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from pulse_server import CUSTOMER_DEVICE, CUSTOMER_SINK, REP_DEVICE, REP_SINK, s
 from coach_app import paths
 from coach_app.audio.capture import Recorder, StopReason
 from coach_app.audio.levels import SILENCE_DBFS
+from coach_app.audio.wavfile import is_being_written
 from coach_app.errors import AudioError
 
 WAIT_S = 20  # generous upper bound for events on a busy 2-core machine; tests finish as soon as they fire
@@ -159,6 +161,39 @@ def test_a_failing_consumer_does_not_stop_the_recording(pulse):
         assert watch.flowing.wait(WAIT_S)
     assert recorder.result.stop_reason is StopReason.REQUESTED
     assert recorder.result.frames == len(watch.audio()) >= 8000
+
+
+def test_a_stop_that_cannot_finish_times_out_and_keeps_the_recording(pulse):
+    """When the writer cannot finish (here a chunk consumer hangs), stop() gives up after its timeout with an
+    AudioError naming the partial file, which holds the audio so far as a valid WAV that recovery leaves alone;
+    once the consumer lets go, the writer still finishes the file with everything recorded."""
+    watch = AudioWatch(recorder_seconds=1.0)
+    hung, release = threading.Event(), threading.Event()
+
+    def hanging(frames, samplerate):
+        if watch.flowing.is_set():
+            hung.set()
+            release.wait(WAIT_S)
+
+    recorder = Recorder(devices=[REP_DEVICE], on_chunk=[watch, hanging])
+    recorder.start()
+    try:
+        assert hung.wait(WAIT_S)
+        began = time.monotonic()
+        with pytest.raises(AudioError, match="did not finish within 0.5 s") as error:
+            recorder.stop(timeout_s=0.5)
+        assert time.monotonic() - began < 5.0
+        assert str(recorder.partial_path) in str(error.value)
+        assert not recorder.path.exists() and is_being_written(recorder.partial_path)
+        kept = sf.info(recorder.partial_path).frames
+        assert kept >= 0.5 * 16000  # synced to disk before the hang: playable as it stands
+    finally:
+        release.set()
+    assert recorder.finished.wait(WAIT_S)
+    result = recorder.stop()
+    assert result.stop_reason is StopReason.REQUESTED and result.path == recorder.path
+    assert not recorder.partial_path.exists()
+    assert sf.info(result.path).frames == result.frames >= kept
 
 
 def test_device_problems_are_audio_errors_and_leave_no_file(pulse, tmp_path):

@@ -12,13 +12,13 @@ def test_typed_call_is_scored_saved_and_opened_in_review(qtbot, window):
     scenario = practice.selected_scenario()
     practice.start_typed()
     assert not practice.picker.list.isEnabled()
-    practice.reply_edit.setText("Is your account number 1234?")
+    practice.reply_bar.edit.setText("Is your account number 1234?")
     practice.send_typed()
-    assert practice.nudge.isVisible() and "open question" in practice.nudge.text()
-    practice.reply_edit.setText("I'm so sorry about that. Can you tell me a bit more about what happened?")
+    assert practice.call_panel.nudge.isVisible() and "open question" in practice.call_panel.nudge.text()
+    practice.reply_bar.edit.setText("I'm so sorry about that. Can you tell me a bit more about what happened?")
     practice.send_typed()
-    assert practice.mood.text().startswith(f"{scenario.persona.name} feels: ")
-    html = practice.call.toPlainText()
+    assert practice.call_panel.mood.text().startswith(f"{scenario.persona.name} feels: ")
+    html = practice.call_panel.call.toPlainText()
     assert html.count("You:") == 2 and html.count("Customer:") == 3
     with qtbot.waitSignal(window.state.session_opened, timeout=20000) as opened:
         practice.finish_typed()
@@ -27,7 +27,7 @@ def test_typed_call_is_scored_saved_and_opened_in_review(qtbot, window):
     assert [s.id for s in stored] == [opened.args[0]]
     assert stored[0].scenario == scenario.id and stored[0].source == "practice"
     review = window.page("review")
-    assert review.title_label.text() == f"Practice: {scenario.title}"
+    assert review.header.title_label.text() == f"Practice: {scenario.title}"
     assert review.scorecard.topLevelItemCount() >= 5
     assert practice.picker.list.isEnabled()
 
@@ -39,24 +39,24 @@ def test_nudges_can_be_turned_off(qtbot, window):
     assert window.state.settings.nudges_enabled is False
     practice.picker.list.setCurrentRow(1)
     practice.start_typed()
-    practice.reply_edit.setText("Is your account number 1234?")
+    practice.reply_bar.edit.setText("Is your account number 1234?")
     practice.send_typed()
-    assert not practice.nudge.isVisible()
+    assert not practice.call_panel.nudge.isVisible()
 
 
 def test_every_turn_from_the_loop_thread_is_shown_once_with_its_nudge(qtbot, window):
     """Turns published from another thread as fast as it can (each rep turn with its findings) all appear in the
     call, once and in order, however the UI's event processing interleaves; the nudge is the last rep turn's."""
     from coach_app.scenarios.conversation import Conversation
-    from coach_app.ui.practice import _CallRelay
+    from coach_app.ui.call_relay import CallRelay
     from coach_app.ui.widgets.nudges import NudgeBar, nudge_for, tone_of
 
     practice = window.show_screen("practice")
     practice.picker.list.setCurrentRow(1)
     scenario = practice.selected_scenario()
-    practice._persona = scenario.persona.name
-    relay = _CallRelay(practice)
-    relay.changed.connect(practice._show_snapshot)
+    practice.call_panel.begin(scenario.persona.name)
+    relay = CallRelay(practice)
+    relay.changed.connect(practice.call_panel.show_snapshot)
     conversation = Conversation(scenario)
     lines = ["Can you tell me more about what happened?", "Is your account number 1234?"] * 15
 
@@ -76,9 +76,9 @@ def test_every_turn_from_the_loop_thread_is_shown_once_with_its_nudge(qtbot, win
     worker.start()
     worker.join(60)
     final = conversation.snapshot()
-    qtbot.waitUntil(lambda: practice._shown_turns == len(final.turns), timeout=10000)
-    shown = [line.split(":", 1)[0] for line in practice.call.toPlainText().splitlines() if line]
+    qtbot.waitUntil(lambda: practice.call_panel.shown_turns == len(final.turns), timeout=10000)
+    shown = [line.split(":", 1)[0] for line in practice.call_panel.call.toPlainText().splitlines() if line]
     assert shown == ["Customer" if t.speaker == "customer" else "You" for t in final.turns]
     last_rep = max(i for i, t in enumerate(final.turns) if t.speaker == "rep")
     expected = nudge_for([f for f in final.findings if f.turn == last_rep])
-    assert expected is not None and practice.nudge.text() == NudgeBar.PREFIX[tone_of(expected)] + expected
+    assert expected is not None and practice.call_panel.nudge.text() == NudgeBar.PREFIX[tone_of(expected)] + expected

@@ -33,31 +33,32 @@ def banner_contrast(bar) -> float:
 def test_ctrl_enter_sends_and_praise_and_warnings_look_different(qtbot, window):
     """Ctrl+Enter sends a turn; a warning is amber with a sign, praise green with a tick, both at 4.5:1 or more."""
     practice = start_typed_call(qtbot, window)
-    qtbot.keyClicks(practice.reply_edit, "Is your account number 1234?")
-    qtbot.keyClick(practice.reply_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert practice.call.toPlainText().count("You:") == 1
-    warning = (practice.nudge.text(), practice.nudge.palette().color(practice.nudge.backgroundRole()).name())
-    assert practice.nudge.tone == "warning" and warning[0].startswith("⚠ ")
-    assert banner_contrast(practice.nudge) >= 4.5
-    qtbot.keyClicks(practice.reply_edit, "That sounds really frustrating, I understand how you feel.")
-    qtbot.keyClick(practice.reply_edit, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
-    assert practice.nudge.tone == "praise" and practice.nudge.text().startswith("✓")
-    assert practice.nudge.palette().color(practice.nudge.backgroundRole()).name() != warning[1]
-    assert banner_contrast(practice.nudge) >= 4.5
+    qtbot.keyClicks(practice.reply_bar.edit, "Is your account number 1234?")
+    qtbot.keyClick(practice.reply_bar.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert practice.call_panel.call.toPlainText().count("You:") == 1
+    nudge = practice.call_panel.nudge
+    warning = (nudge.text(), nudge.palette().color(nudge.backgroundRole()).name())
+    assert nudge.tone == "warning" and warning[0].startswith("⚠ ")
+    assert banner_contrast(nudge) >= 4.5
+    qtbot.keyClicks(practice.reply_bar.edit, "That sounds really frustrating, I understand how you feel.")
+    qtbot.keyClick(practice.reply_bar.edit, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
+    assert nudge.tone == "praise" and nudge.text().startswith("✓")
+    assert nudge.palette().color(nudge.backgroundRole()).name() != warning[1]
+    assert banner_contrast(nudge) >= 4.5
 
 
 def test_the_clock_runs_and_esc_abandons_after_asking(qtbot, window):
     """The elapsed time moves during a typed call; Esc asks, then drops the call without saving anything."""
     practice = start_typed_call(qtbot, window)
     qtbot.waitUntil(lambda: practice.elapsed.text() != "0:00", timeout=5000)
-    qtbot.keyClicks(practice.reply_edit, "Hello, how can I help?")
-    qtbot.keyClick(practice.reply_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(practice.reply_bar.edit, "Hello, how can I help?")
+    qtbot.keyClick(practice.reply_bar.edit, Qt.Key.Key_Return)
     answer_next_dialog(QMessageBox.StandardButton.No, expect="Abandon")
-    qtbot.keyClick(practice.reply_edit, Qt.Key.Key_Escape)
-    assert practice.conversation is not None and practice.reply_edit.isVisible()
+    qtbot.keyClick(practice.reply_bar.edit, Qt.Key.Key_Escape)
+    assert practice.typed_call is not None and practice.reply_bar.edit.isVisible()
     answer_next_dialog(QMessageBox.StandardButton.Yes, expect="Abandon")
-    qtbot.mouseClick(practice.abandon_button, Qt.MouseButton.LeftButton)
-    assert practice.conversation is None and not practice.reply_edit.isVisible()
+    qtbot.mouseClick(practice.reply_bar.abandon_button, Qt.MouseButton.LeftButton)
+    assert practice.typed_call is None and not practice.reply_bar.edit.isVisible()
     assert practice.picker.list.isEnabled() and not list_sessions(window.state.db)
 
 
@@ -65,13 +66,13 @@ def test_no_nudge_after_the_customer_ends_the_call(qtbot, window):
     """Once the customer hangs up, the nudge goes away and the reply box is closed."""
     practice = start_typed_call(qtbot, window)
     for line in Path(POOR_SCRIPT).read_text().splitlines():
-        if not line.strip() or line.startswith("#") or not practice.reply_edit.isEnabled():
+        if not line.strip() or line.startswith("#") or not practice.reply_bar.edit.isEnabled():
             continue
-        qtbot.keyClicks(practice.reply_edit, line.strip().lstrip(">").strip())
-        qtbot.keyClick(practice.reply_edit, Qt.Key.Key_Return)
-    assert practice.conversation.customer.ended
-    assert not practice.nudge.isVisible() and not practice.reply_edit.isEnabled()
-    assert "ended the call" in practice.call.toPlainText()
+        qtbot.keyClicks(practice.reply_bar.edit, line.strip().lstrip(">").strip())
+        qtbot.keyClick(practice.reply_bar.edit, Qt.Key.Key_Return)
+    assert practice.typed_call.conversation.customer.ended
+    assert not practice.call_panel.nudge.isVisible() and not practice.reply_bar.edit.isEnabled()
+    assert "ended the call" in practice.call_panel.call.toPlainText()
 
 
 def test_record_says_why_it_is_unavailable_and_opens_the_model_manager(qtbot, window, tmp_path):

@@ -39,7 +39,7 @@ def test_space_records_live_and_stop_stores_the_session(qtbot, voice_window, pul
     qtbot.waitUntil(lambda: practice.recording, timeout=20000)  # the model loads in the background
     player = pulse.play(dialogue.mono_path)
     qtbot.waitUntil(lambda: practice.meter.dbfs > -40, timeout=15000)
-    qtbot.waitUntil(lambda: practice.partial.text() != "", timeout=30000)
+    qtbot.waitUntil(lambda: practice.call_panel.partial.text() != "", timeout=30000)
     player.wait(timeout=60)
     assert practice.elapsed.text() != "0:00"
     with qtbot.waitSignal(voice_window.state.session_opened, timeout=60000) as opened:
@@ -52,10 +52,10 @@ def test_space_records_live_and_stop_stores_the_session(qtbot, voice_window, pul
     assert voice_window.current_key() == "review"
 
     review = voice_window.page("review")  # clicking a moment plays the recording from there
-    review.play_from(2.0)
-    qtbot.waitUntil(lambda: review.player.position_s > 2.3, timeout=10000)
+    review.playback.play_from(2.0)
+    qtbot.waitUntil(lambda: review.playback.player.position_s > 2.3, timeout=10000)
     qtbot.keyClick(review, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
-    assert not review.player.playing and review.play_button.text() == "Play"
+    assert not review.playback.player.playing and review.playback.play_button.text() == "Play"
 
 
 def test_a_practice_recording_too_short_to_split_shows_its_note_in_review(qtbot, voice_window, pulse, tmp_path):
@@ -65,7 +65,7 @@ def test_a_practice_recording_too_short_to_split_shows_its_note_in_review(qtbot,
     qtbot.keyClick(practice.picker.list, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: practice.recording, timeout=20000)
     player = pulse.play(line)
-    qtbot.waitUntil(lambda: practice.partial.text() != "", timeout=30000)
+    qtbot.waitUntil(lambda: practice.call_panel.partial.text() != "", timeout=30000)
     player.wait(timeout=30)
     with qtbot.waitSignal(voice_window.state.session_opened, timeout=60000) as opened:
         qtbot.keyClick(practice.picker.list, Qt.Key.Key_Space)
@@ -100,7 +100,7 @@ def test_closing_while_recording_asks_and_keeps_the_recording(qtbot, voice_windo
     qtbot.waitUntil(lambda: practice.recording, timeout=20000)
     player = pulse.play(dialogue.mono_path)
     player.wait(timeout=60)
-    qtbot.waitUntil(lambda: practice.partial.text() != "", timeout=30000)
+    qtbot.waitUntil(lambda: practice.call_panel.partial.text() != "", timeout=30000)
     answer_next_dialog(QMessageBox.StandardButton.Yes, "recording is running")
     assert voice_window.close()
     stored = list_sessions(voice_window.state.db)
@@ -119,13 +119,13 @@ def test_spoken_scenario_call_the_customer_answers_and_the_call_is_stored(
     scenario = practice.selected_scenario()
     practice.start_recording()
     qtbot.waitUntil(lambda: practice.recording, timeout=20000)
-    qtbot.waitUntil(lambda: "Customer:" in practice.call.toPlainText(), timeout=20000)  # the opening line
+    qtbot.waitUntil(lambda: "Customer:" in practice.call_panel.call.toPlainText(), timeout=20000)  # the opening line
     qtbot.waitUntil(lambda: not practice.loop.player.playing, timeout=30000)
     clip = speech.speech_wav(tmp_path_factory.mktemp("turn") / "rep.wav", "I am so sorry. What happened exactly?")
     pulse.play(clip).wait(timeout=30)
-    qtbot.waitUntil(lambda: practice.call.toPlainText().count("Customer:") >= 2, timeout=30000)
-    assert "You:" in practice.call.toPlainText()
-    assert practice.mood.text().startswith(scenario.persona.name)
+    qtbot.waitUntil(lambda: practice.call_panel.call.toPlainText().count("Customer:") >= 2, timeout=30000)
+    assert "You:" in practice.call_panel.call.toPlainText()
+    assert practice.call_panel.mood.text().startswith(scenario.persona.name)
     with qtbot.waitSignal(voice_window.state.session_opened, timeout=60000) as opened:
         practice.toggle_recording()
     stored = load_session(voice_window.state.db, opened.args[0])
@@ -184,7 +184,7 @@ def test_a_failing_customer_loop_stops_the_call_and_keeps_the_recording(
     practice.picker.list.setCurrentRow(1)
     practice.start_recording()
     qtbot.waitUntil(lambda: practice.recording, timeout=20000)
-    qtbot.waitUntil(lambda: "Customer:" in practice.call.toPlainText(), timeout=20000)  # the opening line
+    qtbot.waitUntil(lambda: "Customer:" in practice.call_panel.call.toPlainText(), timeout=20000)  # the opening line
     loop = practice.loop
 
     def crash():

@@ -53,8 +53,8 @@ def test_marking_a_finding_wrong_raises_the_score(qtbot, window, state):
         review.reject_button.click()
     after = load_session(state.db, review.stored.summary.id)
     assert after.summary.overall > before and after.summary.automatic_overall == before
-    assert review.overall_label.text().startswith(str(after.summary.overall))
-    assert "automatic" in review.overall_label.text()
+    assert review.header.overall_label.text().startswith(str(after.summary.overall))
+    assert "automatic" in review.header.overall_label.text()
     assert "1 marked wrong" in review.explanation.text()
 
 
@@ -110,7 +110,7 @@ def test_swapping_speakers_rescores_and_a_turn_can_be_reassigned(qtbot, window, 
         "customer" if speaker == "rep" else "rep" for speaker in speakers
     ]
     assert swapped.summary.overall != before
-    assert review.overall_label.text().startswith(str(swapped.summary.overall))
+    assert review.header.overall_label.text().startswith(str(swapped.summary.overall))
 
     first = swapped.transcript.turns[0]
     review.timeline.set_position(first.start_s + 0.01)  # before any other turn starts

@@ -90,8 +90,8 @@ def test_a_practice_scorecard_shows_how_the_call_ended(qtbot, window, state):
     )
     window.open_session(session_id)
     review = window.page("review")
-    text = review.outcome_label.text()
-    assert review.outcome_label.isVisible()
+    text = review.header.outcome_label.text()
+    assert review.header.outcome_label.isVisible()
     assert "→" in text and " of " in text and ("resolved" in text or "hung up" in text)
 
 
