@@ -4,8 +4,9 @@ The service-turn corpus (data/service_turns/part_*/) grades each conversation st
 conversation outside the held-out split (data/service_turns/split.json; without it, every fifth conversation is
 held out) becomes a transcript with plausible timings, typed and in its speech-recognition form
 (data/service_turns/asr/), and is analysed once. Scores are then a cheap function of each call's finding counts,
-so a deterministic coordinate search over the rubric's numbers (bases, points, decays, weights) minimises how far
-calls fall outside their band: strong ≥ 75, poor ≤ 45, mixed between, means at least 10 apart, every strong above
+so a deterministic coordinate search over the rubric's numbers (bases, points, decays, weights; a new reward decay
+rescales its dimension's rewards so that stuffing earns what it did) minimises how far calls fall outside their
+band: strong ≥ 75, poor ≤ 45, mixed between, means at least 10 apart, every strong above
 every poor. Phrase-stuffing must still not max a score: the scoring tests' stock-empathy call keeps empathy below
 80, any one rewarded kind said thirty times in six variants keeps every dimension below 95, and no stuffed call
 reaches 60 overall.
@@ -37,6 +38,9 @@ GRADES = ("strong", "mixed", "poor")
 STRONG_MIN, POOR_MAX, GAP = 75.0, 45.0, 10.0
 STUFFED_DIMENSION_MAX, STUFFED_OVERALL_MAX = 79.0, 59.0  # the scoring tests' stock-empathy call
 STUFFED_KIND_MAX = 94.0  # one rewarded kind said thirty times never maxes any dimension
+STUFFED_VARIANTS = 6  # the stuffed calls' distinct phrasings of a kind (a repeated phrase earns nothing)
+DECAY_MIN = 0.4  # a kind's second finding still earns at least 40 % of its first, so rejecting one still counts
+DECAYS = [round(DECAY_MIN + 0.05 * k, 2) for k in range(round((0.9 - DECAY_MIN) / 0.05) + 1)]
 WORDS_PER_S, REP_PAUSE_S, CUSTOMER_PAUSE_S = 2.6, 0.8, 0.6
 PASSES = 6
 HEADROOM_WEIGHT = 1.0
@@ -136,6 +140,8 @@ def counts(findings, kinds: list[str]) -> tuple[np.ndarray, np.ndarray]:
 class Model:
     """The rubric's numbers as arrays, and the scores they give a set of calls."""
 
+    NUMBERS = ("base", "weight", "decay", "penalty_decay", "points")
+
     def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
         self.dims = [d.key for d in rubric.dimensions]
@@ -150,6 +156,13 @@ class Model:
             for kind, value in d.points.items():
                 self.points[i, self.kinds.index(kind)] = value
                 self.used[i, self.kinds.index(kind)] = True
+
+    def state(self) -> tuple[np.ndarray, ...]:
+        return tuple(getattr(self, name).copy() for name in self.NUMBERS)
+
+    def restore(self, state: tuple[np.ndarray, ...]) -> None:
+        for name, values in zip(self.NUMBERS, state, strict=True):
+            setattr(self, name, values.copy())
 
     def dimension_scores(self, unique: np.ndarray, total: np.ndarray, clip: bool = True) -> np.ndarray:
         """calls × dimensions, as scoring.scorecard computes them (before rounding; unclamped with clip=False)."""
@@ -166,8 +179,11 @@ class Model:
     def overall(self, unique: np.ndarray, total: np.ndarray, exact: bool = False) -> np.ndarray:
         """Overall scores; `exact` rounds as the scorecard does (whole dimension scores, then the mean)."""
         dims = self.dimension_scores(unique, total)
-        if exact:
-            return np.round(np.round(dims) @ self.weight / self.weight.sum())
+        if exact:  # summed dimension by dimension, in the scorecard's order, so a mean of exactly .5 rounds alike
+            weighted, weights = np.zeros(len(dims)), 0.0
+            for i, weight in enumerate(self.weight.tolist()):
+                weighted, weights = weighted + np.round(dims[:, i]) * weight, weights + weight
+            return np.round(weighted / weights)
         return dims @ self.weight / self.weight.sum()
 
     def to_rubric(self) -> Rubric:
@@ -194,7 +210,7 @@ def stuffing_cases(model: Model, rubric: Rubric) -> tuple[np.ndarray, np.ndarray
     rows_unique, rows_total = [unique], [total]
     for j, kind in enumerate(model.kinds):
         if (model.points[:, j] > 0).any() and not kind.startswith(CALL_LEVEL):
-            rows_unique.append(np.eye(len(model.kinds))[j] * 6)
+            rows_unique.append(np.eye(len(model.kinds))[j] * STUFFED_VARIANTS)
             rows_total.append(np.eye(len(model.kinds))[j] * 30)
     return np.array(rows_unique), np.array(rows_total)
 
@@ -243,7 +259,7 @@ def coordinates(model: Model, start: Model) -> list[tuple[str, int, int, list[fl
             continue
         out.append(("base", i, -1, [float(b) for b in range(10, 91, 5)]))
         out.append(("weight", i, -1, [round(0.5 + 0.1 * k, 1) for k in range(16)]))
-        out.append(("decay", i, -1, [round(0.5 + 0.05 * k, 2) for k in range(9)]))
+        out.append(("decay", i, -1, DECAYS))
         out.append(("penalty_decay", i, -1, [round(0.5 + 0.05 * k, 2) for k in range(10)]))
         for j in range(len(model.kinds)):
             first = start.points[i, j]
@@ -253,15 +269,24 @@ def coordinates(model: Model, start: Model) -> list[tuple[str, int, int, list[fl
     return out
 
 
-def get(model: Model, name: str, i: int, j: int) -> float:
-    return float(model.points[i, j]) if name == "points" else float(getattr(model, name)[i])
+def stuffed_gain(decay: float) -> float:
+    """What a rewarded kind said in every stuffing variant earns, in multiples of its points."""
+    return float(np.sum(decay ** np.arange(STUFFED_VARIANTS)))
 
 
-def put(model: Model, name: str, i: int, j: int, value: float) -> None:
+def move(model: Model, name: str, i: int, j: int, value: float) -> None:
+    """Set one number. A new reward decay rescales the dimension's rewards so that a kind said in every stuffing
+    variant earns what it did: a lower decay moves worth from repeats to a kind's first finding, which the corpus's
+    short calls (7–12 rep turns, one summary or plan each) need, without letting stuffing earn more."""
     if name == "points":
         model.points[i, j] = value
-    else:
-        getattr(model, name)[i] = value
+        return
+    if name == "decay":
+        rewards = model.points[i] > 0
+        model.points[i, rewards] = np.round(
+            model.points[i, rewards] * stuffed_gain(model.decay[i]) / stuffed_gain(value)
+        )
+    getattr(model, name)[i] = value
 
 
 def calibrate(model: Model, data: dict) -> Model:
@@ -270,13 +295,15 @@ def calibrate(model: Model, data: dict) -> Model:
     for _ in range(PASSES):
         improved = False
         for name, i, j, values in coordinates(model, start):
-            current = get(model, name, i, j)
+            kept = model.state()
+            chosen = kept
             for value in values:
-                put(model, name, i, j, value)
+                model.restore(kept)
+                move(model, name, i, j, value)
                 trial = loss(model, data, start)
                 if trial < best - 1e-9:
-                    best, current, improved = trial, value, True
-            put(model, name, i, j, current)
+                    best, chosen, improved = trial, model.state(), True
+            model.restore(chosen)
         if not improved:
             break
     return model

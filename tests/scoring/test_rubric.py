@@ -7,6 +7,7 @@ from coach_app.paths import resource
 from coach_app.scoring.rubric import VoiceThresholds, load_rubric
 
 DEFAULT = resource("rubrics", "default.toml").read_text(encoding="utf-8")
+EMPATHY_WEIGHT = '[dimensions.empathy]\nlabel = "Empathy and validation"\nweight = '  # its number is calibrated
 
 
 def test_default_rubric_loads():
@@ -21,8 +22,12 @@ def test_default_rubric_loads():
 @pytest.mark.parametrize(
     ("old", "new", "key"),
     [
-        ("weight = 0.9", 'weight = "heavy"', "dimensions.empathy.weight"),
-        ("empathy = 22", "empathyy = 22", "dimensions.empathy.points.empathyy"),
+        (EMPATHY_WEIGHT, EMPATHY_WEIGHT + '"heavy"  # ', "dimensions.empathy.weight"),
+        (
+            "[dimensions.empathy.points]\nempathy =",
+            "[dimensions.empathy.points]\nempathyy =",
+            "dimensions.empathy.points.empathyy",
+        ),
         ("dead_air_s = 5.0", "dead_air_s = -1", "thresholds.dead_air_s"),
         ("dead_air_s = 5.0", "", "thresholds.dead_air_s"),
         ('version = "default-2026.12-1"', "version = 3", "version"),
