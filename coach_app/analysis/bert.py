@@ -55,7 +55,8 @@ class Bert:
         self.type_embeddings = np.stack([first, second])
         options = onnxruntime.SessionOptions()
         # One thread: these small matrices gain little from two, and on a busy 2-core machine threads fighting
-        # for the cores made encoding several times slower.
+        # for the cores made encoding several times slower. A transcript uses both cores by running two batches at
+        # once instead (`each_batch`).
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.enable_mem_pattern = False  # every batch has another shape
