@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from coach_app.analysis import analyze, analyze_turn
+from coach_app.analysis.behaviour import shipped_model
 from coach_app.analysis.context import clear_caches
 from coach_app.analysis.encoder import shipped_encoder
 from coach_app.analysis.utterances import classify
@@ -38,9 +39,11 @@ def hour_long_transcript() -> Transcript:
 
 
 def cold() -> None:
-    """Forget every cached turn text, label and sentence embedding, so the analysis starts cold."""
+    """Forget every cached turn text, label, sentence embedding and behaviour-model pair, so the analysis starts
+    cold."""
     clear_caches()
     shipped_encoder().cache.clear()
+    shipped_model().cache.clear()
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from coach_app.analysis.behaviour_features import LABELS, TurnContext, history_cues
+from coach_app.analysis.bert import each_batch
 from coach_app.analysis.encoder import WEIGHTS_FILE, SentenceEncoder, pair_ids, shipped_encoder
 from coach_app.analysis.lru import LruCache
 from coach_app.errors import ModelError
@@ -65,16 +66,22 @@ class BehaviourModel:
         if missing:
             inputs = [pair_ids(self.encoder.tokenizer, customer, rep, PAIR_TOKENS) for customer, rep in missing]
             order = sorted(range(len(missing)), key=lambda i: len(inputs[i][0]))
-            fresh = {}
-            for start in range(0, len(order), BATCH):
-                chosen = order[start : start + BATCH]
-                states, mask, rep = self.encoder.pair_states([inputs[i] for i in chosen])
-                rep_mean = np.einsum("bt,btd->bd", rep, states) / rep.sum(1, keepdims=True)
-                for i, vector in zip(chosen, np.hstack([states[:, 0], rep_mean]), strict=True):
-                    fresh[missing[i]] = vector
+            batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+            pooled = each_batch(self._pair_pooled, [[inputs[i] for i in chosen] for chosen in batches])
+            fresh = {
+                missing[i]: vector
+                for chosen, vectors in zip(batches, pooled, strict=True)
+                for i, vector in zip(chosen, vectors, strict=True)
+            }
             self.cache.add(fresh)
             known |= fresh
         return np.stack([known[pair] for pair in pairs]) if pairs else np.zeros((0, 768))
+
+    def _pair_pooled(self, batch: list[tuple[list[int], list[int]]]) -> np.ndarray:
+        """(pairs, 768) of a batch of `pair_ids` inputs."""
+        states, _, rep = self.encoder.pair_states(batch)
+        rep_mean = np.einsum("bt,btd->bd", rep, states) / rep.sum(1, keepdims=True)
+        return np.hstack([states[:, 0], rep_mean])
 
     def probabilities(self, rep: str, context: TurnContext) -> np.ndarray:
         """Each label's probability for one rep turn, in the order of `labels`."""

@@ -10,13 +10,21 @@ built in memory from the arrays, with onnxruntime's fused kernels for attention,
 about twice as fast as the same arithmetic in numpy, with the same results to float32 rounding.
 """
 
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
 import numpy as np
 
 from coach_app import onnx_runtime
 from coach_app.analysis import onnx_proto as proto
+from coach_app.heap import release_freed_memory
 
 NORM_EPSILON = 1e-12
 WEIGHTS_NAME = "weights.bin"  # the in-memory file the graph's initializers refer to
+BATCH_THREADS = 2  # the target machine's cores: a transcript's batches run two at a time
+Batch = TypeVar("Batch")
+Result = TypeVar("Result")
 LAYER_KEYS = (
     "qkv",
     "qkv_bias",
@@ -47,7 +55,8 @@ class Bert:
         self.type_embeddings = np.stack([first, second])
         options = onnxruntime.SessionOptions()
         # One thread: these small matrices gain little from two, and on a busy 2-core machine threads fighting
-        # for the cores made encoding several times slower.
+        # for the cores made encoding several times slower. A transcript uses both cores by running two batches at
+        # once instead (`each_batch`).
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.enable_mem_pattern = False  # every batch has another shape
@@ -65,6 +74,19 @@ class Bert:
         x += self.position_embeddings[:length]
         x += self.type_embeddings[0] if types is None else self.type_embeddings[types]
         return self._session.run(None, {"embedded": x, "mask": mask.astype(np.int32)})[0]
+
+
+def each_batch(run: Callable[[Batch], Result], batches: Sequence[Batch]) -> list[Result]:
+    """`run(batch)` for every batch, in order. Several batches (a whole transcript) run BATCH_THREADS at a time, each
+    in its own thread on the one-thread session (onnxruntime releases the GIL), so both cores work without a second
+    session's copy of the weights; a single batch (a turn analysed live) runs in the caller's thread. The threads'
+    freed buffers are then handed back to the system: glibc would keep them in the threads' heaps for good."""
+    if len(batches) < 2:
+        return [run(batch) for batch in batches]
+    with ThreadPoolExecutor(BATCH_THREADS, thread_name_prefix="encoder") as pool:
+        results = list(pool.map(run, batches))
+    release_freed_memory()
+    return results
 
 
 def _graph(arrays: dict[str, np.ndarray]) -> tuple[bytes, np.ndarray]:

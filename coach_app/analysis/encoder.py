@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coach_app.analysis.bert import Bert
+from coach_app.analysis.bert import Bert, each_batch
 from coach_app.analysis.lru import LruCache
 from coach_app.errors import ModelError
 from coach_app.paths import resource
@@ -86,14 +86,15 @@ class SentenceEncoder:
         sums = np.zeros((len(texts), VIEWS, DIMENSIONS), dtype=np.float32)
         # Similar lengths share a batch, so little of each batch is padding.
         windows.sort(key=lambda item: len(item[1]))
-        start = 0
+        batches, start = [], 0
         while start < len(windows):
             size = max(1, BATCH_TOKENS // len(windows[min(start + 31, len(windows) - 1)][1]))
-            batch = windows[start : start + min(size, 32)]
-            pooled = self._pooled([ids for _, ids in batch])
-            for (row, _), vector in zip(batch, pooled, strict=True):
+            batches.append(windows[start : start + min(size, 32)])
+            start += len(batches[-1])
+        pooled = each_batch(self._pooled, [[ids for _, ids in batch] for batch in batches])
+        for batch, vectors in zip(batches, pooled, strict=True):
+            for (row, _), vector in zip(batch, vectors, strict=True):
                 sums[row] += vector
-            start += len(batch)
         return sums / np.maximum(np.linalg.norm(sums, axis=2, keepdims=True), _EPS)
 
     def states(self, windows: Sequence[Sequence[int]], types: Sequence[Sequence[int]] | None = None):

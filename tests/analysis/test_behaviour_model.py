@@ -69,6 +69,24 @@ def test_probabilities_follow_the_customer_turn():
     assert not np.allclose(after_parcel, after_other)
 
 
+def test_many_pairs_run_together_give_each_pair_its_own_states():
+    """Pairs pooled in several batches run two at a time get the states each pair gets alone, in their own rows."""
+    model = shipped_model()
+    pairs = [
+        (f"parcel {n} {'still ' * (n % 7)}has not arrived", f"I'm sorry, let me check order {n} {'now ' * (n % 5)}")
+        for n in range(40)
+    ]
+    for pair in pairs:
+        model.cache.forget(pair)
+    together = model.pooled(pairs)
+    alone = []
+    for pair in pairs:
+        model.cache.forget(pair)
+        alone.append(model.pooled([pair])[0])
+    assert len(pairs) > 2 * behaviour.BATCH
+    assert np.allclose(together, np.stack(alone), atol=1e-5)
+
+
 def test_missing_model_file_names_it(tmp_path):
     """A missing model file raises ModelError naming the file and how to repair it."""
     with pytest.raises(ModelError, match=rf"{WEIGHTS_FILE} is missing.*reinstall"):

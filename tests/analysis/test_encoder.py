@@ -1,11 +1,14 @@
 """The shipped sentence encoder: reproduces the published model's similarities, and fails clearly when damaged."""
 
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from coach_app.analysis.bert import each_batch
 from coach_app.analysis.encoder import (
     DIMENSIONS,
     MAX_TOKENS,
@@ -82,6 +85,30 @@ def test_embeddings_are_unit_length_and_batch_independent():
     assert batch.shape == (3, VIEWS, DIMENSIONS)
     assert np.allclose(np.linalg.norm(batch, axis=2), 1.0, atol=1e-5)
     assert np.allclose(batch, alone, atol=1e-4)
+
+
+def test_many_batches_run_together_give_each_text_its_own_views():
+    """A transcript's texts, encoded in several batches run two at a time, get the views each text gets alone."""
+    encoder = shipped_encoder()
+    texts = [f"order {n} was {'really ' * (n % 13)}late and the courier never rang the bell" for n in range(90)]
+    together = encoder._encode_uncached(texts)
+    alone = np.vstack([encoder._encode_uncached([text]) for text in texts])
+    assert len(texts) > 2 * 32  # more than two batches
+    assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_each_batch_keeps_the_batches_order():
+    """Results come back in the batches' order even when later batches finish first, and a lone batch runs in the
+    caller's thread."""
+
+    def run(n: int) -> tuple[int, str]:
+        time.sleep(0.01 * (6 - n))
+        return n, threading.current_thread().name
+
+    together = each_batch(run, range(6))
+    assert [n for n, _ in together] == list(range(6))
+    assert {name for _, name in together} != {threading.current_thread().name}
+    assert each_batch(run, [3]) == [(3, threading.current_thread().name)]
 
 
 def test_cache_returns_the_same_vector():
