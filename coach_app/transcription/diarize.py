@@ -49,6 +49,10 @@ OVERLAP_DB = 2.0
 LEVEL_SMOOTH_S = 0.2  # the level is the mean power over this long (syllables come and go faster)
 MIN_OVERLAP_S = 0.2
 MAX_OVERLAP_DISTANCE_S = 0.4  # the loud stretch must reach this close to where the voices change
+# Overlaps are also found by the voices' evidence: before a change the first voice's log-odds fall while the second
+# voice is already heard with it, and after the change the second voice's rise only once the first has stopped.
+MIXED_SHARE = 0.4  # both voices are heard where the evidence is under this share of the voice's level in its turn
+MAX_MIXED_S = 1.0  # ... up to this far from the change
 # Pitch: voices of the same sex that the encoder hears as alike often still differ in pitch. Each voice's pitch is a
 # Gaussian (its windows' median pitch, one spread for both) learned from the windows clustered to it; a window's
 # log-likelihood ratio between the two adds to its voice evidence, so it adds nothing when both voices have the same
@@ -58,6 +62,13 @@ PITCH_MIN_SPREAD_ST = 1.0  # a voice's pitch varies at least this much (semitone
 PITCH_WEIGHT = 1.0  # log-likelihood ratio of the pitch → log-odds of the evidence
 PITCH_AFFINITY_ST = 3.0  # windows' similarity falls with their pitch difference (Gaussian of this spread)
 PITCH_MAX_LLR = 3.0  # no window's pitch counts for more than this (an octave error, a shout)
+# Resegmentation: after the voices are labelled from the embeddings, each voice's spectral envelope (mel cepstrum of
+# its frames, a full-covariance Gaussian) is learned from the frames labelled with it, and every stretch of speech is
+# judged again by which model explains its frames better (classic resegmentation after clustering).
+CEPSTRAL_WEIGHT = 1.0  # mean log-likelihood ratio per frame → log-odds of the evidence of a chunk
+CEPSTRAL_SMOOTH_S = 0.3  # frames' ratios are averaged over this much time (one frame says little)
+CEPSTRAL_MAX_LLR = 3.0  # no chunk's cepstral evidence counts for more than this
+MIN_MODEL_FRAMES = 200  # a voice needs 2 s of labelled speech for its model
 NoteFn = Callable[[str], None]
 
 
@@ -71,10 +82,11 @@ class Separation:
 
 @dataclass(frozen=True)
 class Voices:
-    """The voice of each 32 ms chunk (0, 1, or -1 outside speech), the probability it is right, the voices'
-    centroids as heard (for voice prints) and each window's voice."""
+    """The voice of each 32 ms chunk (0, 1, or -1 outside speech), the log-odds of voice 0 over voice 1 there, the
+    probability the label is right, the voices' centroids as heard (for voice prints) and each window's voice."""
 
     labels: np.ndarray
+    evidence: np.ndarray
     confidence: np.ndarray
     centroids: np.ndarray
     window_voices: np.ndarray
@@ -244,20 +256,24 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     k = int(window_voices.max()) + 1 if len(window_voices) else 1
     centroids = np.array([_centroid(smoothed[window_voices == c], weights[window_voices == c]) for c in range(k)])
     if k == 1:
-        return Voices(np.where(speech, 0, -1), np.ones(n), centroids, window_voices)
+        return Voices(np.where(speech, 0, -1), np.zeros(n), np.ones(n), centroids, window_voices)
     pitch, island_pitch = _span_pitch(frames, frames.windows), _span_pitch(frames, frames.islands)
     log_odds = _pitch_log_odds(pitch, window_voices, weights)
     pitch_odds = (log_odds(pitch), log_odds(island_pitch))
-    labels, confidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech, pitch_odds)
+    labels, evidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech, pitch_odds)
     # windows that straddle a change of voice blur the centroids: hear each voice again from its pure windows
     pure = _pure_windows(frames, labels, speech)
     if all((pure == c).any() for c in range(k)):
         centroids = np.array([_centroid(smoothed[pure == c], weights[pure == c]) for c in range(k)])
         log_odds = _pitch_log_odds(pitch, pure, weights)
         pitch_odds = (log_odds(pitch), log_odds(island_pitch))
-        labels, confidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech, pitch_odds)
-    confidence[~covered] = 0.5
-    return Voices(np.where(speech, labels, -1), confidence, centroids, window_voices)
+        labels, evidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech, pitch_odds)
+    cepstral_odds = _cepstral_log_odds(frames, labels, speech)
+    labels, evidence, covered = _label_chunks(
+        frames, smoothed.mean(axis=0), centroids, speech, pitch_odds, cepstral_odds
+    )
+    confidence = np.where(covered, 1 / (1 + np.exp(-np.abs(evidence))), 0.5)
+    return Voices(np.where(speech, labels, -1), evidence, confidence, centroids, window_voices)
 
 
 def _pure_windows(frames: VoiceFrames, labels: np.ndarray, speech: np.ndarray) -> np.ndarray:
@@ -279,9 +295,11 @@ def _label_chunks(
     centroids: np.ndarray,
     speech: np.ndarray,
     pitch_odds: tuple[np.ndarray, np.ndarray],
+    extra: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(voice, confidence, covered by some embedding) of every chunk given the voices' centroids and the pitch's
-    log-likelihood ratio of voice 0 over voice 1 in each window and in each short stretch."""
+    """(voice, log-odds of voice 0 over 1, covered by some embedding) of every chunk given the voices' centroids,
+    the pitch's log-likelihood ratio of voice 0 over voice 1 in each window and in each short stretch and any `extra`
+    log-odds per chunk."""
     n = len(frames.speech_prob)
     centred = _unit(centroids - mean)
     scores, counts = np.zeros((n, 3)), np.zeros(n)
@@ -307,6 +325,8 @@ def _label_chunks(
         scores[first:last] = row
         covered[first:last] = True
     evidence = SHARPNESS * (scores[:, 0] - scores[:, 1]) + scores[:, 2]  # log-odds of voice 0 over 1, 0 if unknown
+    if extra is not None:
+        evidence += extra
     evidence[~speech] = 0.0
     labels = _viterbi(evidence, speech)
     window_scale = float(np.median(np.abs(similarity[:, 0] - similarity[:, 1])))
@@ -316,7 +336,33 @@ def _label_chunks(
         if listener is not None:
             evidence[first:last] += (1 if listener == 0 else -1) * SHARPNESS * BACKCHANNEL_PRIOR * window_scale
     labels = _viterbi(evidence, speech)
-    return labels, 1 / (1 + np.exp(-np.abs(evidence))), covered
+    return labels, evidence, covered
+
+
+def _cepstral_log_odds(frames: VoiceFrames, labels: np.ndarray, speech: np.ndarray) -> np.ndarray:
+    """Per chunk: the log-likelihood ratio of voice 0 over voice 1 of the mel cepstra around it (weighted, clipped),
+    each voice a full-covariance Gaussian learned from the speech frames labelled with it; 0 without both models."""
+    n = len(labels)
+    evidence = np.zeros(n)
+    cepstra = frames.cepstra.astype(np.float64)
+    chunk = np.minimum((np.arange(len(cepstra)) * POWER_FRAME_S / FRAME_S).astype(int), n - 1)
+    voice = np.where(speech[chunk], labels[chunk], -1)
+    if min((voice == 0).sum(), (voice == 1).sum()) < MIN_MODEL_FRAMES:
+        return evidence
+    likelihood = np.zeros((len(cepstra), 2))
+    for c in (0, 1):
+        heard = cepstra[voice == c]
+        covariance = np.cov(heard.T) + 1e-3 * np.eye(heard.shape[1])
+        inverse, (_, log_det) = np.linalg.inv(covariance), np.linalg.slogdet(covariance)
+        offset = cepstra - heard.mean(axis=0)
+        likelihood[:, c] = -0.5 * (np.einsum("ij,jk,ik->i", offset, inverse, offset) + log_det)
+    ratio = np.where(voice >= 0, likelihood[:, 0] - likelihood[:, 1], 0.0)
+    smooth = max(1, int(CEPSTRAL_SMOOTH_S / POWER_FRAME_S))
+    kernel = np.ones(smooth)
+    mean_ratio = np.convolve(ratio, kernel, "same") / np.maximum(np.convolve(voice >= 0, kernel, "same"), 1)
+    sums = np.bincount(chunk, weights=mean_ratio, minlength=n)
+    counts = np.maximum(np.bincount(chunk, minlength=n), 1)
+    return np.clip(CEPSTRAL_WEIGHT * sums / counts, -CEPSTRAL_MAX_LLR, CEPSTRAL_MAX_LLR)
 
 
 def _listener(labels: np.ndarray, first: int, last: int) -> int | None:
@@ -420,7 +466,7 @@ def split_speakers(
         span or (run_words[0].start_s, max(w.end_s for w in run_words))
         for span, (_, run_words, _) in zip(spans, runs, strict=True)
     ]
-    spans = _with_overlaps(spans, runs, frames.power)
+    spans = _with_mixed_voices(_with_overlaps(spans, runs, frames.power), runs, voices)
     turns = []
     for (voice, run_words, confs), span in zip(runs, spans, strict=True):
         turn = make_turn(names[voice], run_words, span)
@@ -463,6 +509,40 @@ def _with_overlaps(
         if distance <= reach:
             spans[index] = (start_a, max(end_a, last * POWER_FRAME_S))
             spans[index + 1] = (min(start_b, first * POWER_FRAME_S), end_b)
+    return spans
+
+
+def _with_mixed_voices(
+    spans: list[tuple[float, float]], runs: Sequence[tuple[int, list[Word], list[float]]], voices: Voices
+) -> list[tuple[float, float]]:
+    """Turn spans that overlap where the evidence for each voice fades near a change: when one voice's turn runs
+    straight into the other's, the stretch before the change where the first voice's evidence is under MIXED_SHARE
+    of its level in its own speech (the second voice already heard with it), and the stretch after it where the
+    second voice's evidence is, are both voices at once."""
+    spans = list(spans)
+    reach, n = int(MAX_MIXED_S / FRAME_S), len(voices.labels)
+    for index in range(len(runs) - 1):
+        (start_a, end_a), (start_b, end_b) = spans[index], spans[index + 1]
+        voice_a, voice_b = runs[index][0], runs[index + 1][0]
+        if voice_a == voice_b or start_b - end_a > ABUT_S:
+            continue
+        change = min(n - 1, int((start_b + end_a) / 2 / FRAME_S))
+        toward_a = voices.evidence * (1 if voice_a == 0 else -1)
+        turn_a, turn_b = slice(int(start_a / FRAME_S), change), slice(change, int(np.ceil(end_b / FRAME_S)))
+        before = toward_a[turn_a][voices.labels[turn_a] == voice_a]
+        after = -toward_a[turn_b][voices.labels[turn_b] == voice_b]
+        if not len(before) or not len(after):
+            continue
+        limit_a, limit_b = MIXED_SHARE * np.median(before), MIXED_SHARE * np.median(after)
+        first, last = change, change
+        speech = voices.labels >= 0
+        while first > max(0, change - reach) and speech[first - 1] and toward_a[first - 1] < limit_a:
+            first -= 1
+        while last < min(n, change + reach) and speech[last] and -toward_a[last] < limit_b:
+            last += 1
+        if (last - first) * FRAME_S >= MIN_OVERLAP_S:
+            spans[index] = (start_a, max(end_a, last * FRAME_S))
+            spans[index + 1] = (min(start_b, first * FRAME_S), end_b)
     return spans
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from coach_app.transcription import speech_detector
 from coach_app.transcription.pitch_track import PitchTrack
 from coach_app.transcription.speech_detector import SpeechDetector
-from coach_app.transcription.voice_encoder import HOP, N_FFT, SAMPLERATE, mel_of_frames, voice_encoder
+from coach_app.transcription.voice_encoder import HOP, N_FFT, N_MELS, SAMPLERATE, mel_of_frames, voice_encoder
 
 FRAME_S = HOP / SAMPLERATE  # 10 ms mel frames
 WINDOW_FRAMES = 150  # 1.5 s
@@ -20,6 +20,8 @@ MIN_ISLAND = 20  # stretches of speech from 0.2 s ...
 PAUSE_FRAMES = 15  # ... ending at a pause of 0.15 s or more
 PENDING = 32  # embeddings are computed in batches this size (~16 s of audio)
 SPEECH_POWER = 10 ** (-30.0 / 10)  # windows are brought to −30 dBFS first, as the encoder was trained
+N_CEPSTRA = 19  # cepstral coefficients 1–19 of the log mel power (the spectral envelope, level left out)
+_DCT = np.cos(np.pi / N_MELS * np.outer(np.arange(1, N_CEPSTRA + 1), np.arange(N_MELS) + 0.5)) * np.sqrt(2 / N_MELS)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class VoiceFrames:
     island_embeddings: np.ndarray  # (m, 256)
     power: np.ndarray  # (frames,) mean square of each 25 ms frame, 10 ms apart
     pitch: np.ndarray  # (frames,) log2 of the pitch (Hz) at each 10 ms frame, NaN where unvoiced
+    cepstra: np.ndarray  # (frames, N_CEPSTRA) mel cepstrum of each 10 ms frame
 
     @property
     def speech_s(self) -> float:
@@ -79,6 +82,7 @@ class VoiceTrack:
         self._mels = np.zeros((0, 40), dtype=np.float32)  # frames from self._mel_start on
         self._power = np.zeros(0, dtype=np.float32)
         self._all_power: list[np.ndarray] = []
+        self._all_cepstra: list[np.ndarray] = []
         self._speech = np.zeros(0, dtype=bool)
         self._mel_start = 0
         self._next_window = 0
@@ -100,8 +104,10 @@ class VoiceTrack:
         windows, embeddings = self._windows.arrays()
         islands, island_embeddings = self._islands.arrays()
         power = np.concatenate(self._all_power) if self._all_power else np.zeros(0, dtype=np.float32)
+        cepstra = np.concatenate(self._all_cepstra) if self._all_cepstra else np.zeros((0, N_CEPSTRA), np.float32)
         probs = self._detector.probabilities()
-        return VoiceFrames(probs, windows, embeddings, islands, island_embeddings, power, self._pitch.finish())
+        pitch = self._pitch.finish()
+        return VoiceFrames(probs, windows, embeddings, islands, island_embeddings, power, pitch, cepstra)
 
     def _advance(self, final: bool) -> None:
         probs = self._detector.probabilities()
@@ -122,6 +128,7 @@ class VoiceTrack:
             power = np.square(frames).mean(axis=1)
             self._power = np.concatenate([self._power, power])
             self._all_power.append(power)
+            self._all_cepstra.append(cepstra_of_mels(mels))
             self._speech = np.concatenate([self._speech, speech])
             for offset, is_speech in enumerate(speech):
                 self._track_island(first + offset, bool(is_speech))
@@ -167,3 +174,8 @@ class VoiceTrack:
         drop = max(0, min(keep, available) - self._mel_start)
         self._mels, self._power, self._speech = self._mels[drop:], self._power[drop:], self._speech[drop:]
         self._mel_start += drop
+
+
+def cepstra_of_mels(mels: np.ndarray) -> np.ndarray:
+    """Mel cepstrum (n × N_CEPSTRA) of mel power frames (n × 40)."""
+    return (np.log(mels + 1e-10) @ _DCT.T).astype(np.float32)
