@@ -11,7 +11,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from coach_app.analysis import judgement
 from coach_app.analysis.behaviour import BehaviourModel, shipped_model
 from coach_app.analysis.behaviour_features import KIND_LABEL, TurnContext
 from coach_app.analysis.context import Conversation
@@ -170,8 +169,8 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
         added -= {"apology", "empathy"}  # "sorry, could you spell that?" asks; it does not apologise
     if "dismissive" in added and lexicon("judgement")["offer"].search(text.norm):
         added.discard("dismissive")  # a refusal that goes on to what the rep can do
-    if "rushing" in added and not judgement.close_down_alone(text):
-        added.discard("rushing")  # "…, anything else?" after the rep dealt with something in the same turn
+    if "rushing" in added and lexicon("judgement")["done"].search(text.norm):
+        added.discard("rushing")  # "I've booked the engineer for Friday. Anything else?" dealt with it first
     if "rushing" in added and lexicon("judgement")["invitation"].search(text.norm):
         added.discard("rushing")  # "anything else you'd like to tell me?" invites; it does not close down
     added -= {label for label in ("open_question", "closed_question") if not _asks(conv, index, label)}

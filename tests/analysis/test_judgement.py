@@ -55,6 +55,29 @@ def test_anything_else_that_does_not_close_down(form, customer, rep):
 
 
 @pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(
+    ("customer", "rep"),
+    [
+        (
+            "So my parcel's still missing and nobody can tell me where it is?",
+            "The depot will have it somewhere, just keep an eye on the tracking. Anything else?",
+        ),
+        (
+            "I've been overcharged twice now and I want it sorted.",
+            "You'd need to raise that with billing on the website. Was there anything else?",
+        ),
+        (
+            "The heating's off again and I've got a newborn at home.",
+            "Engineers are busy this week, you can try calling back Monday. Anything else today?",
+        ),
+    ],
+)
+def test_anything_else_after_a_brush_off_is_rushing(form, customer, rep):
+    """'Anything else?' after a sentence that passes the problem back, with nothing done, still closes it down."""
+    assert "rushing" in rep_kinds(customer, rep, form)
+
+
+@pytest.mark.parametrize("form", FORMS)
 def test_calm_down_after_earlier_customer_turns(form):
     """Judgement is found in a later turn of a longer call too."""
     kinds = last_turn_kinds(
