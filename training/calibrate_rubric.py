@@ -251,8 +251,10 @@ def loss(model: Model, data: dict, start: Model) -> float:
 
 
 def coordinates(model: Model, start: Model) -> list[tuple[str, int, int, list[float]]]:
-    """Every number the search may move, with its candidate values. Points keep their sign and at least half their
-    starting size (the rubric's author said the kind matters); dimensions the corpus cannot judge stay as they are."""
+    """Every number the search may move, with its candidate values. Rewards keep at least half their starting size
+    (the rubric's author said the kind matters); penalties keep their authored size (searching them let each rerun
+    halve them again, and a trainer expects a put-down to cost what the rubric says); dimensions the corpus cannot
+    judge stay as they are."""
     out = []
     for i, dim in enumerate(model.dims):
         if dim in FROZEN_DIMENSIONS:
@@ -263,9 +265,9 @@ def coordinates(model: Model, start: Model) -> list[tuple[str, int, int, list[fl
         out.append(("penalty_decay", i, -1, [round(0.5 + 0.05 * k, 2) for k in range(10)]))
         for j in range(len(model.kinds)):
             first = start.points[i, j]
-            if model.used[i, j] and first != 0:
-                sign, least = (1.0 if first > 0 else -1.0), max(2, int(abs(first) // 2))
-                out.append(("points", i, j, [sign * v for v in range(least, 41) if v % 2 == 0 or v == least]))
+            if model.used[i, j] and first > 0:
+                least = max(2, int(first // 2))
+                out.append(("points", i, j, [float(v) for v in range(least, 41) if v % 2 == 0 or v == least]))
     return out
 
 
