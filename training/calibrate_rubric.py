@@ -252,9 +252,9 @@ def loss(model: Model, data: dict, start: Model) -> float:
 
 def coordinates(model: Model, start: Model) -> list[tuple[str, int, int, list[float]]]:
     """Every number the search may move, with its candidate values. Rewards keep at least half their starting size
-    (the rubric's author said the kind matters); penalties keep their authored size (searching them let each rerun
-    halve them again, and a trainer expects a put-down to cost what the rubric says); dimensions the corpus cannot
-    judge stay as they are."""
+    (the rubric's author said the kind matters); penalties keep the size the file gives them (searching them let
+    each rerun halve them again, and a trainer expects a put-down to cost what the rubric says); dimensions the
+    corpus cannot judge stay as they are."""
     out = []
     for i, dim in enumerate(model.dims):
         if dim in FROZEN_DIMENSIONS:
