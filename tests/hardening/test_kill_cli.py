@@ -34,7 +34,8 @@ def make_bundle(home: Path) -> Path:
 
 
 def check_library(home: Path) -> int:
-    """The database passes integrity and foreign-key checks, and every stored session is complete."""
+    """The database passes integrity and foreign-key checks, and every stored session is complete (a database killed
+    before its first migration has no tables yet: it counts as empty)."""
     db_path = home / "data" / "coach.db"
     if not db_path.exists():
         return 0
@@ -42,6 +43,8 @@ def check_library(home: Path) -> int:
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        if not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            return 0  # killed after the new file was made, before its first migration: the next start migrates it
         sessions = db.execute("SELECT id, audio_path FROM sessions").fetchall()
         for session_id, audio in sessions:
             assert db.execute("SELECT count(*) FROM turns WHERE session_id = ?", [session_id]).fetchone()[0] > 0
