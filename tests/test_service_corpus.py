@@ -5,27 +5,14 @@ import importlib.util
 import json
 from pathlib import Path
 
+from coach_app.analysis.behaviour_features import LABELS as MODEL_LABELS
+
 REPO = Path(__file__).resolve().parent.parent
 SPLIT = json.loads((REPO / "data" / "service_turns" / "split.json").read_text(encoding="utf-8"))
 FIRST_PARTS = ["part_a", "part_b"]  # split together, before split.json recorded its parts
 # sha256 of their 132 held-out ids, one a line: the benchmark's figures and the shipped model depend on them
 FIRST_HELD_OUT_SHA256 = "a0669619b94d4a1e6b95b52d652637fb96e0e158e4d2d04b39a33a4a7cd94936"
-LABELS = {
-    "open_question",
-    "closed_question",
-    "reflection",
-    "summary",
-    "empathy",
-    "acknowledgement",
-    "apology",
-    "action_plan",
-    "agreement_check",
-    "judgemental",
-    "dismissive",
-    "blame_shifting",
-    "rushing",
-    "none",
-}
+LABELS = {*MODEL_LABELS, "none"}
 
 
 def _corpus_module():

@@ -23,6 +23,14 @@ def read_rttm(path: Path) -> list[tuple[str, float, float]]:
     return rows
 
 
+def speaker_timeline(transcript, frames: int = 6000, frame_s: float = 0.01) -> np.ndarray:
+    """Per frame, who holds the turn: 0 rep, 1 customer, −1 nobody."""
+    timeline = np.full(frames, -1)
+    for turn in transcript.turns:
+        timeline[int(turn.start_s / frame_s) : int(turn.end_s / frame_s)] = ("rep", "customer").index(turn.speaker)
+    return timeline
+
+
 def single_speaker_share(transcript, reference, duration_s: float, frame_s: float = 0.01) -> float:
     """Share of time where one reference speaker talks, inside a turn, given to that speaker (best mapping)."""
     n = int(duration_s / frame_s) + 1
@@ -30,9 +38,7 @@ def single_speaker_share(transcript, reference, duration_s: float, frame_s: floa
     ref = np.zeros((2, n), dtype=bool)
     for name, start, end in reference:
         ref[names.index(name), int(start / frame_s) : int(end / frame_s)] = True
-    found = np.full(n, -1)
-    for turn in transcript.turns:
-        found[int(turn.start_s / frame_s) : int(turn.end_s / frame_s)] = ("rep", "customer").index(turn.speaker)
+    found = speaker_timeline(transcript, n, frame_s)
     judged = (ref.sum(axis=0) == 1) & (found >= 0)
     truth = ref.argmax(axis=0)
     return max(float(((found == m[truth]) & judged).sum() / judged.sum()) for m in (np.array([0, 1]), np.array([1, 0])))
@@ -169,14 +175,6 @@ def test_quiet_clipped_and_offset_recordings_are_transcribed_alike(take_turns, m
         same = float((found[spoken] == before[spoken]).mean())
         swapped = float(((found >= 0) & (found != before) & spoken).sum() / spoken.sum())
         assert same >= 0.9 and swapped <= 0.02, (name, same, swapped)
-
-
-def speaker_timeline(transcript, frame_s: float = 0.01, duration_s: float = 60.0) -> np.ndarray:
-    """Per frame, who holds the turn: 0 rep, 1 customer, −1 nobody."""
-    timeline = np.full(int(duration_s / frame_s), -1)
-    for turn in transcript.turns:
-        timeline[int(turn.start_s / frame_s) : int(turn.end_s / frame_s)] = ("rep", "customer").index(turn.speaker)
-    return timeline
 
 
 def test_rep_voice_print_names_the_rep(different_sex_call, model_path, tmp_path):
