@@ -27,7 +27,7 @@ def detect(conv: Conversation, index: int) -> list[Finding]:
     return findings
 
 
-def close_down_alone(text: TurnText) -> bool:
+def _close_down_alone(text: TurnText) -> bool:
     """Whether the turn is an 'anything else?' with few other words, or has none (not a close-down question)."""
     span = first_match(text, lexicon("judgement")["close_down"])
     return span is None or len(text.tokens) - (span.last - span.first) <= CLOSE_DOWN_MAX_OTHER_WORDS
@@ -41,7 +41,7 @@ def _close_down(conv: Conversation, index: int) -> Finding | None:
     span = first_match(text, close)
     if span is None or first_match(text, categories["invitation"]) is not None:
         return None
-    if not close_down_alone(text):
+    if not _close_down_alone(text):
         return None  # the rep dealt with something first; asking for anything else is then fine
     previous = conv.previous_customer(index)
     if previous is None or not set(conv.text(previous).tokens) & categories["concern"].words:

@@ -79,7 +79,7 @@ class VoiceTrack:
         self._pitch = PitchTrack(SAMPLERATE, FRAME_S)
         self._audio = np.zeros(N_FFT // 2, dtype=np.float32)  # frame k is centred on sample k·HOP
         self._audio_start = -(N_FFT // 2)  # sample index of self._audio[0]
-        self._mels = np.zeros((0, 40), dtype=np.float32)  # frames from self._mel_start on
+        self._mels = np.zeros((0, N_MELS), dtype=np.float32)  # frames from self._mel_start on
         self._power = np.zeros(0, dtype=np.float32)
         self._all_power: list[np.ndarray] = []
         self._all_cepstra: list[np.ndarray] = []
