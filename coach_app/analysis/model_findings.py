@@ -7,6 +7,7 @@ model agrees; the model adds a finding of its own for a label the rules missed. 
 be loaded, the rules stand alone and `model_notice()` says why, so the CLI and the UI can show it.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -21,6 +22,11 @@ from coach_app.analysis.utterance_features import WH_WORDS, is_punctuated
 from coach_app.core import Finding
 from coach_app.errors import ModelError
 from coach_app.heap import release_freed_memory
+
+# A live turn runs its two encoders at once: the sentence encoder here, the behaviour model in the caller's thread
+# (onnxruntime releases the GIL), so the turn waits for the slower one only. One long-lived thread, so its heap is
+# reused rather than a new one made per turn.
+_BESIDE = ThreadPoolExecutor(1, thread_name_prefix="encoder-live")
 
 # label → the lexicon category whose reason and tip a model-only finding of that label uses
 EXPLAINED_BY: dict[str, tuple[str, str]] = {
@@ -94,13 +100,14 @@ def prepare(conv: Conversation) -> None:
 
 def prepare_turn(conv: Conversation, index: int) -> None:
     """Encode a rep turn as it arrives: its text alone (for the utterance classifier) and with the customer turn
-    before it (for the behaviour model); a customer turn is read with the rep's reply."""
+    before it (for the behaviour model), both at once; a customer turn is read with the rep's reply."""
     models = loaded_models()
     if models is None or not conv.is_rep(index):
         return
     text = conv.turns[index].text
-    models[0].encode_views([text])
+    alone = _BESIDE.submit(models[0].encode_views, [text])
     models[1].pooled([(conv.previous_customer_text(index), text)])
+    alone.result()
 
 
 def context(conv: Conversation, index: int) -> TurnContext:
