@@ -140,6 +140,17 @@ def _asks(conv: Conversation, index: int, label: str) -> bool:
     return True
 
 
+def _dealt_with(conv: Conversation, index: int) -> bool:
+    """Whether the concern was dealt with just now: the rep's turn reports a fix ("I've booked the engineer…") or
+    the customer's turn before it says so ("great, that's sorted then"), so an "anything else?" no longer hurries."""
+    cues = lexicon("judgement")
+    customer = conv.previous_customer(index)
+    return bool(
+        cues["done"].search(conv.text(index).norm)
+        or (customer is not None and cues["settled"].search(conv.text(customer).norm))
+    )
+
+
 def hearable(tokens: tuple[str, ...] | list[str]) -> bool:
     """Whether the model can judge a turn: some words, not too many, and recognisably English."""
     if not tokens or len(tokens) > MAX_MODEL_WORDS:
@@ -176,7 +187,7 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
         added -= {"apology", "empathy"}  # "sorry, could you spell that?" asks; it does not apologise
     if "dismissive" in added and lexicon("judgement")["offer"].search(text.norm):
         added.discard("dismissive")  # a refusal that goes on to what the rep can do
-    if "rushing" in added and lexicon("judgement")["done"].search(text.norm):
+    if "rushing" in added and _dealt_with(conv, index):
         added.discard("rushing")  # "I've booked the engineer for Friday. Anything else?" dealt with it first
     if "rushing" in added and lexicon("judgement")["invitation"].search(text.norm):
         added.discard("rushing")  # "anything else you'd like to tell me?" invites; it does not close down
