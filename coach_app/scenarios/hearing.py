@@ -5,7 +5,9 @@ The customer reacts to the same findings the analysis reports, with the readings
 - on a plan turn, or straight after one, a closing question ('anything else I can do?') or a question about
   the plan is part of the plan, not a brush-off, so it does not escalate;
 - an invitation to say more ('anything else on your mind?', 'anything else I should know?') asks what they need,
-  whatever the findings call it.
+  whatever the findings call it;
+- their own earlier words given back with empathy or an acknowledgement ('so your rent's due Friday, no wonder
+  you're worried') reflect what they said, though the analysis judges reflections on their last turn only.
 A plan is checked when the analysis hears an agreement check, or (by meaning) when a question after the plan
 asks whether it works for the customer, however it is worded.
 """
@@ -38,6 +40,7 @@ LISTENING_KINDS = frozenset(
 )
 SOFT_KINDS = frozenset({"closed_question"})  # a slight on its own, nothing beside real listening
 PLAN_TURN_FORGIVES = frozenset({"closed_question", "rushing", "vague_promise"})
+UNDERSTANDING_KINDS = frozenset({"empathy", "acknowledgement"})  # with their earlier words: a late reflection
 # Ways of asking whether a plan suits the customer; a question this close in meaning checks the plan.
 CHECK_PROTOTYPES = (
     "Does that work for you?",
@@ -80,6 +83,8 @@ def hear(kinds: frozenset[str], rep_text: str, plan_offered: bool, last_plan: st
     heard = set(kinds)
     if invites_more(rep_text):
         heard = (heard - SOFT_KINDS - {"rushing"}) | {"needs_question"}
+    if "customer_words" in heard and heard & UNDERSTANDING_KINDS:
+        heard.add("reflection")
     if plan_here or checks:
         heard -= PLAN_TURN_FORGIVES
     if heard & LISTENING_KINDS:

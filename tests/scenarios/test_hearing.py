@@ -64,6 +64,15 @@ def test_an_invitation_to_say_more_asks_about_needs(invitation):
     assert customer.react(found(), invitation).revealed == ("gift",)
 
 
+@pytest.mark.parametrize(("understanding", "reflects"), [("empathy", True), ("acknowledgement", True), ("", False)])
+def test_earlier_words_given_back_with_understanding_reflect(understanding, reflects):
+    """The customer's words from a turn or two back, given back with empathy or an acknowledgement, are heard as a
+    reflection; reused on their own (a refusal can do that) they are not."""
+    kinds = frozenset({"customer_words", understanding} - {""})
+    heard = hear(kinds, "So your son's party is on Saturday, no wonder you're upset.", False)
+    assert ("reflection" in heard.kinds) is reflects
+
+
 def test_a_question_about_the_need_is_not_heard_as_hurrying():
     """A question about what matters to the customer invites them to say it, whatever pace the analysis heard."""
     customer = customer_without_topic_words()

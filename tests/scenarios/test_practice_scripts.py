@@ -15,12 +15,6 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 FIRST = sorted((DATA / "practice_scripts").glob("*_*.txt"))
 SECOND = sorted((DATA / "practice_scripts_b").glob("*_*.txt"))
 PATHS = FIRST + SECOND
-# Strong scripts whose miss is fair, kept as written (the scripts are never bent to pass): each must keep missing
-# until the simulator hears it differently, when the entry goes.
-FAIR_MISSES = {
-    "billing-double-charge_strong2": "after the rent comes out, it asks only how the charge affects her and 'anything "
-    "else I should know?', never what she needs or fears; its one word on charges is a reassurance she never asked for",
-}
 
 
 def practise(path: Path, capsys) -> dict:
@@ -43,12 +37,7 @@ def test_every_script_is_here():
     assert len(SECOND) == 30 and {rep(p) for p in SECOND} == {"strong1", "strong2", "poor"}
 
 
-def strong(path: Path):
-    reason = FAIR_MISSES.get(path.stem) if path.parent.name == "practice_scripts_b" else None
-    return pytest.param(path, marks=pytest.mark.xfail(strict=True, reason=reason)) if reason else path
-
-
-@pytest.mark.parametrize("path", [strong(p) for p in PATHS if rep(p).startswith("strong")], ids=script_id)
+@pytest.mark.parametrize("path", [p for p in PATHS if rep(p).startswith("strong")], ids=script_id)
 def test_strong_script_uncovers_every_need_and_resolves(path, capsys):
     """A strong rep, written without sight of the triggers, uncovers every hidden need and resolves the call."""
     out = practise(path, capsys)
