@@ -1,9 +1,13 @@
 """What the simulated customer hears in a rep turn: the analysis findings, read in the context of the call.
 
-The customer reacts to the same findings the analysis reports, with two readings a person would make:
+The customer reacts to the same findings the analysis reports, with the readings a person would make:
 - a yes/no question is outweighed by listening in the same turn, and a confirming question is no slight at all;
 - on a plan turn, or straight after one, a closing question ('anything else I can do?') or a question about
-  the plan is part of the plan, not a brush-off, so it does not escalate.
+  the plan is part of the plan, not a brush-off, so it does not escalate;
+- an invitation to say more ('anything else on your mind?', 'anything else I should know?') asks what they need,
+  whatever the findings call it;
+- their own earlier words given back with empathy or an acknowledgement ('so your rent's due Friday, no wonder
+  you're worried') reflect what they said, though the analysis judges reflections on their last turn only.
 A plan is checked when the analysis hears an agreement check, or (by meaning) when a question after the plan
 asks whether it works for the customer, however it is worded.
 """
@@ -15,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 
 from coach_app.analysis.encoder import SentenceEncoder, shipped_encoder
+from coach_app.analysis.lexicon import lexicon
+from coach_app.analysis.text import normalise
 from coach_app.errors import ModelError
 
 LISTENING_KINDS = frozenset(
@@ -34,6 +40,7 @@ LISTENING_KINDS = frozenset(
 )
 SOFT_KINDS = frozenset({"closed_question"})  # a slight on its own, nothing beside real listening
 PLAN_TURN_FORGIVES = frozenset({"closed_question", "rushing", "vague_promise"})
+UNDERSTANDING_KINDS = frozenset({"empathy", "acknowledgement"})  # with their earlier words: a late reflection
 # Ways of asking whether a plan suits the customer; a question this close in meaning checks the plan.
 CHECK_PROTOTYPES = (
     "Does that work for you?",
@@ -74,11 +81,21 @@ def hear(kinds: frozenset[str], rep_text: str, plan_offered: bool, last_plan: st
         "agreement_check" in kinds or asks_agreement(rep_text, last_plan)
     )
     heard = set(kinds)
+    if invites_more(rep_text):
+        heard = (heard - SOFT_KINDS - {"rushing"}) | {"needs_question"}
+    if "customer_words" in heard and heard & UNDERSTANDING_KINDS:
+        heard.add("reflection")
     if plan_here or checks:
         heard -= PLAN_TURN_FORGIVES
     if heard & LISTENING_KINDS:
         heard -= SOFT_KINDS
     return Heard(frozenset(heard), checks)
+
+
+def invites_more(rep_text: str) -> bool:
+    """Whether the turn invites the customer to say what else matters ('is there anything else worrying you?'), as
+    opposed to closing them down ('anything else?')."""
+    return lexicon("judgement")["invitation"].search(normalise(rep_text)) is not None
 
 
 def asks_agreement(rep_text: str, plan: str = "") -> bool:

@@ -51,15 +51,21 @@ def restates(text: str, need: HiddenNeed) -> bool:
 
 
 def similarity(text: str, need: HiddenNeed) -> float:
-    """The highest encoder cosine between the turn (or one of its sentences) and the need's description or reveal;
-    0 without the encoder."""
+    """The highest encoder cosine between the turn (or one of its sentences) and the need's description or reveal
+    (or one of their sentences: a question may be about one part of what the customer would say); 0 without the
+    encoder."""
     encoder = _encoder()
     if encoder is None or not normalise(text):
         return 0.0
-    parts = [part for part in _SENTENCE.split(text) if normalise(part)]
-    turn = encoder.encode([*parts, text])
-    about = encoder.encode([need.description, need.reveal.text])
+    turn = encoder.encode(_with_sentences(text))
+    about = encoder.encode([*_with_sentences(need.description), *_with_sentences(need.reveal.text)])
     return float((turn @ about.T).max())
+
+
+def _with_sentences(text: str) -> list[str]:
+    """The text and, when it has more than one, each of its sentences."""
+    parts = [part for part in _SENTENCE.split(text) if normalise(part)]
+    return [*parts, text] if len(parts) > 1 else [text]
 
 
 def _encoder() -> SentenceEncoder | None:

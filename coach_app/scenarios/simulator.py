@@ -10,6 +10,9 @@ from coach_app.scenarios.hearing import hear
 from coach_app.scenarios.matching import NEED_MIN_SIMILARITY, restates, similarity, touches
 from coach_app.scenarios.model import CALM_MOOD, MOOD_MAX, MOOD_MIN, HiddenNeed, Line, Scenario, mood_name
 
+QUESTION_KINDS = frozenset({"open_question", "closed_question", "clarifying_question", "needs_question"})
+NOT_WHEN_ASKED_ABOUT_A_NEED = frozenset({"closed_question", "rushing"})
+
 
 @dataclass(frozen=True)
 class CustomerReply:
@@ -91,10 +94,10 @@ class Customer:
             raise ValueError("the call has ended; start a new Customer to practise again")
         heard = hear(frozenset(f.kind for f in findings), rep_text, self._plan_offered, self._last_plan)
         kinds = set(heard.kinds)
-        if "closed_question" in kinds and self._explores_a_need(rep_text):
+        if kinds & QUESTION_KINDS and kinds & NOT_WHEN_ASKED_ABOUT_A_NEED and self._explores_a_need(rep_text):
             # A question about what really matters to them ("have you seen any of the new ones, or …?") is heard as
-            # an invitation to say more, however it is framed.
-            kinds = (kinds - {"closed_question"}) | {"open_question"}
+            # an invitation to say more, however it is framed, and not as hurrying them along.
+            kinds = (kinds - NOT_WHEN_ASKED_ABOUT_A_NEED) | {"open_question"}
         change = self._mood_change(kinds)
         if change < 0 and self.mood == MOOD_MIN:
             self.hung_up = True

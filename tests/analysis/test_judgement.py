@@ -88,3 +88,18 @@ def test_calm_down_after_earlier_customer_turns(form):
         form=form,
     )
     assert "judgemental" in kinds
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(
+    ("rep", "judges"),
+    [
+        ("Would you calm down and let me finish?", True),
+        ("Just settle down, sir.", True),
+        ("Once things calm down at the depot, how would you like us to keep you posted?", False),
+        ("What do you like to do when you settle down after work?", False),
+    ],
+)
+def test_calm_down_judges_only_as_a_command(form, rep, judges):
+    """Telling the customer to calm down judges them; saying when someone or something calms down does not."""
+    assert ("judgemental" in rep_kinds(CUSTOMER, rep, form)) is judges

@@ -54,6 +54,44 @@ def test_saying_the_need_in_other_words_reveals_it():
     )
 
 
+@pytest.mark.parametrize("invitation", ["Anything else about it I should know?", "Is anything else worrying you?"])
+def test_an_invitation_to_say_more_asks_about_needs(invitation):
+    """'Anything else I should know?' asks what matters, whatever the analysis calls its wording (nothing, or
+    rushing), and opens a need it touches; a plain 'anything else?' does not."""
+    assert hear(frozenset({"rushing"}), invitation, False).kinds == {"needs_question"}
+    customer = Customer(scenario_from_dict(valid_scenario_dict(), "test.toml"))
+    assert customer.react(found(), "Anything else?").revealed == ()
+    assert customer.react(found(), invitation).revealed == ("gift",)
+
+
+@pytest.mark.parametrize(("understanding", "reflects"), [("empathy", True), ("acknowledgement", True), ("", False)])
+def test_earlier_words_given_back_with_understanding_reflect(understanding, reflects):
+    """The customer's words from a turn or two back, given back with empathy or an acknowledgement, are heard as a
+    reflection; reused on their own (a refusal can do that) they are not."""
+    kinds = frozenset({"customer_words", understanding} - {""})
+    heard = hear(kinds, "So your son's party is on Saturday, no wonder you're upset.", False)
+    assert ("reflection" in heard.kinds) is reflects
+
+
+def test_a_question_about_the_need_is_not_heard_as_hurrying():
+    """A question about what matters to the customer invites them to say it, whatever pace the analysis heard."""
+    customer = customer_without_topic_words()
+    before = customer.mood
+    reply = customer.react(found("open_question", "rushing"), "Tell me about the gift, who was it for?")
+    assert reply.revealed == ("gift",) and reply.mood > before
+
+
+def test_a_question_about_one_sentence_of_the_need_opens_it():
+    """A question about one part of what the customer would say opens the need, though the whole reveal says more."""
+    data = valid_scenario_dict()
+    data["hidden_needs"][0].update(
+        reveal="It was a present for my son. His party is on Saturday and he has been asking every day.",
+        topics=["zzzz"],
+    )
+    customer = Customer(scenario_from_dict(data, "test.toml"))
+    assert customer.react(found("open_question"), "When is the party?").revealed == ("gift",)
+
+
 def test_closed_question_beside_listening_does_not_lower_the_mood():
     """'That sounds stressful. Was it the blue one?' calms: the yes/no question is outweighed by the empathy."""
     customer = Customer(scenario_from_dict(valid_scenario_dict(), "test.toml"))
