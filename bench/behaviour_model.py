@@ -35,16 +35,22 @@ def _rss_mb() -> float:
     return float("nan")
 
 
+def analysed_labels(rows: list, form: str) -> list[set[str]]:
+    """One conversation analysed whole: each rep turn's finding kinds mapped to corpus labels (`none` if none)."""
+    call, rep_indices = transcript(rows, form)
+    card = analyze(call)
+    return [
+        {KIND_LABEL[f.kind] for f in card.findings if f.turn == index and f.kind in KIND_LABEL} or {"none"}
+        for index in rep_indices
+    ]
+
+
 def accuracy(calls: dict, form: str) -> None:
     """Per-label precision and recall of the analysis's findings against the held-out labels, and macro figures."""
     gold, predicted = [], []
     for rows in calls.values():
-        call, rep_indices = transcript(rows, form)
-        card = analyze(call)
-        for row, index in zip(rows, rep_indices, strict=True):
-            labels = {KIND_LABEL[f.kind] for f in card.findings if f.turn == index and f.kind in KIND_LABEL}
-            predicted.append(labels or {"none"})
-            gold.append(set(row.labels))
+        predicted += analysed_labels(rows, form)
+        gold += [set(row.labels) for row in rows]
     print(f"\n== held-out split, {form} form: {len(gold)} rep turns in {len(calls)} conversations")
     print(f"{'label':16} {'precision':>9} {'recall':>7} {'support':>8}")
     precisions, recalls = [], []

@@ -51,3 +51,15 @@ def test_a_new_part_is_split_on_its_own_and_earlier_calls_stay_put():
         own = corpus.make_split(rows)
         assert own == sorted(conv for conv in held_out if conv in {row.conv for row in rows})
         assert 0.15 <= len(own) / len({row.conv for row in rows}) <= 0.25
+
+
+def test_second_labels_name_real_turns_with_the_guides_labels():
+    lines = (REPO / "data" / "service_turns" / "second_labels.jsonl").read_text(encoding="utf-8").splitlines()
+    second = [json.loads(line) for line in lines]
+    turns = {(row.conv, row.turn) for row in ROWS}
+    assert len({(line["conv"], line["turn"]) for line in second}) == len(second)
+    for line in second:
+        assert (line["conv"], line["turn"]) in turns, line
+        labels = set(line["labels"])
+        assert labels and labels <= LABELS and len(labels) == len(line["labels"]), line
+        assert "none" not in labels or labels == {"none"}, line
