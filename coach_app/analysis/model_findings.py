@@ -7,6 +7,7 @@ model agrees; the model adds a finding of its own for a label the rules missed. 
 be loaded, the rules stand alone and `model_notice()` says why, so the CLI and the UI can show it.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -21,6 +22,11 @@ from coach_app.analysis.utterance_features import WH_WORDS, is_punctuated
 from coach_app.core import Finding
 from coach_app.errors import ModelError
 from coach_app.heap import release_freed_memory
+
+# A live turn runs its two encoders at once: the sentence encoder here, the behaviour model in the caller's thread
+# (onnxruntime releases the GIL), so the turn waits for the slower one only. One long-lived thread, so its heap is
+# reused rather than a new one made per turn.
+_BESIDE = ThreadPoolExecutor(1, thread_name_prefix="encoder-live")
 
 # label → the lexicon category whose reason and tip a model-only finding of that label uses
 EXPLAINED_BY: dict[str, tuple[str, str]] = {
@@ -94,13 +100,14 @@ def prepare(conv: Conversation) -> None:
 
 def prepare_turn(conv: Conversation, index: int) -> None:
     """Encode a rep turn as it arrives: its text alone (for the utterance classifier) and with the customer turn
-    before it (for the behaviour model); a customer turn is read with the rep's reply."""
+    before it (for the behaviour model), both at once; a customer turn is read with the rep's reply."""
     models = loaded_models()
     if models is None or not conv.is_rep(index):
         return
     text = conv.turns[index].text
-    models[0].encode_views([text])
+    alone = _BESIDE.submit(models[0].encode_views, [text])
     models[1].pooled([(conv.previous_customer_text(index), text)])
+    alone.result()
 
 
 def context(conv: Conversation, index: int) -> TurnContext:
@@ -131,6 +138,17 @@ def _asks(conv: Conversation, index: int, label: str) -> bool:
     if label == "open_question":
         return bool(OPEN_WORDS & set(conv.text(index).tokens))
     return True
+
+
+def _dealt_with(conv: Conversation, index: int) -> bool:
+    """Whether the concern was dealt with just now: the rep's turn reports a fix ("I've booked the engineer…") or
+    the customer's turn before it says so ("great, that's sorted then"), so an "anything else?" no longer hurries."""
+    cues = lexicon("judgement")
+    customer = conv.previous_customer(index)
+    return bool(
+        cues["done"].search(conv.text(index).norm)
+        or (customer is not None and cues["settled"].search(conv.text(customer).norm))
+    )
 
 
 def hearable(tokens: tuple[str, ...] | list[str]) -> bool:
@@ -169,7 +187,7 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
         added -= {"apology", "empathy"}  # "sorry, could you spell that?" asks; it does not apologise
     if "dismissive" in added and lexicon("judgement")["offer"].search(text.norm):
         added.discard("dismissive")  # a refusal that goes on to what the rep can do
-    if "rushing" in added and lexicon("judgement")["done"].search(text.norm):
+    if "rushing" in added and _dealt_with(conv, index):
         added.discard("rushing")  # "I've booked the engineer for Friday. Anything else?" dealt with it first
     if "rushing" in added and lexicon("judgement")["invitation"].search(text.norm):
         added.discard("rushing")  # "anything else you'd like to tell me?" invites; it does not close down
