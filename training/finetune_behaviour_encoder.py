@@ -70,7 +70,6 @@ VALIDATION_SEED = "listening-coach-inner-validation-1"
 CACHE = REPO / "build" / "behaviour_embeddings.npz"
 GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
 SMOOTHING = 4  # grid steps either side (±0.1) over which a threshold's F1 is averaged
-NEAR_BEST = 0.01  # smoothed F1 this close to the best counts as as good
 EPS = 1e-12
 
 
@@ -284,18 +283,16 @@ def decide(probs: np.ndarray, rules: np.ndarray, thresholds: np.ndarray, rules_s
 
 def tune(probs: np.ndarray, rules: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per label, the rule policy (RULES_NEED_MODEL's rule findings need the model's agreement, the others stand
-    alone) and a threshold on a steady part of its F1 curve: each threshold's F1 is averaged with its SMOOTHING
-    neighbours on either side, and of the thresholds within NEAR_BEST of the best average the one nearest 0.5 (where
-    the training loss puts the decision) is taken. The curves are flat, so a lone peak would otherwise carry a
-    threshold far off on a few validation turns (cross-fitted on the validation calls, this rule scores as well as
-    the peak)."""
+    alone) and the threshold at the middle of the best stretch of its F1 curve: each threshold's F1 is averaged with
+    its SMOOTHING neighbours on either side before the best is taken (ties: the lower threshold). The curves are
+    flat, so a lone peak would otherwise carry a threshold far off on a few validation turns (cross-fitted over the
+    validation calls, the smoothed choice scores a little higher than the peak)."""
     rules_stand = np.array([label not in RULES_NEED_MODEL for label in LABELS])
     thresholds = np.zeros(len(LABELS))
     for k in range(len(LABELS)):
         scores = np.array([_f1((probs[:, k] >= t) | (rules[:, k] & rules_stand[k]), targets[:, k]) for t in GRID])
-        smoothed = np.array([scores[max(0, i - SMOOTHING) : i + SMOOTHING + 1].mean() for i in range(len(GRID))])
-        steady = np.flatnonzero(smoothed >= smoothed.max() - NEAR_BEST)
-        thresholds[k] = GRID[steady[np.argmin(np.abs(GRID[steady] - 0.5))]]
+        smoothed = [scores[max(0, i - SMOOTHING) : i + SMOOTHING + 1].mean() for i in range(len(GRID))]
+        thresholds[k] = GRID[int(np.argmax(smoothed))]
     return thresholds, rules_stand
 
 
