@@ -11,14 +11,23 @@ every poor. Phrase-stuffing must still not max a score: the scoring tests' stock
 80, any one rewarded kind said thirty times in six variants keeps every dimension below 95, and no stuffed call
 reaches 60 overall.
 
-Run: `.venv/bin/python training/calibrate_rubric.py [--write] [--counts FILE]` (--write updates
-resources/rubrics/default.toml; the search starts from the numbers in that file).
+The search starts from the authored numbers in training/rubric_start.toml, never from the file it writes, and
+penalties keep the sizes given there, so a rerun on the same corpus and models writes the same file byte for byte.
+The analysed findings are cached in build/calibration/, keyed by a hash of the corpus, the analysis code, lexicons
+and models, so a rerun after a new behaviour model analyses the corpus again (in two processes: about 5 minutes on
+two free cores) and otherwise only searches (about a minute).
+
+Run: `.venv/bin/python training/calibrate_rubric.py [--write]` (--write updates resources/rubrics/default.toml).
 """
 
 import argparse
+import hashlib
+import inspect
 import json
+import multiprocessing
 import re
 import sys
+import tomllib
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -31,9 +40,13 @@ sys.path.insert(0, str(REPO))
 from coach_app.analysis import analyze  # noqa: E402
 from coach_app.core import Transcript, Turn  # noqa: E402
 from coach_app.scoring.rubric import Rubric, load_rubric  # noqa: E402
+from coach_app.scoring.scorecard import MAX_SCALE, opportunity_scale  # noqa: E402
 
 CORPUS = REPO / "data" / "service_turns"
 RUBRIC = REPO / "resources" / "rubrics" / "default.toml"
+START = Path(__file__).with_name("rubric_start.toml")
+CACHE = REPO / "build" / "calibration"
+WORKERS = 2  # the corpus is analysed in this many processes
 GRADES = ("strong", "mixed", "poor")
 STRONG_MIN, POOR_MAX, GAP = 75.0, 45.0, 10.0
 STUFFED_DIMENSION_MAX, STUFFED_OVERALL_MAX = 79.0, 59.0  # the scoring tests' stock-empathy call
@@ -120,20 +133,22 @@ def stuffed_transcript() -> Transcript:
 _WORD = re.compile(r"[a-z']+")
 
 
-def counts(findings, kinds: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per kind: findings with distinct quotes (what rewards count) and all findings (what penalties count)."""
+def counts(findings: list[tuple[str, str, int]], kinds: list[str], scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per kind, from findings (kind, quote, turn): rewards with distinct quotes, each turn-level one counted as
+    `scale` findings (scorecard.opportunity_scale), which is what rewards earn by, and all findings (what penalties
+    count)."""
     unique = np.zeros(len(kinds))
     total = np.zeros(len(kinds))
     seen: set[tuple[str, str]] = set()
     where = {kind: i for i, kind in enumerate(kinds)}
-    for finding in findings:
-        if finding.kind not in where:
+    for kind, quote, turn in findings:
+        if kind not in where:
             continue
-        total[where[finding.kind]] += 1
-        key = (finding.kind, " ".join(_WORD.findall(finding.quote.lower())))
+        total[where[kind]] += 1
+        key = (kind, " ".join(_WORD.findall(quote.lower())))
         if key not in seen:
             seen.add(key)
-            unique[where[finding.kind]] += 1
+            unique[where[kind]] += scale if turn >= 0 else 1.0
     return unique, total
 
 
@@ -186,31 +201,17 @@ class Model:
             return np.round(weighted / weights)
         return dims @ self.weight / self.weight.sum()
 
-    def to_rubric(self) -> Rubric:
-        dimensions = []
-        for i, d in enumerate(self.rubric.dimensions):
-            points = {kind: int(round(self.points[i, self.kinds.index(kind)])) for kind in d.points}
-            dimensions.append(
-                replace(
-                    d,
-                    base=float(round(self.base[i])),
-                    weight=round(float(self.weight[i]), 2),
-                    decay=round(float(self.decay[i]), 2),
-                    penalty_decay=round(float(self.penalty_decay[i]), 2),
-                    points=points,
-                )
-            )
-        return replace(self.rubric, dimensions=tuple(dimensions))
-
 
 def stuffing_cases(model: Model, rubric: Rubric) -> tuple[np.ndarray, np.ndarray]:
     """Finding counts of stuffed calls: the stock-empathy call as analysed, and for every rewarded kind a rep can
     say a call with nothing but that kind, thirty times in six variants."""
-    unique, total = counts(analyze(stuffed_transcript(), rubric).findings, model.kinds)
+    card = analyze(stuffed_transcript(), rubric)
+    found = [(f.kind, f.quote, f.turn) for f in card.findings]
+    unique, total = counts(found, model.kinds, opportunity_scale(card.metrics["rep_turns"]))
     rows_unique, rows_total = [unique], [total]
     for j, kind in enumerate(model.kinds):
         if (model.points[:, j] > 0).any() and not kind.startswith(CALL_LEVEL):
-            rows_unique.append(np.eye(len(model.kinds))[j] * STUFFED_VARIANTS)
+            rows_unique.append(np.eye(len(model.kinds))[j] * STUFFED_VARIANTS * MAX_SCALE)
             rows_total.append(np.eye(len(model.kinds))[j] * 30)
     return np.array(rows_unique), np.array(rows_total)
 
@@ -385,19 +386,61 @@ def _add_missing(out: list[str], pending: dict[str, str]) -> list[str]:
     return out + extra
 
 
-KEYS = ("unique", "total", "grade")
 SETS = ("train", "held-out", "held-out recognised")
 
 
-def analysed(conversations: dict, held: frozenset[str], rubric: Rubric, model: Model) -> dict[str, dict]:
+def analysis_key(rubric: Rubric) -> str:
+    """A hash of what the corpus findings depend on: corpus, analysis code, lexicons, models, thresholds, clock."""
+    digest = hashlib.sha256()
+    roots = (CORPUS, REPO / "coach_app" / "analysis", REPO / "resources" / "lexicons", REPO / "resources" / "models")
+    for path in sorted(p for root in roots for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    digest.update(repr(rubric.thresholds).encode() + inspect.getsource(transcript).encode())
+    digest.update(repr((WORDS_PER_S, REP_PAUSE_S, CUSTOMER_PAUSE_S)).encode())
+    return digest.hexdigest()[:16]
+
+
+def corpus_findings(conversations: dict, rubric: Rubric) -> dict[str, dict]:
+    """Each conversation form's findings as (kind, quote, turn) and its rep turns, from build/calibration/ when this
+    corpus was analysed with the same code, lexicons and models, else analysed now and cached."""
+    path = CACHE / f"findings-{analysis_key(rubric)}.json"
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    jobs = [(conv + form, rows, form) for conv, (_, rows) in conversations.items() for form in forms(rows)]
+    with multiprocessing.get_context("spawn").Pool(WORKERS, _start_worker, (rubric,)) as pool:
+        found = dict(pool.imap(_analysed_call, jobs, chunksize=8))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(found), encoding="utf-8")
+    return found
+
+
+_worker_rubric: list[Rubric] = []
+
+
+def _start_worker(rubric: Rubric) -> None:
+    _worker_rubric.append(rubric)
+
+
+def _analysed_call(job: tuple[str, list[dict], str]) -> tuple[str, dict]:
+    key, rows, form = job
+    card = analyze(transcript(rows, form), _worker_rubric[0])
+    findings = [(f.kind, f.quote, f.turn) for f in card.findings]
+    return key, {"findings": findings, "rep_turns": card.metrics["rep_turns"]}
+
+
+def forms(rows: list[dict]) -> tuple[str, ...]:
+    """The conversation's typed form, and its speech-recognition form where the corpus has one."""
+    return ("", "_asr") if all("rep_asr" in row for row in rows) else ("",)
+
+
+def analysed(conversations: dict, held: frozenset[str], found: dict, kinds: list[str]) -> dict[str, dict]:
     """Each conversation's finding counts and grade, typed and as recognised, split into the calibration set (both
     forms) and the held-out sets (one per form)."""
     sets: dict[str, dict] = {name: defaultdict(list) for name in SETS}
     for conv, (quality, rows) in conversations.items():
-        forms = ("", "_asr") if all("rep_asr" in row for row in rows) else ("",)
-        for form in forms:
-            findings = analyze(transcript(rows, form), rubric).findings
-            unique, total = counts(findings, model.kinds)
+        for form in forms(rows):
+            call = found[conv + form]
+            unique, total = counts(call["findings"], kinds, opportunity_scale(call["rep_turns"]))
             part = sets[("held-out" + (" recognised" if form else "")) if conv in held else "train"]
             part["unique"].append(unique)
             part["total"].append(total)
@@ -405,22 +448,38 @@ def analysed(conversations: dict, held: frozenset[str], rubric: Rubric, model: M
     return {name: {key: np.array(value) for key, value in part.items()} for name, part in sets.items()}
 
 
+def start_model(rubric: Rubric) -> Model:
+    """The rubric with the authored starting numbers of training/rubric_start.toml (same dimensions and kinds)."""
+    start = tomllib.loads(START.read_text(encoding="utf-8"))["dimensions"]
+    dimensions = []
+    for d in rubric.dimensions:
+        numbers = start[d.key]
+        if set(numbers["points"]) != set(d.points):
+            raise SystemExit(f"{START.name}: [dimensions.{d.key}.points] must list the kinds of {RUBRIC.name}")
+        dimensions.append(
+            replace(
+                d,
+                base=float(numbers["base"]),
+                weight=float(numbers["weight"]),
+                decay=float(numbers["decay"]),
+                penalty_decay=float(numbers["penalty_decay"]),
+                points={kind: float(numbers["points"][kind]) for kind in d.points},
+            )
+        )
+    if set(start) != {d.key for d in rubric.dimensions}:
+        raise SystemExit(f"{START.name} must list the dimensions of {RUBRIC.name}")
+    return Model(replace(rubric, dimensions=tuple(dimensions)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write the calibrated numbers into the rubric file")
-    parser.add_argument("--counts", type=Path, help="reuse (or save) the analysed finding counts in this .npz file")
     args = parser.parse_args()
     conversations = load_conversations()
     held = held_out(list(conversations))
     rubric = load_rubric(RUBRIC)
-    model = Model(rubric)
-    if args.counts and args.counts.is_file():
-        saved = np.load(args.counts)
-        data = {name: {key: saved[f"{name}/{key}"] for key in KEYS} for name in SETS}
-    else:
-        data = analysed(conversations, held, rubric, model)
-        if args.counts:
-            np.savez(args.counts, **{f"{name}/{key}": part[key] for name, part in data.items() for key in KEYS})
+    shipped, model = Model(rubric), start_model(rubric)
+    data = analysed(conversations, held, corpus_findings(conversations, rubric), model.kinds)
     stuffed_unique, stuffed_total = stuffing_cases(model, rubric)
     penalised = np.array(
         [(model.points[:, j] < 0).any() and not k.startswith(CALL_LEVEL) for j, k in enumerate(model.kinds)]
@@ -430,11 +489,12 @@ def main() -> None:
     )
     for part in data.values():
         part["stuffed_unique"], part["stuffed_total"] = stuffed_unique, stuffed_total
-        part["rich_unique"] = part["rich_total"] = (rewarded * float(RICH_REPEATS))[None]
+        part["rich_unique"] = (rewarded * RICH_REPEATS * MAX_SCALE)[None]
+        part["rich_total"] = (rewarded * float(RICH_REPEATS))[None]
         part["harsh_unique"] = part["harsh_total"] = (penalised * float(HARSH_REPEATS))[None]
     sizes = ", ".join(f"{name} {len(part['grade'])}" for name, part in data.items())
     print(f"calls (typed and recognised forms of each conversation): {sizes}")
-    before = {name: figures(model, part) for name, part in data.items()}
+    before = {name: figures(shipped, part) for name, part in data.items()}
     calibrate(model, data["train"])
     after = {name: figures(model, part) for name, part in data.items()}
     print(json.dumps({"before": before, "after": after}, indent=1))

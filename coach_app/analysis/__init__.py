@@ -50,6 +50,7 @@ METRIC_KEYS: tuple[str, ...] = (
     "median_response_latency_s",
     "longest_rep_monologue_s",
     "rep_words_per_minute",
+    "rep_turns",
     *COUNTED_KINDS,
     "filler_words",
 )
@@ -64,7 +65,7 @@ def analyze(transcript: Transcript, rubric: Rubric | None = None, extra_findings
     for index in range(len(transcript.turns)):
         findings.extend(_turn_findings(conv, index))
     metrics = _metrics(conv, findings)
-    findings.extend(timing.conversation_findings(conv, metrics))
+    findings.extend(timing.conversation_findings(conv, findings))
     # Pace measured from the recording supersedes the estimate from the transcript's timings for the same turn.
     voice_fast = {f.turn for f in extra_findings if f.kind == "voice_pace_fast"}
     findings = [f for f in findings if not (f.kind == "fast_pace" and f.turn in voice_fast)]

@@ -6,6 +6,7 @@
   customer turn: rep start − customer end (negative when they overlap by less than 0.3 s).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 
@@ -19,6 +20,8 @@ INTERRUPTION_MIN_OVERLAP_S = 0.3
 EPSILON_S = 1e-6  # times are decimals in seconds: 5.0 - 4.7 must count as an overlap of 0.3 s
 FAST_PACE_MIN_WORDS = 12
 TALK_SHARE_MIN_SPEECH_S = 30.0
+SERVING_KINDS = frozenset({"reflection", "summary", "action_plan", "agreement_check"})  # talk that serves the customer
+SERVING_MAX_S = 15.0  # a recap or a next step takes a sentence or two
 OPENING_WORDS = 8
 
 
@@ -143,12 +146,23 @@ def _finding(conv: Conversation, index: int, span: Span | None, name: str, note:
     return conv.finding(category.kind, index, span, category.reason + note, category.tip)
 
 
-def conversation_findings(conv: Conversation, metrics: dict) -> list[Finding]:
-    """Whole-conversation findings (turn -1): who did most of the talking."""
-    rep_s, customer_s = _speaking_seconds(conv)
+def conversation_findings(conv: Conversation, turn_findings: Sequence[Finding]) -> list[Finding]:
+    """Whole-conversation findings (turn -1): who did most of the talking while the customer was being heard.
+
+    A service call needs the rep to explain and confirm: up to SERVING_MAX_S of each rep turn that restates the
+    customer (reflection, summary) or sets out and checks the next steps (action plan, agreement check) is not held
+    against them, so the share judged is the rep's other talk against the customer's; a long monologue with one
+    plan in it still counts."""
+    serving = {f.turn for f in turn_findings if f.kind in SERVING_KINDS}
+    rep_s = sum(
+        t.duration_s - (min(t.duration_s, SERVING_MAX_S) if i in serving else 0.0)
+        for i, t in enumerate(conv.turns)
+        if t.speaker == "rep"
+    )
+    customer_s = sum(t.duration_s for t in conv.turns if t.speaker == "customer")
     if rep_s + customer_s < TALK_SHARE_MIN_SPEECH_S:
         return []
-    share = metrics["rep_talk_share"]
+    share = rep_s / (rep_s + customer_s)
     name = "talk_share_high" if share > conv.thresholds.max_rep_talk_share else "talk_share_balanced"
     if name == "talk_share_balanced" and share > 0.5:
         return []
@@ -156,6 +170,8 @@ def conversation_findings(conv: Conversation, metrics: dict) -> list[Finding]:
     turns = conv.turns
     start_s, end_s = min(t.start_s for t in turns), max(t.end_s for t in turns)
     quote = f"rep {share:.0%} of the talking time, customer {1 - share:.0%}"
+    if serving:
+        quote += " (leaving out recaps and next steps)"
     return [Finding(category.kind, -1, start_s, end_s, quote, category.reason, category.tip)]
 
 
@@ -177,6 +193,7 @@ def timing_metrics(conv: Conversation) -> dict:
         "median_response_latency_s": round(float(median(latencies)), 2) if latencies else None,
         "longest_rep_monologue_s": round(float(longest), 2),
         "rep_words_per_minute": round(float(rep_words / rep_s * 60.0), 1) if rep_s > 0 else 0.0,
+        "rep_turns": len(rep_indices),
         "filler_words": sum(len(filler_spans(conv, i)) for i in rep_indices),
     }
 

@@ -1,4 +1,9 @@
-"""Turn findings into 0–100 dimension scores with evidence; repeats earn less and less, so volume can't max a score."""
+"""Turn findings into 0–100 dimension scores with evidence; repeats earn less and less, so volume can't max a score.
+
+Rewards are read as a rate per opportunity: in a call of fewer than REFERENCE_REP_TURNS rep turns, each turn-level
+reward counts as `opportunity_scale` findings (at most MAX_SCALE), so one good summary in a 10-turn call earns what
+three earn in a 30-turn call. Repeats still decay towards the same ceiling (points / (1 − decay)), so a short call
+reaches that ceiling with fewer findings but no call can pass it."""
 
 import re
 from collections import defaultdict
@@ -8,20 +13,39 @@ from coach_app.core import DimensionScore, Finding, ScoreItem
 from coach_app.scoring.rubric import Dimension, Rubric
 
 _WORD = re.compile(r"[a-z']+")  # digits are ignored: the same stock phrase with another number is the same phrase
+REFERENCE_REP_TURNS = 30
+MAX_SCALE = 3.0
+
+
+def opportunity_scale(rep_turns: int | None) -> float:
+    """How many findings one turn-level reward counts as in a call of `rep_turns` rep turns (1 when unknown)."""
+    if not rep_turns:
+        return 1.0
+    return min(MAX_SCALE, max(1.0, REFERENCE_REP_TURNS / rep_turns))
+
+
+def reward_worth(points: float, decay: float, before: float, scale: float) -> float:
+    """What a reward earns when `before` findings of its kind (already scaled) came first: the geometric series
+    points × (decay^before + … ) over the `scale` findings it stands for, fractional counts included."""
+    if decay >= 1.0:
+        return points * scale
+    return points * decay**before * (1.0 - decay**scale) / (1.0 - decay)
 
 
 def score(findings: Sequence[Finding], metrics: dict, rubric: Rubric) -> tuple[tuple[DimensionScore, ...], int]:
     """Score every rubric dimension and the weighted overall score (0–100 each)."""
-    dimensions = tuple(_score_dimension(dim, findings) for dim in rubric.dimensions)
+    scale = opportunity_scale(metrics.get("rep_turns"))
+    dimensions = tuple(_score_dimension(dim, findings, scale) for dim in rubric.dimensions)
     total_weight = sum(d.weight for d in dimensions)
     overall = round(sum(d.score * d.weight for d in dimensions) / total_weight) if total_weight else 0
     return dimensions, overall
 
 
-def _score_dimension(dim: Dimension, findings: Sequence[Finding]) -> DimensionScore:
+def _score_dimension(dim: Dimension, findings: Sequence[Finding], scale: float) -> DimensionScore:
     evidence = tuple(i for i, f in enumerate(findings) if f.kind in dim.points)
     seen_quotes: set[tuple[str, str]] = set()
     counts: dict[str, int] = defaultdict(int)
+    weight: dict[str, float] = defaultdict(float)  # scaled count of a kind's rewards so far
     deltas: dict[str, float] = defaultdict(float)
     raw = []  # each evidence finding's exact contribution
     for i in evidence:
@@ -34,8 +58,11 @@ def _score_dimension(dim: Dimension, findings: Sequence[Finding]) -> DimensionSc
                 raw.append(0.0)
                 continue
             seen_quotes.add(quote_key)
-        decay = dim.decay if points > 0 else dim.penalty_decay
-        contribution = points * decay ** counts[finding.kind]
+            worth = scale if finding.turn >= 0 else 1.0  # a whole-call finding is one opportunity
+            contribution = reward_worth(points, dim.decay, weight[finding.kind], worth)
+            weight[finding.kind] += worth
+        else:
+            contribution = points * dim.penalty_decay ** counts[finding.kind]
         raw.append(contribution)
         deltas[finding.kind] += contribution
         counts[finding.kind] += 1

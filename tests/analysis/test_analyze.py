@@ -19,8 +19,8 @@ PAIRS = [
 ]
 METRIC_KEYS = [
     "rep_talk_share", "interruptions", "backchannels", "median_response_latency_s", "longest_rep_monologue_s",
-    "rep_words_per_minute", "open_questions", "closed_questions", "reflections", "summaries", "empathy_statements",
-    "apologies", "action_plans", "judgemental_phrases", "filler_words",
+    "rep_words_per_minute", "rep_turns", "open_questions", "closed_questions", "reflections", "summaries",
+    "empathy_statements", "apologies", "action_plans", "judgemental_phrases", "filler_words",
 ]  # fmt: skip
 
 

@@ -75,6 +75,20 @@ def test_talk_share_monologue_and_words_per_minute():
     assert any(f.kind == "talk_share_high" and f.turn == -1 for f in findings)
 
 
+def test_recaps_and_next_steps_are_not_held_against_the_rep():
+    """A rep who talks most of the call recapping the customer's points and setting out the next steps is not told
+    they talked too much; the same time spent on other talk is."""
+    customer = ("customer", 0, 12, "my router keeps dropping the connection every evening and I work from home")
+    recap = "So to recap, your router drops every evening and you work from home, so you need it fixed."
+    plan = "I'll send an engineer tomorrow morning between eight and ten and I'll call you at noon to check."
+    chat = "Routers can be tricky things and there are lots of reasons why a connection might drop in the evening."
+    serving = timed(customer, ("rep", 13, 28, recap), ("customer", 28.5, 30, "okay"), ("rep", 31, 46, plan))
+    other = timed(customer, ("rep", 13, 28, chat), ("customer", 28.5, 30, "okay"), ("rep", 31, 46, chat))
+    assert analyze(serving).metrics["rep_talk_share"] == analyze(other).metrics["rep_talk_share"] > 0.65
+    assert "talk_share_high" not in {f.kind for f in analyze(serving).findings}
+    assert "talk_share_high" in {f.kind for f in analyze(other).findings}
+
+
 @pytest.mark.parametrize("form", FORMS)
 def test_filler_words(form):
     """'um', 'uh' and filler 'you know' are counted; 'do you know' is a real question."""

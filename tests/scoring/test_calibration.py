@@ -10,6 +10,7 @@ import pytest
 from coach_app.analysis import analyze
 from coach_app.paths import resource
 from coach_app.scoring.rubric import load_rubric
+from coach_app.scoring.scorecard import opportunity_scale
 from coach_app.transcript_io import load_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,8 @@ def test_count_based_scores_equal_the_scorecard(calibration, path):
     rubric = load_rubric()
     card = analyze(load_transcript(path), rubric)
     model = calibration.Model(rubric)
-    unique, total = calibration.counts(card.findings, model.kinds)
+    found = [(f.kind, f.quote, f.turn) for f in card.findings]
+    unique, total = calibration.counts(found, model.kinds, opportunity_scale(card.metrics["rep_turns"]))
     dims = np.round(model.dimension_scores(unique[None], total[None])[0])
     assert [int(x) for x in dims] == [d.score for d in card.dimensions]
     assert int(model.overall(unique[None], total[None], exact=True)[0]) == card.overall

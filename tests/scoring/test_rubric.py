@@ -8,6 +8,7 @@ from coach_app.scoring.rubric import VoiceThresholds, load_rubric
 
 DEFAULT = resource("rubrics", "default.toml").read_text(encoding="utf-8")
 EMPATHY_WEIGHT = '[dimensions.empathy]\nlabel = "Empathy and validation"\nweight = '  # its number is calibrated
+EMPATHY_BASE = f"base = {next(d.base for d in load_rubric().dimensions if d.key == 'empathy'):g}\ntip = "
 
 
 def test_default_rubric_loads():
@@ -30,8 +31,8 @@ def test_default_rubric_loads():
         ),
         ("dead_air_s = 5.0", "dead_air_s = -1", "thresholds.dead_air_s"),
         ("dead_air_s = 5.0", "", "thresholds.dead_air_s"),
-        ('version = "default-2026.12-1"', "version = 3", "version"),
-        ("base = 25", "base = 130", "dimensions.empathy.base"),
+        ('version = "', 'version = 3  # "', "version"),
+        (EMPATHY_BASE, "base = 130\ntip = ", "dimensions.empathy.base"),
         ("[dimensions.empathy.points]", "colour = 'red'\n[dimensions.empathy.points]", "dimensions.empathy.colour"),
         ("[thresholds]", "[thresholds\n", "not valid TOML"),
         ("monotone_st = 3.0", "monotone_st = -3.0", "voice.monotone_st"),

@@ -68,3 +68,25 @@ def test_overall_is_weighted_mean_in_range():
     assert all(0 <= d.score <= 100 for d in dims)
     expected = round(sum(d.score * d.weight for d in dims) / sum(d.weight for d in dims))
     assert overall == expected
+
+
+def test_a_short_call_earns_by_rate_per_opportunity_up_to_the_same_ceiling():
+    """One summary in a 10-turn call earns what three earn in a 30-turn call; a call-level finding is not scaled;
+    however many summaries a short call has, it never passes the ceiling a long call approaches."""
+    rubric = load_rubric()
+    summaries = [finding("summary", f"So to recap, point {word}.", turn=i) for i, word in enumerate("abcdefgh")]
+
+    def reflecting(findings, rep_turns):
+        dims, _ = score(findings, {"rep_turns": rep_turns}, rubric)
+        return next(d for d in dims if d.dimension == "reflecting_summarising")
+
+    short_one = reflecting(summaries[:1], 10).score
+    assert short_one == reflecting(summaries[:3], 30).score > reflecting(summaries[:1], 30).score
+    dim = next(d for d in rubric.dimensions if d.key == "reflecting_summarising")
+    ceiling = dim.base + dim.points["summary"] / (1 - dim.decay)
+    assert reflecting(summaries, 10).score <= round(ceiling)
+    calm = [finding("voice_pace_calm", "110 words per minute", turn=-1)]
+    delivery = [
+        next(d for d in score(calm, {"rep_turns": n}, rubric)[0] if d.dimension == "delivery") for n in (10, 30)
+    ]
+    assert delivery[0].score == delivery[1].score > dimension([], "delivery").score

@@ -1,5 +1,6 @@
 """Trainer corrections and rescoring on real sample conversations analysed by the real engine."""
 
+import re
 import threading
 from pathlib import Path
 
@@ -30,11 +31,13 @@ def _save_sample(db, name: str) -> int:
 
 
 def test_rejecting_a_finding_keeps_automatic_view_and_lowers_corrected(db):
-    """Marking an empathy finding wrong lowers the corrected empathy score; the automatic view is unchanged."""
+    """Marking the empathy findings wrong lowers the corrected empathy score; the automatic view is unchanged. (One
+    of five in a short call may not: rewards are a rate per rep turn, and four in eight turns is still the most.)"""
     session_id = _save_sample(db, "birthday_gift_good.json")
     before = load_session(db, session_id)
-    empathy = next(f for f in before.findings if f.finding.kind == "empathy")
-    reject_finding(db, empathy.id, note="that was sarcastic", author="Tess")
+    empathies = [f for f in before.findings if f.finding.kind == "empathy"]
+    for empathy in empathies:
+        reject_finding(db, empathy.id, note="that was sarcastic", author="Tess")
     after = load_session(db, session_id)
     assert after.automatic == before.automatic
     assert after.corrected is not None
@@ -43,7 +46,9 @@ def test_rejecting_a_finding_keeps_automatic_view_and_lowers_corrected(db):
     assert corrected["empathy"] < automatic["empathy"]
     assert empathy.finding not in after.corrected.findings
     assert after.summary.overall == after.corrected.overall <= after.summary.automatic_overall
-    assert [(c.action, c.note, c.author) for c in after.corrections] == [("rejected", "that was sarcastic", "Tess")]
+    assert [(c.action, c.note, c.author) for c in after.corrections] == [
+        ("rejected", "that was sarcastic", "Tess")
+    ] * len(empathies)
 
 
 def test_adding_a_missed_reflection_counts_and_scores(db):
@@ -71,18 +76,21 @@ def test_rescore_all_applies_new_rubric_and_keeps_corrections(db, tmp_path):
     """Rescoring with a changed rubric updates every session's scores while rejections and additions survive."""
     ids = [_save_sample(db, name) for name in ("birthday_gift_good.json", "telecom_complaint_poor_asr.json")]
     first = load_session(db, ids[0])
-    rejected = next(f for f in first.findings if f.finding.kind == "empathy")
-    reject_finding(db, rejected.id)
+    rejected = [f for f in first.findings if f.finding.kind == "empathy"]
+    for finding in rejected:
+        reject_finding(db, finding.id)
     text = (SAMPLES.parents[1] / "resources" / "rubrics" / "default.toml").read_text()
     changed = tmp_path / "strict.toml"
-    changed.write_text(text.replace('version = "', 'version = "strict-').replace("base = 30", "base = 10"))
+    changed.write_text(
+        re.sub(r"^base = \d+", "base = 10", text.replace('version = "', 'version = "strict-'), flags=re.M)
+    )
     progress: list[float] = []
     assert rescore_all(db, load_rubric(changed), on_progress=lambda f, m: progress.append(f)) == 2
     assert progress == [0.5, 1.0]
     after = load_session(db, ids[0])
     assert after.summary.rubric_version.startswith("strict-")
     assert after.summary.automatic_overall < first.summary.automatic_overall
-    still = next(f for f in after.findings if f.id == rejected.id)
+    still = next(f for f in after.findings if f.id == rejected[0].id)
     assert still.rejected and still.finding not in after.corrected.findings
     corrected = {d.dimension: d.score for d in after.corrected.dimensions}
     automatic = {d.dimension: d.score for d in after.automatic.dimensions}
