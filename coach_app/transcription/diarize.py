@@ -21,6 +21,13 @@ MIN_WINDOWS = 6  # fewer embedded windows (about 3 s of speech) cannot tell voic
 # k clearly different voices the (k+1)-th eigenvalue is much larger than the k-th. Measured ratios λ3/λ2: two
 # voices 2.7–15 (same-sex eSpeak voices 2.7, pyannote's sample 3.5), one voice 1.3–1.6.
 EIGENGAP = 2.2
+# ... or when the two best clusters lie further apart than one voice's windows split in two do. For one voice,
+# 1 − cosine of the two clusters' centroids shrinks with the number of windows n about as ONE_VOICE_SPREAD / n +
+# ONE_VOICE_FLOOR (fitted on one-voice recordings: real speakers alone, whole and cut to 8–20 s, and eSpeak voices,
+# which all stay under 1.34 times it); real same-sex pairs that the eigengap hears as one lie 1.8–4.2 times it away.
+ONE_VOICE_SPREAD = 2.0
+ONE_VOICE_FLOOR = 0.03
+APART = 1.5  # two voices at this many times the one-voice distance
 MIN_VOICE_SHARE = 0.07  # a "second voice" with less of the speech than this is noise in the first one
 THIRD_VOICE_SHARE = 0.1  # a third voice is reported when it has at least this share of the speech ...
 THIRD_VOICE_MIN_S = 10.0  # ... and this much of it (a few short turns of one voice can look like two voices)
@@ -173,13 +180,20 @@ def cluster_voices(frames: VoiceFrames, on_note: NoteFn, source: str) -> np.ndar
     centred = _unit(smoothed - smoothed.mean(axis=0))
     pitch = _span_pitch(frames, frames.windows)
     values, vectors = _spectrum(centred, pitch)
-    if values[2] < EIGENGAP * max(values[1], 1e-9):
-        return np.zeros(len(weights), dtype=int)
     labels = _refine(smoothed, _spectral_split(vectors, weights), weights, 2)
+    if values[2] < EIGENGAP * max(values[1], 1e-9) and not _apart(smoothed, labels, weights):
+        return np.zeros(len(weights), dtype=int)
     if _shares(labels, weights, 2).min() < MIN_VOICE_SHARE:
         return np.zeros(len(weights), dtype=int)
     _note_third_voice(frames, smoothed, labels, on_note, source)
     return labels
+
+
+def _apart(smoothed: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> bool:
+    """Whether the two clusters' centroids are further apart than one voice's would be (see APART)."""
+    centroids = [_centroid(smoothed[labels == c], weights[labels == c]) for c in (0, 1)]
+    one_voice = ONE_VOICE_SPREAD / len(labels) + ONE_VOICE_FLOOR
+    return 1.0 - float(centroids[0] @ centroids[1]) >= APART * one_voice
 
 
 def _note_third_voice(

@@ -6,11 +6,14 @@ from pathlib import Path
 import conversations
 import numpy as np
 import pytest
+import real_calls
 import soundfile as sf
 import speech
 
 from coach_app.errors import AudioError
+from coach_app.transcription.diarize import cluster_voices
 from coach_app.transcription.pipeline import LiveTranscription, transcribe_file
+from coach_app.transcription.voice_track import VoiceTrack
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "pyannote_sample"
 
@@ -101,6 +104,20 @@ def test_one_voice_is_reported_as_one_speaker(model_path, tmp_path):
     transcript = transcribe_file(alone.path, model_path, mono=True, first_speaker="rep", on_note=notes.append)
     assert {t.speaker for t in transcript.turns} == {"rep"}
     assert any("Only one voice" in note for note in notes)
+
+
+def heard_voices(path: Path) -> int:
+    audio, _ = sf.read(path, dtype="int16")
+    track = VoiceTrack()
+    for begin in range(0, len(audio), 1600):
+        track.add(audio[begin : begin + 1600])
+    return int(cluster_voices(track.finish(), lambda message: None, "call").max()) + 1
+
+
+def test_real_voices_alone_are_one_and_two_men_of_one_meeting_are_two(tmp_path):
+    for speaker in ("MEE009", "FEE083"):
+        assert heard_voices(real_calls.one_speaker(tmp_path / f"{speaker}.wav", speaker).path) == 1, speaker
+    assert heard_voices(real_calls.build_call(tmp_path / "call.wav", *real_calls.TUNING[0]).path) == 2
 
 
 def test_silence_only_is_a_clear_error(model_path, tmp_path):
