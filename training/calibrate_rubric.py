@@ -8,8 +8,8 @@ so a deterministic coordinate search over the rubric's numbers (bases, points, d
 rescales its dimension's rewards so that stuffing earns what it did) minimises how far calls fall outside their
 band: strong ≥ 75, poor ≤ 45, mixed between, means at least 10 apart, every strong above
 every poor. Phrase-stuffing must still not max a score: the scoring tests' stock-empathy call keeps empathy below
-80, any one rewarded kind said thirty times in six variants keeps every dimension below 95, and no stuffed call
-reaches 60 overall.
+80, any one rewarded kind said thirty times in six variants (its rewards counted as in a short call) keeps every
+dimension below 95, and no stuffed call reaches 60 overall.
 
 The search starts from the authored numbers in training/rubric_start.toml, never from the file it writes, and
 penalties keep the sizes given there, so a rerun on the same corpus and models writes the same file byte for byte.
@@ -204,7 +204,8 @@ class Model:
 
 def stuffing_cases(model: Model, rubric: Rubric) -> tuple[np.ndarray, np.ndarray]:
     """Finding counts of stuffed calls: the stock-empathy call as analysed, and for every rewarded kind a rep can
-    say a call with nothing but that kind, thirty times in six variants."""
+    say a call with nothing but that kind, thirty times in six variants, its rewards counted as in the shortest
+    calls (each variant MAX_SCALE findings)."""
     card = analyze(stuffed_transcript(), rubric)
     found = [(f.kind, f.quote, f.turn) for f in card.findings]
     unique, total = counts(found, model.kinds, opportunity_scale(card.metrics["rep_turns"]))
@@ -239,8 +240,8 @@ def loss(model: Model, data: dict, start: Model) -> float:
     value += 100 * relu(stuffed_dims[0, model.dims.index("empathy")] - STUFFED_DIMENSION_MAX) ** 2
     value += 100 * relu(stuffed_dims[1:].max() - STUFFED_KIND_MAX) ** 2
     value += 100 * relu(stuffed_overall.max() - STUFFED_OVERALL_MAX) ** 2
-    # headroom: a call with every rewarded kind three times barely passes 100, so a dimension is never so far past
-    # the top that a better call, or a trainer rejecting a finding, would not move it
+    # headroom: a short call (rewards × MAX_SCALE) with every rewarded kind three times barely passes 100, so a
+    # dimension is never so far past the top that a better call, or a trainer rejecting a finding, would not move it
     rich = model.dimension_scores(data["rich_unique"], data["rich_total"], clip=False)
     value += HEADROOM_WEIGHT * float((relu(rich - RICH_MAX) ** 2).sum())
     # and at the bottom: each penalised kind twice leaves every dimension near 0, not far below it

@@ -147,7 +147,7 @@ def _finding(conv: Conversation, index: int, span: Span | None, name: str, note:
 
 
 def conversation_findings(conv: Conversation, turn_findings: Sequence[Finding]) -> list[Finding]:
-    """Whole-conversation findings (turn -1): who did most of the talking while the customer was being heard.
+    """Whole-conversation findings (turn -1): who did most of the talking, the rep's recaps and next steps aside.
 
     A service call needs the rep to explain and confirm: up to SERVING_MAX_S of each rep turn that restates the
     customer (reflection, summary) or sets out and checks the next steps (action plan, agreement check) is not held
