@@ -62,6 +62,10 @@ CHECK_MIN_SIMILARITY = 0.5
 PLAN_MIN_SIMILARITY = 0.5  # a yes/no question this close to the plan just made asks about that plan
 _YES_NO = re.compile(r"^\W*(?:and |so |okay |ok |then )?(does|do|is|are|will|would|can|could|shall|should)\b")
 _QUESTION = re.compile(r"[^.?!]*\?")
+_PUNCTUATION = re.compile(r"[.?!;:,]")
+SPOKEN_QUESTION_WORDS = 10  # unpunctuated, a question is looked for in a turn's first words…
+SPOKEN_TAIL_WORDS = (10, 5, 3)  # …and in its last ones ("… as soon as it's booked is that alright")
+SPOKEN_STEP_WORDS = 12  # unpunctuated, a plan's steps are stretches of this many words
 _ALTERNATIVES = re.compile(r",?\s+(?:or|and)\s+|,\s+")
 
 
@@ -99,7 +103,7 @@ def invites_more(rep_text: str) -> bool:
 
 
 def asks_agreement(rep_text: str, plan: str = "") -> bool:
-    """Whether a question in the turn (its last words when unpunctuated) asks if the plan works for the customer:
+    """Whether a question in the turn (its first or last words when unpunctuated) asks if the plan works for them:
     close in meaning to a plain plan check, or, straight after a `plan`, a yes/no question about the plan itself
     ('Does the venue work as the delivery address?' after a plan to deliver there)."""
     encoder = _encoder()
@@ -107,8 +111,9 @@ def asks_agreement(rep_text: str, plan: str = "") -> bool:
         return False
     questions = [q.strip() for q in _QUESTION.findall(rep_text) if q.strip()]
     if not questions and "?" not in rep_text:
-        words = rep_text.split()
-        questions = [" ".join(words[-10:])] if words else []
+        words = rep_text.split()  # unpunctuated speech: the question may open the turn or close it
+        ends = [" ".join(words[:SPOKEN_QUESTION_WORDS])] + [" ".join(words[-n:]) for n in SPOKEN_TAIL_WORDS]
+        questions = list(dict.fromkeys(ends)) if words else []
     # 'Does that cover it, or is there anything else?' asks two things: each part is heard on its own
     questions += [part for q in questions for part in _ALTERNATIVES.split(q) if len(part.split()) >= 2]
     if not questions:
@@ -120,6 +125,9 @@ def asks_agreement(rep_text: str, plan: str = "") -> bool:
         return False
     about_plan = [i for i, q in enumerate(questions) if _YES_NO.match(q.lower())]
     steps = [step for step in re.split(r"(?<=[.?!;:,])\s+", plan) if len(step.split()) >= 3] + [plan]
+    words = plan.split()
+    if not _PUNCTUATION.search(plan):  # spoken: overlapping stretches stand in for the plan's sentences
+        steps += [" ".join(words[i : i + SPOKEN_STEP_WORDS]) for i in range(0, len(words), SPOKEN_STEP_WORDS // 2)]
     return bool(about_plan) and float((asked[about_plan] @ encoder.encode(steps).T).max()) >= PLAN_MIN_SIMILARITY
 
 

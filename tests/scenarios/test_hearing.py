@@ -131,6 +131,14 @@ def test_a_question_about_the_plan_just_made_checks_it():
     assert not asks_agreement("Is noon tomorrow okay for the courier?")  # no plan on the table: no check
 
 
+def test_spoken_checks_are_heard_at_either_end_of_the_turn():
+    """Unpunctuated (as speech is recognised), a check may open the turn or close it after other words."""
+    plan = "i'll send a replacement by courier today it'll be with you by noon tomorrow and i'm refunding the fee"
+    assert asks_agreement("is noon tomorrow okay for the courier and is this the best number to text you on", plan)
+    assert asks_agreement("i'll text you the tracking as soon as it's booked is that alright", plan)
+    assert not asks_agreement("can i take your postcode and the name on the order please", plan)
+
+
 @pytest.mark.parametrize(
     ("question", "checks"),
     [
