@@ -79,7 +79,7 @@ class Bert:
 def each_batch(run: Callable[[Batch], Result], batches: Sequence[Batch]) -> list[Result]:
     """`run(batch)` for every batch, in order. Several batches (a whole transcript) run BATCH_THREADS at a time, each
     in its own thread on the one-thread session (onnxruntime releases the GIL), so both cores work without a second
-    session's copy of the weights; a single batch (a turn analysed live) runs in the caller's thread. The threads'
+    session's copy of the weights; a single batch (a turn analysed live) runs in the calling thread. The threads'
     freed buffers are then handed back to the system: glibc would keep them in the threads' heaps for good."""
     if len(batches) < 2:
         return [run(batch) for batch in batches]
