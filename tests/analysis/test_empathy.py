@@ -53,6 +53,19 @@ def test_look_alikes_are_not_empathy(form, rep):
 
 
 @pytest.mark.parametrize("form", FORMS)
+def test_thanks_for_calling_greets_unless_it_recognises_acting_promptly(form):
+    """'Thanks for calling Acme' is a greeting or a sign-off, not appreciation; thanks for calling straight away
+    recognises what the customer did."""
+    thanked = {"appreciation", "acknowledgement", "empathy"}
+    assert not rep_kinds("Hello?", "Hi, thanks for calling North Star, this is Sam.", form) & thanked
+    assert (
+        not rep_kinds("Great, that's all sorted then. Bye!", "Thanks for calling, have a lovely evening.", form)
+        & thanked
+    )
+    assert "appreciation" in rep_kinds(CUSTOMER, "Thanks for calling straight away, that helps me.", form)
+
+
+@pytest.mark.parametrize("form", FORMS)
 def test_bare_thanks_is_not_empathy(form):
     """A bare 'thank you' for what the customer told is at most an acknowledgement (the labelling guide counts
     thanks for information as one), never empathy."""
