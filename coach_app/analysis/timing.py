@@ -153,13 +153,9 @@ def conversation_findings(conv: Conversation, turn_findings: Sequence[Finding]) 
     customer (reflection, summary) or sets out and checks the next steps (action plan, agreement check) is not held
     against them, so the share judged is the rep's other talk against the customer's; a long monologue with one
     plan in it still counts."""
-    serving = {f.turn for f in turn_findings if f.kind in SERVING_KINDS}
-    rep_s = sum(
-        t.duration_s - (min(t.duration_s, SERVING_MAX_S) if i in serving else 0.0)
-        for i, t in enumerate(conv.turns)
-        if t.speaker == "rep"
-    )
-    customer_s = sum(t.duration_s for t in conv.turns if t.speaker == "customer")
+    serving = {f.turn for f in turn_findings if f.kind in SERVING_KINDS and conv.is_rep(f.turn)}
+    rep_s, customer_s = _speaking_seconds(conv)
+    rep_s -= sum(min(conv.turns[i].duration_s, SERVING_MAX_S) for i in serving)
     if rep_s + customer_s < TALK_SHARE_MIN_SPEECH_S:
         return []
     share = rep_s / (rep_s + customer_s)
