@@ -125,8 +125,8 @@ def asks_agreement(rep_text: str, plan: str = "") -> bool:
         return False
     about_plan = [i for i, q in enumerate(questions) if _YES_NO.match(q.lower())]
     steps = [step for step in re.split(r"(?<=[.?!;:,])\s+", plan) if len(step.split()) >= 3] + [plan]
-    words = plan.split()
     if not _PUNCTUATION.search(plan):  # spoken: overlapping stretches stand in for the plan's sentences
+        words = plan.split()
         steps += [" ".join(words[i : i + SPOKEN_STEP_WORDS]) for i in range(0, len(words), SPOKEN_STEP_WORDS // 2)]
     return bool(about_plan) and float((asked[about_plan] @ encoder.encode(steps).T).max()) >= PLAN_MIN_SIMILARITY
 
