@@ -296,6 +296,13 @@ def tune(probs: np.ndarray, rules: np.ndarray, targets: np.ndarray) -> tuple[np.
     return thresholds, rules_stand
 
 
+def tuned(probs: np.ndarray, rules: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """`tune`'s thresholds and rule policies, and the macro F1 of the labels they give."""
+    thresholds, stand = tune(probs, rules, targets)
+    predicted = decide(probs, rules, thresholds, stand)
+    return thresholds, stand, float(np.mean([_f1(predicted[:, k], targets[:, k]) for k in range(len(LABELS))]))
+
+
 def report(title: str, predicted: np.ndarray, targets: np.ndarray) -> tuple[float, float]:
     """Print per-label precision and recall (plus `none`) and their macro averages; return the macro figures."""
     none_pred, none_gold = ~predicted.any(axis=1), ~targets.any(axis=1)
@@ -317,7 +324,8 @@ def train(model: Bert, ex: Examples, val: Examples, epochs: int):
     """AdamW with warm-up and linear decay, each epoch over every turn in one of its two forms (drawn afresh);
     after each epoch the validation macro F1 (thresholds and rule policies tuned). The model ends with the average
     of its weights after each epoch of the later part of the run (from AVERAGE_FROM of the epochs on), which
-    generalises better than any one epoch's; returns that model's validation probabilities."""
+    generalises better than any one epoch's; returns that model's validation probabilities with
+    the thresholds and rule policies tuned on them."""
     states, val_states = lower_states(model, ex), lower_states(model, val)
     print(f"frozen layers run over {len(ex.ids) + len(val.ids)} examples", flush=True)
     targets = torch.tensor(ex.targets(), dtype=torch.float32)
@@ -356,10 +364,7 @@ def train(model: Bert, ex: Examples, val: Examples, epochs: int):
             if n % 50 == 0:
                 print(f"  epoch {epoch} batch {n}/{len(chunks)}: {time.perf_counter() - start:.0f} s", flush=True)
         seconds = time.perf_counter() - start
-        probs = predict(model, val, val_states)
-        thresholds, stand = tune(probs, val_rules, val_targets)
-        predicted = decide(probs, val_rules, thresholds, stand)
-        score = float(np.mean([_f1(predicted[:, k], val_targets[:, k]) for k in range(len(LABELS))]))
+        *_, score = tuned(predict(model, val, val_states), val_rules, val_targets)
         print(f"epoch {epoch}: {seconds:.0f} s training, validation macro F1 {score:.3f}", flush=True)
         if epoch >= first:
             n = epoch - first + 1
@@ -367,10 +372,9 @@ def train(model: Bert, ex: Examples, val: Examples, epochs: int):
                 averaged[name] = value.detach().clone() if n == 1 else averaged[name] + (value - averaged[name]) / n
     model.load_state_dict(averaged)
     probs = predict(model, val, val_states)
-    predicted = decide(probs, val_rules, *tune(probs, val_rules, val_targets))
-    score = float(np.mean([_f1(predicted[:, k], val_targets[:, k]) for k in range(len(LABELS))]))
+    thresholds, stand, score = tuned(probs, val_rules, val_targets)
     print(f"epochs {first}-{epochs} averaged: validation macro F1 {score:.3f}", flush=True)
-    return probs
+    return probs, thresholds, stand
 
 
 def main() -> None:
@@ -402,9 +406,8 @@ def main() -> None:
     with np.load(REPO / "resources" / "models" / ENCODER_DIR / WEIGHTS_FILE) as data:
         arrays = {name: data[name] for name in data.files}
     model = Bert(arrays, len(CUE_NAMES))
-    probs = train(model, train_ex, val_ex, args.epochs)
+    probs, thresholds, stand = train(model, train_ex, val_ex, args.epochs)
     rules, targets = val_ex.rule_labels(), val_ex.targets()
-    thresholds, stand = tune(probs, rules, targets)
     forms = np.array(val_ex.forms)
     for form in FORMS:
         mask = forms == form
