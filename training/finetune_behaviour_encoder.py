@@ -17,10 +17,8 @@ sees every training turn once, in its typed or its speech-recognition form (draw
 Training uses the conversations outside `split.json`'s held-out list, every turn in typed and speech-recognition
 form. A fifth of them (grouped by conversation, within each quality) is an inner validation set: it sets each
 label's threshold (given RULES_NEED_MODEL: which labels' phrase-rule findings need the model's agreement), and its
-figures are the model's validation figures (one grouped fold, a little optimistic by the thresholds set on it), from a
-model trained on the other four fifths. The exported model is then trained afresh, by the same recipe and seed, on
-every training conversation (inner validation included: a quarter more calls), and keeps those thresholds. Either
-model is the average of its weights over the later epochs.
+figures are the model's validation figures (one grouped fold, a little optimistic by the thresholds set on it). The
+exported model is trained on the other four fifths: the average of its weights over the later epochs.
 Deterministic: seeds, deterministic torch algorithms, a fixed thread count; same data, same file.
 """
 
@@ -322,14 +320,14 @@ def report(title: str, predicted: np.ndarray, targets: np.ndarray) -> tuple[floa
     return macro_p, macro_r
 
 
-def train(model: Bert, ex: Examples, val: Examples | None, epochs: int) -> None:
+def train(model: Bert, ex: Examples, val: Examples, epochs: int):
     """AdamW with warm-up and linear decay, each epoch over every turn in one of its two forms (drawn afresh);
-    after each epoch the `val` macro F1 (thresholds and rule policies tuned), when given. The model ends with the
-    average of its weights after each epoch of the later part of the run (from AVERAGE_FROM of the epochs on), which
-    generalises better than any one epoch's."""
-    states = lower_states(model, ex)
-    val_states = lower_states(model, val) if val else []
-    print(f"frozen layers run over {len(ex.ids) + (len(val.ids) if val else 0)} examples", flush=True)
+    after each epoch the validation macro F1 (thresholds and rule policies tuned). The model ends with the average
+    of its weights after each epoch of the later part of the run (from AVERAGE_FROM of the epochs on), which
+    generalises better than any one epoch's; returns that model's validation probabilities with
+    the thresholds and rule policies tuned on them."""
+    states, val_states = lower_states(model, ex), lower_states(model, val)
+    print(f"frozen layers run over {len(ex.ids) + len(val.ids)} examples", flush=True)
     targets = torch.tensor(ex.targets(), dtype=torch.float32)
     positives = targets.sum(0)
     pos_weight = torch.clamp(torch.sqrt((len(targets) - positives) / positives.clamp(min=1.0)), 1.0, MAX_POS_WEIGHT)
@@ -348,6 +346,7 @@ def train(model: Bert, ex: Examples, val: Examples | None, epochs: int) -> None:
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda step: min((step + 1) / (WARMUP * total), max(0.0, (total - step) / (total * (1 - WARMUP))))
     )
+    val_rules, val_targets = val.rule_labels(), val.targets()
     averaged: dict[str, torch.Tensor] = {}
     first = max(1, math.ceil(AVERAGE_FROM * epochs))
     for epoch in range(1, epochs + 1):
@@ -365,16 +364,17 @@ def train(model: Bert, ex: Examples, val: Examples | None, epochs: int) -> None:
             if n % 50 == 0:
                 print(f"  epoch {epoch} batch {n}/{len(chunks)}: {time.perf_counter() - start:.0f} s", flush=True)
         seconds = time.perf_counter() - start
-        if val:
-            *_, score = tuned(predict(model, val, val_states), val.rule_labels(), val.targets())
-            print(f"epoch {epoch}: {seconds:.0f} s training, validation macro F1 {score:.3f}", flush=True)
-        else:
-            print(f"epoch {epoch}: {seconds:.0f} s training", flush=True)
+        *_, score = tuned(predict(model, val, val_states), val_rules, val_targets)
+        print(f"epoch {epoch}: {seconds:.0f} s training, validation macro F1 {score:.3f}", flush=True)
         if epoch >= first:
             n = epoch - first + 1
             for name, value in model.state_dict().items():
                 averaged[name] = value.detach().clone() if n == 1 else averaged[name] + (value - averaged[name]) / n
     model.load_state_dict(averaged)
+    probs = predict(model, val, val_states)
+    thresholds, stand, score = tuned(probs, val_rules, val_targets)
+    print(f"epochs {first}-{epochs} averaged: validation macro F1 {score:.3f}", flush=True)
+    return probs, thresholds, stand
 
 
 def main() -> None:
@@ -404,13 +404,10 @@ def main() -> None:
         flush=True,
     )
     with np.load(REPO / "resources" / "models" / ENCODER_DIR / WEIGHTS_FILE) as data:
-        shipped = {name: data[name] for name in data.files}
-    model = Bert(shipped, len(CUE_NAMES))
-    train(model, train_ex, val_ex, args.epochs)
-    probs = predict(model, val_ex, lower_states(model, val_ex))
+        arrays = {name: data[name] for name in data.files}
+    model = Bert(arrays, len(CUE_NAMES))
+    probs, thresholds, stand = train(model, train_ex, val_ex, args.epochs)
     rules, targets = val_ex.rule_labels(), val_ex.targets()
-    thresholds, stand, score = tuned(probs, rules, targets)
-    print(f"averaged model: validation macro F1 {score:.3f}", flush=True)
     forms = np.array(val_ex.forms)
     for form in FORMS:
         mask = forms == form
@@ -418,10 +415,6 @@ def main() -> None:
         report(title, decide(probs[mask], rules[mask], thresholds, stand), targets[mask])
     print("\nthresholds: " + ", ".join(f"{lab} {t:.3f}" for lab, t in zip(LABELS, thresholds, strict=True)))
     print("rules stand alone: " + ", ".join(lab for lab, s in zip(LABELS, stand, strict=True) if s))
-    print(f"\nrefit on all {len(quality)} training calls, keeping those thresholds", flush=True)
-    torch.manual_seed(SEED)
-    model = Bert(shipped, len(CUE_NAMES))
-    train(model, build_examples(rows, encoder.tokenizer, with_rules=False), None, args.epochs)
     arrays = model.export() | {
         "labels": np.array(LABELS, dtype=str),
         "cue_names": np.array(CUE_NAMES, dtype=str),
