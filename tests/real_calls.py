@@ -83,12 +83,15 @@ def build_call(path: Path, rep: str, customer: str, seed: int) -> RealCall:
     return _write(path, placed, "same sex" if sex(rep) == sex(customer) else "different sex")
 
 
-def one_speaker(path: Path, speaker: str, seed: int = 0) -> RealCall:
-    """All of one speaker's utterances with pauses of 0.3–1.2 s (a monologue)."""
+def one_speaker(path: Path, speaker: str, seed: int = 0, start_s: float = 0.0, length_s: float = np.inf) -> RealCall:
+    """One speaker's utterances with pauses of 0.3–1.2 s (a monologue): those starting in start_s … start_s +
+    length_s of all of them said so, cut at its end."""
     rng = np.random.default_rng(seed)
     placed, clock = [], 0.5
     for clip in utterances(speaker, rng):
-        placed.append((speaker, clock, clip))
+        if start_s <= clock < start_s + length_s:
+            keep = int(min(len(clip), (start_s + length_s - clock) * SAMPLERATE))
+            placed.append((speaker, clock - start_s, clip[:keep]))
         clock += len(clip) / SAMPLERATE + rng.uniform(0.3, 1.2)
     return _write(path, placed, "one voice")
 
