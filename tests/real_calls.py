@@ -1,4 +1,5 @@
-"""Two-speaker one-track calls made of real people's speech (`data/real_voices/`, meeting speech of six speakers):
+"""Two-speaker one-track calls made of real people's speech (`data/real_voices/`, meeting speech of six speakers and
+speech of nine more, each recorded alone):
 utterances of two speakers taking turns with seeded pauses, some talking over the previous turn and some short
 ones said inside the other's turn (backchannels), with who speaks when; and one speaker's speech alone.
 
@@ -17,6 +18,26 @@ SAMPLERATE = 16000
 TUNING = (("MEE009", "MEE012", 1), ("MEO069", "MEE012", 2), ("MEO069", "FEE083", 3))
 VALIDATION = (("MEO069", "MEE068", 11), ("MEE009", "MEE068", 12), ("FEE078", "FEE083", 13), ("MEE009", "FEE078", 14))
 ALONE = ("FEE078", "FEE083", "MEE009", "MEO069")  # the speakers with over 20 s of speech
+# Other real people, each recorded alone (`alone.json`: the alphabet read aloud, radio amateurs' transmissions), for
+# checking one voice stays one, and calls of two of them, which only measure (their recordings differ in room and
+# microphone, as a real call's two voices on one line need not)
+OTHERS_ALONE = (
+    "KLETTRES-DA",
+    "KLETTRES-DE",
+    "KLETTRES-EN",
+    "KLETTRES-EN-GB",
+    "KLETTRES-FR",
+    "KLETTRES-NL",
+    "KLETTRES-RU",
+    "VE9QRP",
+    "VK5QI",
+)
+OTHERS_VALIDATION = (
+    ("VE9QRP", "VK5QI", 15),
+    ("KLETTRES-EN", "KLETTRES-FR", 16),
+    ("KLETTRES-DE", "KLETTRES-NL", 17),
+    ("KLETTRES-EN-GB", "KLETTRES-DA", 18),
+)
 UTTERANCE_S = (2.0, 6.0)  # longer clips are cut at their quietest 10 ms near a length drawn from this range
 SHORT_S = 1.2  # an utterance this short may be said inside the other speaker's long utterance
 LEVEL_DB = 3.0  # each utterance's level is drawn within ± this much of the common level
@@ -32,15 +53,21 @@ class RealCall:
     kind: str
 
 
+def speaker_index(speaker: str) -> dict:
+    """The speaker's sex and clips, from `clips.json` (meeting speech) or `alone.json` (recorded alone)."""
+    meetings = json.loads((VOICES / "clips.json").read_text())
+    return meetings[speaker] if speaker in meetings else json.loads((VOICES / "alone.json").read_text())[speaker]
+
+
 def sex(speaker: str) -> str:
-    return json.loads((VOICES / "clips.json").read_text())[speaker]["sex"]
+    return speaker_index(speaker)["sex"]
 
 
 def utterances(speaker: str, rng: np.random.Generator) -> list[np.ndarray]:
     """The speaker's clips, long ones cut at a quiet point, each at the common level (float, ±LEVEL_DB)."""
     audio, _ = sf.read(VOICES / f"{speaker}.flac", dtype="float32")
     pieces = []
-    for clip in json.loads((VOICES / "clips.json").read_text())[speaker]["clips"]:
+    for clip in speaker_index(speaker)["clips"]:
         rest = audio[clip["start"] : clip["start"] + clip["length"]]
         while len(rest) > UTTERANCE_S[1] * SAMPLERATE * 1.3:
             target = int(rng.uniform(*UTTERANCE_S) * SAMPLERATE)

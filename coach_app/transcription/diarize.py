@@ -28,6 +28,11 @@ EIGENGAP = 2.2
 ONE_VOICE_SPREAD = 2.0
 ONE_VOICE_FLOOR = 0.03
 APART = 1.5  # two voices at this many times the one-voice distance
+# The pitch sharpens the gap, but where it makes it alone (no gap without it) the split may be a few seconds of one
+# voice's creak or emphasis far from the rest in pitch: such a gap counts only when the embeddings keep the split,
+# k-means from it leaving at least this share of the windows where they are (two voices in the tuning calls keep
+# 96–100 %, also where only the pitch makes the gap; one real voice's pitch-made splits 76–92 %).
+KEEP_SHARE = 0.95
 MIN_VOICE_SHARE = 0.07  # a "second voice" with less of the speech than this is noise in the first one
 # ... or with less speech than this: splits of one real voice hold at most 5.0 s on their smaller side (real speakers
 # alone, cut to 8–15 s), the less talkative voice of the two-voice tuning calls and pyannote's sample 8.6 s or more.
@@ -183,10 +188,10 @@ def cluster_voices(frames: VoiceFrames, on_note: NoteFn, source: str) -> np.ndar
     centred = _unit(smoothed - smoothed.mean(axis=0))
     pitch = _span_pitch(frames, frames.windows)
     values, vectors = _spectrum(centred, pitch)
-    labels = _refine(smoothed, _spectral_split(vectors, weights), weights, 2)
-    # the pitch sharpens the gap but may not make it alone: a few seconds of one voice's creak or emphasis an
-    # octave away from the rest fall apart from it in the graph with pitch
-    gap = _eigengap(values) and _eigengap(_spectrum(centred)[0])
+    split = _spectral_split(vectors, weights)
+    labels = _refine(smoothed, split, weights, 2)
+    kept = float((labels == split).mean())
+    gap = _eigengap(values) and (kept >= KEEP_SHARE or _eigengap(_spectrum(centred)[0]))
     if not gap and not _apart(smoothed, labels, weights):
         return np.zeros(len(weights), dtype=int)
     if _shares(labels, weights, 2).min() < MIN_VOICE_SHARE or _voice_speech_s(frames, labels).min() < MIN_VOICE_S:
