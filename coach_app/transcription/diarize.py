@@ -37,6 +37,7 @@ MIN_VOICE_SHARE = 0.07  # a "second voice" with less of the speech than this is 
 # ... or with less speech than this: splits of one real voice hold at most 5.0 s on their smaller side (real speakers
 # alone, cut to 8–15 s), the less talkative voice of the two-voice tuning calls and pyannote's sample 8.6 s or more.
 MIN_VOICE_S = 6.0
+SEXES_APART_ST = 10.0  # ... unless their pitches are this far apart, as a man's and a woman's (the tests' short calls)
 THIRD_VOICE_SHARE = 0.1  # a third voice is reported when it has at least this share of the speech ...
 THIRD_VOICE_MIN_S = 10.0  # ... and this much of it (a few short turns of one voice can look like two voices)
 MAX_GRAPH_WINDOWS = 1500  # about 12 minutes of speech; longer recordings are clustered from a spread sample
@@ -194,7 +195,9 @@ def cluster_voices(frames: VoiceFrames, on_note: NoteFn, source: str) -> np.ndar
     gap = _eigengap(values) and (kept >= KEEP_SHARE or _eigengap(_spectrum(centred)[0]))
     if not gap and not _apart(smoothed, labels, weights):
         return np.zeros(len(weights), dtype=int)
-    if _shares(labels, weights, 2).min() < MIN_VOICE_SHARE or _voice_speech_s(frames, labels).min() < MIN_VOICE_S:
+    if _shares(labels, weights, 2).min() < MIN_VOICE_SHARE:
+        return np.zeros(len(weights), dtype=int)
+    if _voice_speech_s(frames, labels).min() < MIN_VOICE_S and not _pitch_apart_st(pitch, labels) >= SEXES_APART_ST:
         return np.zeros(len(weights), dtype=int)
     _note_third_voice(frames, smoothed, labels, on_note, source)
     return labels
@@ -216,6 +219,15 @@ def _voice_speech_s(frames: VoiceFrames, labels: np.ndarray) -> np.ndarray:
     nearest = np.where(at - middles[order][right - 1] <= middles[order][right] - at, right - 1, right)
     voices = labels[order][nearest]
     return np.array([(voices == c).sum() * FRAME_S for c in (0, 1)])
+
+
+def _pitch_apart_st(pitch: np.ndarray, labels: np.ndarray) -> float:
+    """How far apart (semitones) the two voices' median window pitches are; NaN when a voice has none."""
+    medians = [
+        np.median(pitch[(labels == c) & ~np.isnan(pitch)]) if ((labels == c) & ~np.isnan(pitch)).any() else np.nan
+        for c in (0, 1)
+    ]
+    return float(abs(medians[0] - medians[1]))
 
 
 def _apart(smoothed: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> bool:
