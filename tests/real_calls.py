@@ -1,9 +1,10 @@
-"""Two-speaker one-track calls made of real people's speech (`data/real_voices/`, meeting speech of six speakers and
-speech of nine more, each recorded alone):
-utterances of two speakers taking turns with seeded pauses, some talking over the previous turn and some short
-ones said inside the other's turn (backchannels), with who speaks when; and one speaker's speech alone.
+"""Two-speaker one-track calls made of real people's speech (`data/real_voices/`: meeting speech of six speakers,
+and nine more people each recorded alone): utterances of two speakers taking turns with seeded pauses, some talking
+over the previous turn and some short ones said inside the other's turn (backchannels), with who speaks when; and
+one speaker's speech alone.
 
-Calls are split by voice pair: `TUNING` pairs may be used to choose weights, `VALIDATION` pairs only to measure."""
+Calls are split by voice pair: `TUNING` pairs may be used to choose weights, `VALIDATION` and `OTHERS_VALIDATION`
+pairs only to measure."""
 
 import json
 from dataclasses import dataclass
