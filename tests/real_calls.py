@@ -1,8 +1,10 @@
-"""Two-speaker one-track calls made of real people's speech (`data/real_voices/`, meeting speech of six speakers):
-utterances of two speakers taking turns with seeded pauses, some talking over the previous turn and some short
-ones said inside the other's turn (backchannels), with who speaks when; and one speaker's speech alone.
+"""Two-speaker one-track calls made of real people's speech (`data/real_voices/`: meeting speech of six speakers,
+and nine more people each recorded alone): utterances of two speakers taking turns with seeded pauses, some talking
+over the previous turn and some short ones said inside the other's turn (backchannels), with who speaks when; and
+one speaker's speech alone.
 
-Calls are split by voice pair: `TUNING` pairs may be used to choose weights, `VALIDATION` pairs only to measure."""
+Calls are split by voice pair: `TUNING` pairs may be used to choose weights, `VALIDATION` and `OTHERS_VALIDATION`
+pairs only to measure."""
 
 import json
 from dataclasses import dataclass
@@ -17,6 +19,26 @@ SAMPLERATE = 16000
 TUNING = (("MEE009", "MEE012", 1), ("MEO069", "MEE012", 2), ("MEO069", "FEE083", 3))
 VALIDATION = (("MEO069", "MEE068", 11), ("MEE009", "MEE068", 12), ("FEE078", "FEE083", 13), ("MEE009", "FEE078", 14))
 ALONE = ("FEE078", "FEE083", "MEE009", "MEO069")  # the speakers with over 20 s of speech
+# Other real people, each recorded alone (`alone.json`: the alphabet read aloud, radio amateurs' transmissions), for
+# checking one voice stays one, and calls of two of them, which only measure (their recordings differ in room and
+# microphone, as a real call's two voices on one line need not)
+OTHERS_ALONE = (
+    "KLETTRES-DA",
+    "KLETTRES-DE",
+    "KLETTRES-EN",
+    "KLETTRES-EN-GB",
+    "KLETTRES-FR",
+    "KLETTRES-NL",
+    "KLETTRES-RU",
+    "VE9QRP",
+    "VK5QI",
+)
+OTHERS_VALIDATION = (
+    ("VE9QRP", "VK5QI", 15),
+    ("KLETTRES-EN", "KLETTRES-FR", 16),
+    ("KLETTRES-DE", "KLETTRES-NL", 17),
+    ("KLETTRES-EN-GB", "KLETTRES-DA", 18),
+)
 UTTERANCE_S = (2.0, 6.0)  # longer clips are cut at their quietest 10 ms near a length drawn from this range
 SHORT_S = 1.2  # an utterance this short may be said inside the other speaker's long utterance
 LEVEL_DB = 3.0  # each utterance's level is drawn within ± this much of the common level
@@ -32,15 +54,21 @@ class RealCall:
     kind: str
 
 
+def speaker_index(speaker: str) -> dict:
+    """The speaker's sex and clips, from `clips.json` (meeting speech) or `alone.json` (recorded alone)."""
+    meetings = json.loads((VOICES / "clips.json").read_text())
+    return meetings[speaker] if speaker in meetings else json.loads((VOICES / "alone.json").read_text())[speaker]
+
+
 def sex(speaker: str) -> str:
-    return json.loads((VOICES / "clips.json").read_text())[speaker]["sex"]
+    return speaker_index(speaker)["sex"]
 
 
 def utterances(speaker: str, rng: np.random.Generator) -> list[np.ndarray]:
     """The speaker's clips, long ones cut at a quiet point, each at the common level (float, ±LEVEL_DB)."""
     audio, _ = sf.read(VOICES / f"{speaker}.flac", dtype="float32")
     pieces = []
-    for clip in json.loads((VOICES / "clips.json").read_text())[speaker]["clips"]:
+    for clip in speaker_index(speaker)["clips"]:
         rest = audio[clip["start"] : clip["start"] + clip["length"]]
         while len(rest) > UTTERANCE_S[1] * SAMPLERATE * 1.3:
             target = int(rng.uniform(*UTTERANCE_S) * SAMPLERATE)
@@ -83,12 +111,15 @@ def build_call(path: Path, rep: str, customer: str, seed: int) -> RealCall:
     return _write(path, placed, "same sex" if sex(rep) == sex(customer) else "different sex")
 
 
-def one_speaker(path: Path, speaker: str, seed: int = 0) -> RealCall:
-    """All of one speaker's utterances with pauses of 0.3–1.2 s (a monologue)."""
+def one_speaker(path: Path, speaker: str, seed: int = 0, start_s: float = 0.0, length_s: float = np.inf) -> RealCall:
+    """One speaker's utterances with pauses of 0.3–1.2 s (a monologue): those starting in start_s … start_s +
+    length_s of all of them said so, cut at its end."""
     rng = np.random.default_rng(seed)
     placed, clock = [], 0.5
     for clip in utterances(speaker, rng):
-        placed.append((speaker, clock, clip))
+        if start_s <= clock < start_s + length_s:
+            keep = int(min(len(clip), (start_s + length_s - clock) * SAMPLERATE))
+            placed.append((speaker, clock - start_s, clip[:keep]))
         clock += len(clip) / SAMPLERATE + rng.uniform(0.3, 1.2)
     return _write(path, placed, "one voice")
 
