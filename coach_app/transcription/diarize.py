@@ -552,8 +552,8 @@ def _with_overlaps(
         change = int((start_b + end_a) / 2 / POWER_FRAME_S)
         low = max(int(start_a / POWER_FRAME_S), change - side)
         high = min(int(end_b / POWER_FRAME_S), change + side, len(level))
-        if change - low < side // 2 or high - change < side // 2:
-            continue  # too little of one voice alone to compare with
+        if change - low <= side // 2 or high - change <= side // 2:
+            continue  # no frames of one voice alone to compare with
         alone = max(np.median(level[low : change - side // 2]), np.median(level[change + side // 2 : high]))
         near = [
             (max(0, low + first - change, change - low - last), low + first, low + last)
