@@ -27,6 +27,12 @@ def detect(conv: Conversation, index: int) -> list[Finding]:
     return findings
 
 
+def invites_more(norm: str) -> bool:
+    """Whether a normalised turn invites the customer to say what else matters ('anything else you'd like to tell
+    me?'), as opposed to closing them down ('anything else?')."""
+    return lexicon("judgement")["invitation"].search(norm) is not None
+
+
 def _close_down_alone(text: TurnText) -> bool:
     """Whether the turn is an 'anything else?' with few other words, or has none (not a close-down question)."""
     span = first_match(text, lexicon("judgement")["close_down"])
@@ -39,7 +45,7 @@ def _close_down(conv: Conversation, index: int) -> Finding | None:
     text = conv.text(index)
     close = categories["close_down"]
     span = first_match(text, close)
-    if span is None or first_match(text, categories["invitation"]) is not None:
+    if span is None or invites_more(text.norm):
         return None
     if not _close_down_alone(text):
         return None  # the rep dealt with something first; asking for anything else is then fine

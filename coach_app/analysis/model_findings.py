@@ -16,6 +16,7 @@ from coach_app.analysis.behaviour import BehaviourModel, shipped_model
 from coach_app.analysis.behaviour_features import KIND_LABEL, TurnContext
 from coach_app.analysis.context import Conversation
 from coach_app.analysis.encoder import SentenceEncoder, shipped_encoder
+from coach_app.analysis.judgement import invites_more
 from coach_app.analysis.lexicon import lexicon
 from coach_app.analysis.text import STOPWORDS, TurnText
 from coach_app.analysis.utterance_features import WH_WORDS, is_punctuated
@@ -189,7 +190,7 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
         added.discard("dismissive")  # a refusal that goes on to what the rep can do
     if "rushing" in added and _dealt_with(conv, index):
         added.discard("rushing")  # "I've booked the engineer for Friday. Anything else?" dealt with it first
-    if "rushing" in added and lexicon("judgement")["invitation"].search(text.norm):
+    if "rushing" in added and invites_more(text.norm):
         added.discard("rushing")  # "anything else you'd like to tell me?" invites; it does not close down
     added -= {label for label in ("open_question", "closed_question") if not _asks(conv, index, label)}
     added = {label for label in added if not MODEL_ONLY_CANCELLED_BY.get(label, frozenset()) & heard}

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from coach_app.analysis.encoder import SentenceEncoder, shipped_encoder
-from coach_app.analysis.lexicon import lexicon
+from coach_app.analysis.judgement import invites_more
 from coach_app.analysis.text import normalise
 from coach_app.errors import ModelError
 
@@ -85,7 +85,7 @@ def hear(kinds: frozenset[str], rep_text: str, plan_offered: bool, last_plan: st
         "agreement_check" in kinds or asks_agreement(rep_text, last_plan)
     )
     heard = set(kinds)
-    if invites_more(rep_text):
+    if invites_more(normalise(rep_text)):
         heard = (heard - SOFT_KINDS - {"rushing"}) | {"needs_question"}
     if "customer_words" in heard and heard & UNDERSTANDING_KINDS:
         heard.add("reflection")
@@ -94,12 +94,6 @@ def hear(kinds: frozenset[str], rep_text: str, plan_offered: bool, last_plan: st
     if heard & LISTENING_KINDS:
         heard -= SOFT_KINDS
     return Heard(frozenset(heard), checks)
-
-
-def invites_more(rep_text: str) -> bool:
-    """Whether the turn invites the customer to say what else matters ('is there anything else worrying you?'), as
-    opposed to closing them down ('anything else?')."""
-    return lexicon("judgement")["invitation"].search(normalise(rep_text)) is not None
 
 
 def asks_agreement(rep_text: str, plan: str = "") -> bool:
