@@ -87,8 +87,8 @@ CEPSTRAL_MAX_LLR = 3.0  # no chunk's cepstral evidence counts for more than this
 MIN_MODEL_FRAMES = 200  # a voice needs 2 s of labelled speech for its model
 # Rounds of resegmentation: each round after the first hears the voices again from the pure windows of the last
 # round's labels, then learns the cepstral models from those labels and labels the chunks anew (chosen on the tuning
-# calls: 2 rounds gained 0.1–1.2 % of single-speaker time on three real pairs and lost nothing; iterating only the
-# cepstral models, 3 rounds, lowered pyannote's sample from 90.9 to 90.6 %)
+# calls: of seven real pairs, 2 rounds gave two 0.2 and 1.2 % more of the single-speaker time, one 0.3 % less, the
+# rest the same; iterating only the cepstral models, 3 rounds, lowered pyannote's sample from 90.9 to 90.6 %)
 RESEGMENT_ROUNDS = 2
 NoteFn = Callable[[str], None]
 
