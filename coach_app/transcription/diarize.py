@@ -85,11 +85,6 @@ CEPSTRAL_WEIGHT = 1.0  # mean log-likelihood ratio per frame → log-odds of the
 CEPSTRAL_SMOOTH_S = 0.3  # frames' ratios are averaged over this much time (one frame says little)
 CEPSTRAL_MAX_LLR = 3.0  # no chunk's cepstral evidence counts for more than this
 MIN_MODEL_FRAMES = 200  # a voice needs 2 s of labelled speech for its model
-# Rounds of resegmentation: each round after the first hears the voices again from the pure windows of the last
-# round's labels, then learns the cepstral models from those labels and labels the chunks anew (chosen on the tuning
-# calls: of seven real pairs, 2 rounds gave two 0.2 and 1.2 % more of the single-speaker time, one 0.3 % less, the
-# rest the same; iterating only the cepstral models, 3 rounds, lowered pyannote's sample from 90.9 to 90.6 %)
-RESEGMENT_ROUNDS = 2
 NoteFn = Callable[[str], None]
 
 
@@ -308,8 +303,7 @@ def _pitch_log_odds(pitch: np.ndarray, voices: np.ndarray, weights: np.ndarray) 
 def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     """The voice of every 32 ms chunk: each window's similarity to the voices, spread over the chunks it covers,
     then the most likely sequence of voices with a cost for every change (Viterbi over two states). The voices are
-    then heard again from the windows that lie within one voice's speech only, and the chunks labelled anew, then
-    RESEGMENT_ROUNDS times with each voice's cepstral model added (see RESEGMENT_ROUNDS)."""
+    then heard again from the windows that lie within one voice's speech only, and the chunks labelled anew."""
     n = len(frames.speech_prob)
     speech = frames.speech_prob >= speech_detector.SPEECH_PROB
     weights = frames.windows[:, 2]
@@ -323,36 +317,18 @@ def label_frames(frames: VoiceFrames, window_voices: np.ndarray) -> Voices:
     pitch_odds = (log_odds(pitch), log_odds(island_pitch))
     labels, evidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech, pitch_odds)
     # windows that straddle a change of voice blur the centroids: hear each voice again from its pure windows
-    heard = _heard_from_pure(frames, smoothed, (pitch, island_pitch), labels, speech)
-    if heard is not None:
-        centroids, pitch_odds = heard
+    pure = _pure_windows(frames, labels, speech)
+    if all((pure == c).any() for c in range(k)):
+        centroids = np.array([_centroid(smoothed[pure == c], weights[pure == c]) for c in range(k)])
+        log_odds = _pitch_log_odds(pitch, pure, weights)
+        pitch_odds = (log_odds(pitch), log_odds(island_pitch))
         labels, evidence, covered = _label_chunks(frames, smoothed.mean(axis=0), centroids, speech, pitch_odds)
-    for round_ in range(RESEGMENT_ROUNDS):
-        if round_ and (heard := _heard_from_pure(frames, smoothed, (pitch, island_pitch), labels, speech)):
-            centroids, pitch_odds = heard
-        cepstral_odds = _cepstral_log_odds(frames, labels, speech)
-        labels, evidence, covered = _label_chunks(
-            frames, smoothed.mean(axis=0), centroids, speech, pitch_odds, cepstral_odds
-        )
+    cepstral_odds = _cepstral_log_odds(frames, labels, speech)
+    labels, evidence, covered = _label_chunks(
+        frames, smoothed.mean(axis=0), centroids, speech, pitch_odds, cepstral_odds
+    )
     confidence = np.where(covered, 1 / (1 + np.exp(-np.abs(evidence))), 0.5)
     return Voices(np.where(speech, labels, -1), evidence, confidence, centroids, window_voices)
-
-
-def _heard_from_pure(
-    frames: VoiceFrames,
-    smoothed: np.ndarray,
-    pitch: tuple[np.ndarray, np.ndarray],
-    labels: np.ndarray,
-    speech: np.ndarray,
-) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None:
-    """The voices' centroids and the pitch's log-odds in each window and short stretch (`pitch`: their pitches)
-    learned from the windows of one voice only under `labels`; None when a voice has no such window."""
-    pure, weights = _pure_windows(frames, labels, speech), frames.windows[:, 2]
-    if not all((pure == c).any() for c in (0, 1)):
-        return None
-    centroids = np.array([_centroid(smoothed[pure == c], weights[pure == c]) for c in (0, 1)])
-    log_odds = _pitch_log_odds(pitch[0], pure, weights)
-    return centroids, (log_odds(pitch[0]), log_odds(pitch[1]))
 
 
 def _pure_windows(frames: VoiceFrames, labels: np.ndarray, speech: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ import soundfile as sf
 import speech
 
 from coach_app.errors import AudioError
-from coach_app.transcription.diarize import FRAME_S, cluster_voices, label_frames
+from coach_app.transcription.diarize import cluster_voices
 from coach_app.transcription.pipeline import LiveTranscription, transcribe_file
 from coach_app.transcription.voice_track import VoiceTrack
 
@@ -112,27 +112,6 @@ def heard_voices(path: Path) -> int:
     for begin in range(0, len(audio), 1600):
         track.add(audio[begin : begin + 1600])
     return int(cluster_voices(track.finish(), lambda message: None, "call").max()) + 1
-
-
-def test_second_resegmentation_round_places_more_of_two_real_men_right(tmp_path):
-    """Two men of one meeting (the first real tuning pair): after the voices are heard again from the windows of the
-    first resegmentation's labels and their cepstral models learned anew, at least 99.5 % of the single-speaker
-    speech has the right voice (99.2 % after one round)."""
-    call = real_calls.build_call(tmp_path / "call.wav", *real_calls.TUNING[0])
-    audio, _ = sf.read(call.path, dtype="int16")
-    track = VoiceTrack()
-    for begin in range(0, len(audio), 1600):
-        track.add(audio[begin : begin + 1600])
-    frames = track.finish()
-    labels = label_frames(frames, cluster_voices(frames, lambda message: None, "call")).labels
-    speakers = sorted({name for name, _, _ in call.reference})
-    truth = np.full(len(labels), -1)
-    for name, start, end in call.reference:
-        span = slice(int(start / FRAME_S), int(end / FRAME_S))
-        truth[span] = np.where(truth[span] == -1, speakers.index(name), 2)  # 2: both at once
-    judged = (labels >= 0) & (truth >= 0) & (truth < 2)
-    right = float((labels[judged] == truth[judged]).mean())
-    assert max(right, 1.0 - right) >= 0.995
 
 
 def test_real_voices_alone_are_one_and_two_men_of_one_meeting_are_two(tmp_path):
