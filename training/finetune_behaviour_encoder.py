@@ -286,13 +286,15 @@ def tune(probs: np.ndarray, rules: np.ndarray, targets: np.ndarray) -> tuple[np.
     alone) and the threshold at the middle of the best stretch of its F1 curve: each threshold's F1 is averaged with
     its SMOOTHING neighbours on either side before the best is taken (ties: the lower threshold). The curves are
     flat, so a lone peak would otherwise carry a threshold far off on a few validation turns (cross-fitted over the
-    validation calls, the smoothed choice scores a little higher than the peak)."""
+    validation calls, the smoothed choice scores a little higher than the peak). Only thresholds with all their
+    neighbours on the grid are candidates: a window cut short at the grid's end averages only its best side of a
+    curve still rising there, and put the blame-shifting threshold at 0.95 (recall 0.55)."""
     rules_stand = np.array([label not in RULES_NEED_MODEL for label in LABELS])
     thresholds = np.zeros(len(LABELS))
     for k in range(len(LABELS)):
         scores = np.array([_f1((probs[:, k] >= t) | (rules[:, k] & rules_stand[k]), targets[:, k]) for t in GRID])
-        smoothed = [scores[max(0, i - SMOOTHING) : i + SMOOTHING + 1].mean() for i in range(len(GRID))]
-        thresholds[k] = GRID[int(np.argmax(smoothed))]
+        smoothed = [scores[i - SMOOTHING : i + SMOOTHING + 1].mean() for i in range(SMOOTHING, len(GRID) - SMOOTHING)]
+        thresholds[k] = GRID[SMOOTHING + int(np.argmax(smoothed))]
     return thresholds, rules_stand
 
 
