@@ -177,6 +177,8 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
     opened_reflection = "reflection" in rule_labels and _opens_reflection(text)
     if opened_reflection:
         heard |= {"reflection"}  # "let me make sure I've got this right: …" is sure whatever the model says
+    elif lexicon("reflecting")["refusal"].search(text.norm):
+        heard -= {"reflection"}  # "you want a refund, but we don't do refunds": the words serve a refusal
     sure_listening = opened_reflection or "empathy" in rule_labels or "patience" in kinds
     kept = [
         f

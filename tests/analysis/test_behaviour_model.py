@@ -163,14 +163,37 @@ def test_natural_phrasings_are_heard(form, customer, rep, kind):
 
 
 @pytest.mark.parametrize("form", FORMS)
-def test_refusal_repeating_the_customer_is_not_a_reflection(form):
-    """Repeating the customer's words inside a refusal does not count as reflecting them."""
+@pytest.mark.parametrize(
+    ("customer", "rep"),
+    [
+        (
+            "I want a refund for the kettle, it broke after a week.",
+            "You want a refund for the kettle, but we don't do refunds after seven days.",
+        ),
+        (
+            "My parcel never came and I need it for my son's party on Friday.",
+            "You need it for Friday, but that's not something we can promise.",
+        ),
+        (
+            "Can you waive the late fee? I was in hospital that week.",
+            "So you were in hospital and you'd like the late fee waived, but I'm not able to do that.",
+        ),
+    ],
+)
+def test_refusal_repeating_the_customer_is_not_a_reflection(form, customer, rep):
+    """Repeating the customer's words before the rep's own refusal does not count as reflecting them."""
+    assert "reflection" not in rep_kinds(customer, rep, form)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_reflection_of_what_the_customer_cannot_do_stands(form):
+    """The refusal cue is the rep's own "we can't": the customer's "but I still can't" is theirs to be reflected."""
     kinds = rep_kinds(
-        "I want a refund for the kettle, it broke after a week.",
-        "You want a refund for the kettle, but we don't do refunds after seven days.",
+        "I reset my password on Monday and I still can't get into the app.",
+        "So you reset the password on Monday but you still can't get into the app.",
         form,
     )
-    assert "reflection" not in kinds
+    assert "reflection" in kinds
 
 
 @pytest.mark.parametrize("form", FORMS)
