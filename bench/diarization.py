@@ -124,18 +124,23 @@ def read_rttm(path: Path) -> list[tuple[str, float, float]]:
     return rows
 
 
-def single_speaker_accuracy(transcript, reference, duration_s: float) -> tuple[float, float]:
-    """(covered, all): share of time where exactly one reference speaker talks that gets the right speaker."""
+def speaker_frames(transcript, reference, duration_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per FRAME_S frame: whether exactly one reference speaker talks, which one (index among the sorted names), and
+    the transcript's speaker there (0 rep, 1 customer, -1 no turn)."""
     n = int(duration_s / FRAME_S) + 1
     names = sorted({name for name, _, _ in reference})
     ref = np.zeros((len(names), n), dtype=bool)
     for name, start, end in reference:
         ref[names.index(name), int(start / FRAME_S) : int(end / FRAME_S)] = True
-    single = ref.sum(axis=0) == 1
-    truth = ref.argmax(axis=0)
     found = np.full(n, -1)
     for turn in transcript.turns:
         found[int(turn.start_s / FRAME_S) : int(turn.end_s / FRAME_S)] = ("rep", "customer").index(turn.speaker)
+    return ref.sum(axis=0) == 1, ref.argmax(axis=0), found
+
+
+def single_speaker_accuracy(transcript, reference, duration_s: float) -> tuple[float, float]:
+    """(covered, all): share of time where exactly one reference speaker talks that gets the right speaker."""
+    single, truth, found = speaker_frames(transcript, reference, duration_s)
     best_covered, best_all = 0.0, 0.0
     for mapping in ((0, 1), (1, 0)):
         right = single & (found >= 0) & (np.array(mapping)[np.maximum(found, 0)] == truth)
@@ -149,18 +154,11 @@ def error_breakdown(transcript, reference, duration_s: float) -> dict[str, float
     three ways: within CHANGE_S of a true change of speaker or inside a turn; in a short (< SHORT_TURN_S) or a long
     reference turn; in a turn given wholly (≥ WHOLE_SHARE of its wrong-or-right time) to the wrong voice or only in
     part; and the seconds outside every transcript turn ("missed")."""
-    n = int(duration_s / FRAME_S) + 1
-    names = sorted({name for name, _, _ in reference})
-    ref = np.zeros((len(names), n), dtype=bool)
+    single, truth, found = speaker_frames(transcript, reference, duration_s)
+    n = len(single)
     owner = np.full(n, -1)
-    for index, (name, start, end) in enumerate(reference):
-        ref[names.index(name), int(start / FRAME_S) : int(end / FRAME_S)] = True
+    for index, (_, start, end) in enumerate(reference):
         owner[int(start / FRAME_S) : int(end / FRAME_S)] = index
-    single = ref.sum(axis=0) == 1
-    truth = ref.argmax(axis=0)
-    found = np.full(n, -1)
-    for turn in transcript.turns:
-        found[int(turn.start_s / FRAME_S) : int(turn.end_s / FRAME_S)] = ("rep", "customer").index(turn.speaker)
     mapped = max(
         (np.where(found >= 0, np.array(mapping)[np.maximum(found, 0)], -1) for mapping in ((0, 1), (1, 0))),
         key=lambda m: (single & (m == truth)).sum(),
@@ -262,9 +260,10 @@ def validation(folder: Path, model: Path, calls: tuple, title: str, breakdown: b
         )
         transcript = transcribe_file(call.path, model, mono=True)
         right, total = turn_accuracy(transcript, call.turns)
-        reference = [(turn.speaker, turn.start_s, turn.end_s) for turn in call.turns]
-        for key, value in error_breakdown(transcript, reference, call.duration_s).items():
-            errors[key] = errors.get(key, 0.0) + value
+        if breakdown:
+            reference = [(turn.speaker, turn.start_s, turn.end_s) for turn in call.turns]
+            for key, value in error_breakdown(transcript, reference, call.duration_s).items():
+                errors[key] = errors.get(key, 0.0) + value
         two_voices = len({t.speaker for t in transcript.turns}) == 2
         group = "same sex" if kind.startswith("same sex") else "different sex"
         counts = totals.setdefault(group, [0, 0, 0, 0])
@@ -295,8 +294,9 @@ def real_voices(folder: Path, model: Path, calls: tuple, title: str, breakdown: 
         call = real_calls.build_call(folder / f"{rep}-{customer}.wav", rep, customer, seed)
         transcript = transcribe_file(call.path, model, mono=True)
         covered, overall = single_speaker_accuracy(transcript, list(call.reference), call.duration_s)
-        for key, value in error_breakdown(transcript, list(call.reference), call.duration_s).items():
-            errors[key] = errors.get(key, 0.0) + value
+        if breakdown:
+            for key, value in error_breakdown(transcript, list(call.reference), call.duration_s).items():
+                errors[key] = errors.get(key, 0.0) + value
         heard = "" if len({t.speaker for t in transcript.turns}) == 2 else " (heard as one voice)"
         print(
             f"{title} call, {call.kind} ({rep} / {customer}, {call.duration_s:.0f} s, seed {seed}): right speaker "
