@@ -223,10 +223,8 @@ def _voice_speech_s(frames: VoiceFrames, labels: np.ndarray) -> np.ndarray:
 
 def _pitch_apart_st(pitch: np.ndarray, labels: np.ndarray) -> float:
     """How far apart (semitones) the two voices' median window pitches are; NaN when a voice has none."""
-    medians = [
-        np.median(pitch[(labels == c) & ~np.isnan(pitch)]) if ((labels == c) & ~np.isnan(pitch)).any() else np.nan
-        for c in (0, 1)
-    ]
+    voiced = [pitch[(labels == c) & ~np.isnan(pitch)] for c in (0, 1)]
+    medians = [np.median(values) if len(values) else np.nan for values in voiced]
     return float(abs(medians[0] - medians[1]))
 
 
