@@ -3,6 +3,8 @@
 Run: `.venv/bin/python training/asr_form.py` (after the corpus changes). For every file
 `data/service_turns/part_*/NAME.jsonl` it writes `data/service_turns/asr/part_*/NAME.jsonl`, one line per corpus
 line in the same order: `{"conv", "turn", "customer_asr", "rep_asr"}`. The corpus files are never changed.
+`training/asr_form.py --calls FOLDER` does the same for whole calls in the app's transcript format (the held-out
+calls of `data/heldout_calls_2/`): `NAME.json` gives `NAME_asr.json`, every turn's text in recognised form.
 
 The form is lower case without punctuation, with numbers, money, times and symbols spelled out as a recogniser
 writes them ("£60" → "sixty pounds", "5:30pm" → "five thirty p m", "24/7" → "twenty four seven"), as the
@@ -222,7 +224,23 @@ def convert_file(source: Path, target: Path) -> int:
     return len(lines)
 
 
+def convert_call(source: Path) -> Path:
+    """`NAME.json` → `NAME_asr.json` beside it: the same call with every turn's text as a recogniser writes it."""
+    call = json.loads(source.read_text(encoding="utf-8"))
+    for index, turn in enumerate(call["turns"]):
+        turn["text"] = asr_form(turn["text"], f"{source.stem}/{index}")
+    target = source.with_name(f"{source.stem}_asr.json")
+    target.write_text(json.dumps(call, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--calls"]:
+        calls = [p for p in sorted(Path(sys.argv[2]).glob("*.json")) if not p.stem.endswith("_asr")]
+        for source in calls:
+            convert_call(source)
+        print(f"wrote the speech-recognition form of {len(calls)} calls under {sys.argv[2]}")
+        return
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS
     total = 0
     for source in sorted(root.glob("part_*/*.jsonl")):
