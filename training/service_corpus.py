@@ -41,7 +41,7 @@ class Row:
     customer_asr: str
     rep_asr: str
     labels: frozenset[str]
-    concern_resolved: bool
+    concern_resolved: bool | None  # None where the writer did not record it (parts r and s)
 
     def texts(self, form: str) -> tuple[str, str]:
         """(customer, rep) in the "typed" or "asr" form."""
@@ -73,7 +73,7 @@ def load_rows(root: Path = CORPUS) -> list[Row]:
                     s["customer_asr"],
                     s["rep_asr"],
                     frozenset(r["labels"]),
-                    bool(r["concern_resolved"]),
+                    r.get("concern_resolved"),
                 )
             )
     return rows
