@@ -52,4 +52,6 @@ def _close_down(conv: Conversation, index: int) -> Finding | None:
     previous = conv.previous_customer(index)
     if previous is None or not set(conv.text(previous).tokens) & categories["concern"].words:
         return None
+    if categories["settled"].search(conv.text(previous).norm):
+        return None  # "perfect, thanks, what a relief": the customer has just said it is dealt with
     return conv.finding(close.kind, index, span, close.reason, close.tip)

@@ -52,6 +52,11 @@ CONTRADICTED_BY: dict[str, str] = {"vague_promise": "action_plan", "closed_quest
 # a reflection with a reflective opener): a negative one beside them is a guess, and so is acknowledgement (which
 # the labelling guide gives only to turns that do not name feelings).
 NOT_WITH_SURE_LISTENING = frozenset({"judgemental", "dismissive", "blame_shifting", "rushing", "acknowledgement"})
+# Faults the model alone may not add where it hears the turn's opposite more strongly ("that's a real problem"
+# after restating the customer's trouble is more likely empathy than blame), or where the phrase rules heard the rep
+# own the fault ("we should have kept you updated" is an apology, not a judgement of the customer).
+OPPOSITE: dict[str, str] = {"judgemental": "empathy", "dismissive": "empathy", "blame_shifting": "empathy"}
+NOT_WITH_OWNED_FAULT = frozenset({"judgemental", "blame_shifting"})
 OPEN_WORDS = WH_WORDS | {"tell", "walk", "talk", "explain", "describe"}
 # Labels the model alone may not add when the turn has one of these labels: an apology is cancelled by blame
 # (as in the ownership rules), and "anything else?" after a plan made in the same turn is not rushing.
@@ -198,6 +203,12 @@ def merge(conv: Conversation, index: int, found: list[Finding]) -> list[Finding]
     added = {label for label in added if not MODEL_ONLY_CANCELLED_BY.get(label, frozenset()) & heard}
     if sure_listening:
         added -= NOT_WITH_SURE_LISTENING
+    if "apology" in rule_labels:
+        added -= NOT_WITH_OWNED_FAULT
+    index_of = model.labels.index
+    added = {
+        label for label in added if label not in OPPOSITE or probs[index_of(label)] >= probs[index_of(OPPOSITE[label])]
+    }
     for label in model.labels:
         if label in added:
             file, category = EXPLAINED_BY[label]

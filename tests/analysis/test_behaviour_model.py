@@ -219,16 +219,34 @@ def test_bad_turns_are_analysed_without_invented_findings(rep):
 
 
 @pytest.mark.parametrize("form", FORMS)
-def test_anything_else_depends_on_whether_the_problem_is_dealt_with(form):
+@pytest.mark.parametrize(
+    "relieved", ["Brilliant, that's a weight off, thank you.", "Perfect, thanks. What a relief.", "You've saved me."]
+)
+def test_anything_else_depends_on_whether_the_problem_is_dealt_with(form, relieved):
     """'Anything else?' is rushing while the problem is open, and a fair close once a plan is agreed."""
     opening = ("customer", "My heating has been off since Sunday and nobody has come out.")
     open_kinds = last_turn_kinds(opening, ("rep", "Okay. Is there anything else?"), form=form)
     closed_kinds = last_turn_kinds(
         opening,
         ("rep", "I'm so sorry. I've booked an engineer for eight tomorrow morning and I'll text you the name tonight."),
-        ("customer", "Brilliant, that's a weight off, thank you."),
+        ("customer", relieved),
         ("rep", "You're welcome. Is there anything else I can help with today?"),
         form=form,
     )
     assert "rushing" in open_kinds
     assert "rushing" not in closed_kinds
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(
+    "rep",
+    [
+        "Calls cutting out while you're working from home, that's a real problem.",
+        "So it drops right when your client calls are on. That's a proper nuisance for you.",
+    ],
+)
+def test_a_restated_trouble_is_not_blame(form, rep):
+    """Restating what the trouble costs the customer, with a word on how bad it is, is heard as empathy, not as
+    blaming or judging them."""
+    kinds = rep_kinds("My connection keeps dropping during my client calls while I work from home.", rep, form)
+    assert not kinds & {"blame_shifting", "judgemental", "dismissive"}

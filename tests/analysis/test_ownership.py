@@ -15,10 +15,10 @@ CUSTOMER = "My order is a week late and nobody told me anything."
     ["I'm so sorry, we got that wrong.", "I apologise, that's on us.", "We should have kept you updated."],
 )
 def test_owning_apologies(form, rep):
-    """Apologies that own the problem are found."""
+    """Apologies that own the problem are found, and owning it is neither blame nor a judgement of the customer."""
     kinds = rep_kinds(CUSTOMER, rep, form)
     assert "apology" in kinds
-    assert "blame_shifting" not in kinds
+    assert "blame_shifting" not in kinds and "judgemental" not in kinds
 
 
 @pytest.mark.parametrize("form", FORMS)

@@ -3,9 +3,6 @@
 import pytest
 from dialogue_helpers import FORMS, rep_kinds
 
-# Known misses of the fine-tuned behaviour model (it hears a dismissal in the speech form): listed, not hidden, until
-# a better model fixes them.
-MODEL_MISS = pytest.mark.xfail(reason="fine-tuned behaviour model misses this line in one form", strict=False)
 CUSTOMER = "I've been waiting two weeks for my refund and nobody has called me back, it's really annoying."
 
 
@@ -46,7 +43,7 @@ def test_varied_phrasings_are_found(form, rep, kind):
         ("I'll go ahead and check your account.", {"patience", "action_plan"}),
         ("It must have been sent to the old address.", {"empathy"}),  # guide: "must have" guesses may be blame
         ("I see the refund was issued on the 3rd.", {"acknowledgement"}),
-        pytest.param("We can't see why it failed yet, I'm checking now.", {"dismissive"}, marks=MODEL_MISS),
+        ("We can't see why it failed yet, I'm checking now.", {"dismissive"}),
         ("The policy says refunds take five days, and here's what I can do to speed it up.", {"dismissive"}),
         ("I know what happened: the bank rejected it.", {"clarifying_question", "open_question"}),
         ("Thanks.", {"appreciation"}),
