@@ -33,6 +33,13 @@ def invites_more(norm: str) -> bool:
     return lexicon("judgement")["invitation"].search(norm) is not None
 
 
+def customer_settled(conv: Conversation, index: int) -> bool:
+    """Whether the customer's turn just before rep turn `index` says the concern is dealt with ("great, that's
+    sorted then", "perfect, thanks, what a relief"), so an "anything else?" that follows does not close it down."""
+    customer = conv.previous_customer(index)
+    return customer is not None and lexicon("judgement")["settled"].search(conv.text(customer).norm) is not None
+
+
 def _close_down_alone(text: TurnText) -> bool:
     """Whether the turn is an 'anything else?' with few other words, or has none (not a close-down question)."""
     span = first_match(text, lexicon("judgement")["close_down"])
@@ -52,6 +59,6 @@ def _close_down(conv: Conversation, index: int) -> Finding | None:
     previous = conv.previous_customer(index)
     if previous is None or not set(conv.text(previous).tokens) & categories["concern"].words:
         return None
-    if categories["settled"].search(conv.text(previous).norm):
-        return None  # "perfect, thanks, what a relief": the customer has just said it is dealt with
+    if customer_settled(conv, index):
+        return None
     return conv.finding(close.kind, index, span, close.reason, close.tip)

@@ -16,7 +16,7 @@ from coach_app.analysis.behaviour import BehaviourModel, shipped_model
 from coach_app.analysis.behaviour_features import KIND_LABEL, TurnContext
 from coach_app.analysis.context import Conversation
 from coach_app.analysis.encoder import SentenceEncoder, shipped_encoder
-from coach_app.analysis.judgement import invites_more
+from coach_app.analysis.judgement import customer_settled, invites_more
 from coach_app.analysis.lexicon import lexicon
 from coach_app.analysis.text import STOPWORDS, TurnText
 from coach_app.analysis.utterance_features import WH_WORDS, is_punctuated
@@ -149,12 +149,7 @@ def _asks(conv: Conversation, index: int, label: str) -> bool:
 def _dealt_with(conv: Conversation, index: int) -> bool:
     """Whether the concern was dealt with just now: the rep's turn reports a fix ("I've booked the engineer…") or
     the customer's turn before it says so ("great, that's sorted then"), so an "anything else?" no longer hurries."""
-    cues = lexicon("judgement")
-    customer = conv.previous_customer(index)
-    return bool(
-        cues["done"].search(conv.text(index).norm)
-        or (customer is not None and cues["settled"].search(conv.text(customer).norm))
-    )
+    return bool(lexicon("judgement")["done"].search(conv.text(index).norm)) or customer_settled(conv, index)
 
 
 def hearable(tokens: tuple[str, ...] | list[str]) -> bool:
