@@ -105,11 +105,8 @@ def weighted(ex: Examples) -> Examples:
     """The examples with those of the natural parts repeated NATURAL_WEIGHT times."""
     natural = [i for i, group in enumerate(ex.groups) if group.split("-", 1)[0] in NATURAL_PARTS]
     out = ex.subset(list(range(len(ex.groups))) + natural * (NATURAL_WEIGHT - 1))
-    copies = len(ex.groups)
-    for copy in range(1, NATURAL_WEIGHT):  # each repeat is its own turn, so training draws it again every epoch
-        for k in range(len(natural)):
-            out.groups[copies + k] += f"#{copy}"
-        copies += len(natural)
+    # each repeat is its own turn, so training draws it again every epoch
+    out.groups[len(ex.groups) :] = [f"{ex.groups[i]}#{copy}" for copy in range(1, NATURAL_WEIGHT) for i in natural]
     return out
 
 
